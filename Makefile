@@ -1,0 +1,36 @@
+GO ?= go
+PKGS := ./...
+
+.PHONY: all build test test-short bench fmt lint fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+bench:
+	$(GO) build -o bin/ ./cmd/...
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./session ./eval
+
+fmt:
+	gofmt -w .
+
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
+	$(GO) vet $(PKGS)
+	@cp go.mod /tmp/dpfw-go.mod.bak && cp go.sum /tmp/dpfw-go.sum.bak
+	@$(GO) mod tidy && git diff --exit-code go.mod go.sum || (echo "go mod tidy changes go.mod/go.sum"; exit 1)
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzHandshake -fuzztime 20s ./session
+	$(GO) test -run '^$$' -fuzz FuzzFrame -fuzztime 20s ./session
+
+clean:
+	rm -rf bin

@@ -1,0 +1,103 @@
+package session
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// Kind says what a Request asks the slave to do.
+type Kind uint8
+
+const (
+	// KindEval runs Src on Engine and returns the value of its last expression.
+	KindEval Kind = iota + 1
+	// KindStream runs Src, which must yield a func(io.Reader, io.Writer) error,
+	// and connects that function to the task's own stream.
+	KindStream
+	// KindCall calls Func, a function already defined on Engine, with Args.
+	KindCall
+	// KindTable reads or writes Engine's table (see TableOp).
+	KindTable
+	// KindPing asks for an empty Response; it measures the round trip.
+	KindPing
+)
+
+// TableOp selects a table operation of a KindTable request.
+type TableOp uint8
+
+const (
+	TableGet TableOp = iota + 1
+	TableSet
+	TableDelete
+	TableKeys
+)
+
+// Request is one task sent by a master to a slave engine.
+type Request struct {
+	Kind    Kind              `cbor:"1,keyasint"`
+	Engine  int               `cbor:"2,keyasint,omitempty"`
+	Src     string            `cbor:"3,keyasint,omitempty"`
+	Func    string            `cbor:"4,keyasint,omitempty"`
+	Args    []cbor.RawMessage `cbor:"5,keyasint,omitempty"`
+	Timeout time.Duration     `cbor:"6,keyasint,omitempty"`
+	Op      TableOp           `cbor:"7,keyasint,omitempty"`
+	Key     string            `cbor:"8,keyasint,omitempty"`
+	Value   cbor.RawMessage   `cbor:"9,keyasint,omitempty"`
+}
+
+// Response is a slave's answer to one Request.
+type Response struct {
+	// Value is the CBOR encoding of the result; empty when the task had none.
+	Value cbor.RawMessage `cbor:"1,keyasint,omitempty"`
+	// Text is the result as the slave's Go prints it, for display.
+	Text string `cbor:"2,keyasint,omitempty"`
+	// Output is what the task wrote to stdout and stderr, in order.
+	Output []byte `cbor:"3,keyasint,omitempty"`
+	// Err is set when the task failed.
+	Err *RemoteError `cbor:"4,keyasint,omitempty"`
+	// Reset reports that the engine's interpreter was replaced during this
+	// task: its global variables are gone (definitions are replayed).
+	Reset bool `cbor:"5,keyasint,omitempty"`
+	// Took is how long the engine spent on the task.
+	Took time.Duration `cbor:"6,keyasint,omitempty"`
+	// Keys answers TableKeys.
+	Keys []string `cbor:"7,keyasint,omitempty"`
+}
+
+// ErrorKind classifies a RemoteError.
+type ErrorKind string
+
+const (
+	ErrCompile     ErrorKind = "compile"     // the source did not compile
+	ErrUnsupported ErrorKind = "unsupported" // Go syntax the slave's interpreter cannot run
+	ErrPanic       ErrorKind = "panic"       // the task panicked
+	ErrTimeout     ErrorKind = "timeout"     // the task ran past its timeout
+	ErrCanceled    ErrorKind = "canceled"    // the master cancelled the task
+	ErrUnsendable  ErrorKind = "unsendable"  // the result cannot cross the wire (func, chan…)
+	ErrTooLarge    ErrorKind = "too-large"   // the source, result or a frame exceeds a limit
+	ErrNotFound    ErrorKind = "not-found"   // no such engine, function or table key
+	ErrLost        ErrorKind = "lost"        // the connection to the slave died mid-task
+	ErrInternal    ErrorKind = "internal"    // a bug or an unexpected failure on the slave
+)
+
+// RemoteError is a task's failure as reported by the slave that ran it.
+type RemoteError struct {
+	Kind  ErrorKind `cbor:"1,keyasint"`
+	Msg   string    `cbor:"2,keyasint,omitempty"`
+	Pos   string    `cbor:"3,keyasint,omitempty"` // line:column in the snippet, if known
+	Stack string    `cbor:"4,keyasint,omitempty"` // interpreted stack, if any
+	Slave string    `cbor:"5,keyasint,omitempty"` // filled in by the master
+}
+
+func (e *RemoteError) Error() string {
+	s := string(e.Kind) + " error"
+	if e.Slave != "" {
+		s += " on " + e.Slave
+	}
+	if e.Pos != "" {
+		s += " at " + e.Pos
+	}
+	return fmt.Sprintf("%s: %s", s, e.Msg)
+}
