@@ -22,6 +22,11 @@ const (
 	KindTable
 	// KindPing asks for an empty Response; it measures the round trip.
 	KindPing
+	// KindBatch runs the requests in Batch one after the other on Engine
+	// and answers with one Response per request, in Response.Batch: many
+	// small tasks for the price of one round trip. Batch requests may be
+	// of kind KindEval or KindCall only.
+	KindBatch
 )
 
 // TableOp selects a table operation of a KindTable request.
@@ -45,6 +50,7 @@ type Request struct {
 	Op      TableOp           `cbor:"7,keyasint,omitempty"`
 	Key     string            `cbor:"8,keyasint,omitempty"`
 	Value   cbor.RawMessage   `cbor:"9,keyasint,omitempty"`
+	Batch   []Request         `cbor:"10,keyasint,omitempty"`
 }
 
 // Response is a slave's answer to one Request.
@@ -64,6 +70,8 @@ type Response struct {
 	Took time.Duration `cbor:"6,keyasint,omitempty"`
 	// Keys answers TableKeys.
 	Keys []string `cbor:"7,keyasint,omitempty"`
+	// Batch answers KindBatch, one Response per request.
+	Batch []Response `cbor:"8,keyasint,omitempty"`
 }
 
 // ErrorKind classifies a RemoteError.
@@ -80,6 +88,7 @@ const (
 	ErrNotFound    ErrorKind = "not-found"   // no such engine, function or table key
 	ErrLost        ErrorKind = "lost"        // the connection to the slave died mid-task
 	ErrInternal    ErrorKind = "internal"    // a bug or an unexpected failure on the slave
+	ErrBusy        ErrorKind = "busy"        // the peer has Config.MaxStreams tasks in flight already
 )
 
 // RemoteError is a task's failure as reported by the slave that ran it.

@@ -1,0 +1,114 @@
+// Command dpfw-bench runs the peers' five workloads (see
+// ../shared/bench/peers/README.md) against a master and 2 real slave
+// processes on 127.0.0.1, with the physical baselines measured in the same
+// run, and prints one table: our figure, the baseline, the ratio.
+//
+// Usage:
+//
+//	dpfw-bench [-slave PATH] [-json FILE]
+//
+// Workload sizes come from the same environment variables as the peers'
+// harness (W1_N, W1_WARMUP, W2_N, W3_FIB, W3_N, W3_REPS, W4_N, W5_SLEEP,
+// W5_KILL_AFTER), with the same defaults. -json writes the result in the
+// peers' JSON schema (peer "dpfw").
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dpfw/dpfw/master"
+	"github.com/dpfw/dpfw/session"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "dpfw-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	exe, _ := os.Executable()
+	slaveBin := flag.String("slave", filepath.Join(filepath.Dir(exe), "slave"), "path of the slave binary")
+	jsonOut := flag.String("json", "", "write the result as JSON (peers' schema) to this file")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	b := &bench{res: result{Peer: "dpfw", Variant: "dpfw master/slave (yamux, CBOR, yaegi)", Version: master.Version,
+		ClientLang: "Go", WorkerLang: "Go source interpreted by yaegi", Transport: "yamux over TCP 127.0.0.1", Workers: 2}}
+	if err := b.start(ctx, *slaveBin); err != nil {
+		return err
+	}
+	defer b.stop()
+	steps := []struct {
+		name string
+		f    func(context.Context) error
+	}{
+		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
+		{"W3", b.w3}, {"W4", b.w4}, {"W5", b.w5}, {"W5 idempotent", b.w5idem}, {"memory", b.memory},
+	}
+	for _, s := range steps {
+		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)
+		if err := s.f(ctx); err != nil {
+			b.res.Errors = append(b.res.Errors, fmt.Sprintf("%s: %v", s.name, err))
+			fmt.Fprintf(os.Stderr, "dpfw-bench: %s: %v\n", s.name, err)
+		}
+	}
+	b.print(os.Stdout)
+	if *jsonOut != "" {
+		data, _ := json.MarshalIndent(b.res, "", "  ")
+		return os.WriteFile(*jsonOut, data, 0o644)
+	}
+	return nil
+}
+
+// bench is one run: the master, the slave processes, the results.
+type bench struct {
+	m      *master.Master
+	procs  []*proc
+	token  string
+	res    result
+	rawP50 time.Duration
+	native time.Duration
+}
+
+func (b *bench) start(ctx context.Context, slaveBin string) error {
+	b.token = fmt.Sprintf("bench-%d", time.Now().UnixNano())
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b.m = master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
+	start := time.Now()
+	for range 2 {
+		p, err := startSlave(ctx, slaveBin, b.token)
+		if err != nil {
+			return err
+		}
+		b.procs = append(b.procs, p)
+		b.res.WorkerPIDs = append(b.res.WorkerPIDs, p.cmd.Process.Pid)
+		if err := b.dial(ctx, p); err != nil {
+			return err
+		}
+	}
+	b.res.StartupS = time.Since(start).Seconds()
+	return nil
+}
+
+func (b *bench) dial(ctx context.Context, p *proc) error {
+	_, err := b.m.Dial(ctx, p.addr)
+	return err
+}
+
+func (b *bench) stop() {
+	b.m.Close()
+	for _, p := range b.procs {
+		p.kill()
+	}
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+	"time"
+)
+
+// result is the peers' JSON schema (../shared/bench/peers/README.md),
+// plus an Extra section for what only dpfw measures.
+type result struct {
+	Peer       string   `json:"peer"`
+	Variant    string   `json:"variant"`
+	Version    string   `json:"version"`
+	ClientLang string   `json:"client_lang"`
+	WorkerLang string   `json:"worker_lang"`
+	Transport  string   `json:"transport"`
+	Workers    int      `json:"workers"`
+	StartupS   float64  `json:"startup_s"`
+	WorkerPIDs []int    `json:"worker_pids"`
+	W1         *latency `json:"W1,omitempty"`
+	W2         *through `json:"W2,omitempty"`
+	W3         *fanout  `json:"W3,omitempty"`
+	W4         *state   `json:"W4,omitempty"`
+	W5         *death   `json:"W5,omitempty"`
+	W5Alt      *death   `json:"W5_alt,omitempty"`
+	Extra      extra    `json:"dpfw_extra"`
+	Errors     []string `json:"errors"`
+}
+
+type latency struct {
+	N      int     `json:"n"`
+	Warmup int     `json:"warmup"`
+	P50    float64 `json:"p50_us"`
+	P99    float64 `json:"p99_us"`
+	Mean   float64 `json:"mean_us"`
+	Min    float64 `json:"min_us"`
+	Max    float64 `json:"max_us"`
+	TotalS float64 `json:"total_s"`
+	OK     bool    `json:"ok"`
+	Method string  `json:"method"`
+}
+
+type through struct {
+	N         int     `json:"n"`
+	Completed int     `json:"completed"`
+	TotalS    float64 `json:"total_s"`
+	PerS      float64 `json:"tasks_per_s"`
+	OK        bool    `json:"ok"`
+	Method    string  `json:"method"`
+}
+
+type fanout struct {
+	N              int       `json:"n"`
+	Fib            int       `json:"fib"`
+	Compute        string    `json:"compute"`
+	Result         int64     `json:"result"`
+	Reps           int       `json:"reps"`
+	SingleS        float64   `json:"single_s"`
+	SingleCompute  float64   `json:"single_compute_s"`
+	WallS          float64   `json:"wall_s"`
+	MeanCompute    float64   `json:"mean_task_compute_s"`
+	Speedup        float64   `json:"speedup"`
+	SpeedupCompute float64   `json:"speedup_compute"`
+	OK             bool      `json:"ok"`
+	SingleSamples  []float64 `json:"single_samples_s"`
+	WallSamples    []float64 `json:"wall_samples_s"`
+	Method         string    `json:"method"`
+}
+
+type state struct {
+	N         int            `json:"n"`
+	Completed int            `json:"completed"`
+	TotalS    float64        `json:"total_s"`
+	Correct   bool           `json:"correct"`
+	PerWorker map[string]int `json:"per_worker"`
+	Method    string         `json:"method"`
+}
+
+type death struct {
+	SleepS     float64 `json:"sleep_s"`
+	KillAfterS float64 `json:"kill_after_s"`
+	Signal     string  `json:"signal"`
+	TimeoutS   float64 `json:"timeout_s"`
+	Outcome    string  `json:"outcome"`
+	ClientSaw  string  `json:"client_saw"`
+	KilledPID  int     `json:"killed_pid"`
+	ResultPID  int     `json:"result_pid"`
+	KillKnown  float64 `json:"t_kill_to_known_s"`
+	SubmitKnow float64 `json:"t_submit_to_known_s"`
+	Note       string  `json:"note"`
+	Method     string  `json:"method"`
+}
+
+// extra holds dpfw's own figures: baselines and the paths the peers lack.
+type extra struct {
+	RawTCPP50us    float64  `json:"raw_tcp_p50_us"`
+	NativeFibS     float64  `json:"native_fib_s"`
+	CallP50us      float64  `json:"call_p50_us"`
+	CallP99us      float64  `json:"call_p99_us"`
+	MapPerS        float64  `json:"w2_batched_tasks_per_s"`
+	MapBatch       int      `json:"w2_batch_size"`
+	Pipeline       int      `json:"w2_pipeline"`
+	SlaveIdleRSSKB int      `json:"slave_idle_rss_kb"`
+	ConnHeapKB     float64  `json:"master_heap_per_connection_kb"`
+	Notes          []string `json:"notes,omitempty"`
+}
+
+// percentile is the nearest-rank percentile of sorted samples.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(p/100*float64(len(sorted))+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func summarize(samples []time.Duration, warmup int, total time.Duration, method string) *latency {
+	s := slices.Clone(samples)
+	slices.Sort(s)
+	var sum time.Duration
+	for _, d := range s {
+		sum += d
+	}
+	return &latency{
+		N: len(s), Warmup: warmup, P50: us(percentile(s, 50)), P99: us(percentile(s, 99)),
+		Mean: us(sum / time.Duration(max(len(s), 1))), Min: us(s[0]), Max: us(s[len(s)-1]),
+		TotalS: total.Seconds(), OK: true, Method: method,
+	}
+}
+
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// print writes the one table: our figure, its baseline, the ratio.
+func (b *bench) print(out io.Writer) {
+	r := b.res
+	w := tabwriter.NewWriter(out, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "workload\tdpfw\tbaseline\tratio\t")
+	row := func(name string, ours, base float64, unit string) {
+		ratio := "-"
+		if base > 0 {
+			ratio = fmt.Sprintf("%.2fx", ours/base)
+		}
+		bs := "-"
+		if base > 0 {
+			bs = fmt.Sprintf("%.1f %s", base, unit)
+		}
+		fmt.Fprintf(w, "%s\t%.1f %s\t%s\t%s\t\n", name, ours, unit, bs, ratio)
+	}
+	if r.W1 != nil {
+		row("W1 p50 (raw TCP round trip)", r.W1.P50, r.Extra.RawTCPP50us, "µs")
+		row("W1 p99", r.W1.P99, 0, "µs")
+		row("call p50 (defined func, W1)", r.Extra.CallP50us, r.W1.P50, "µs")
+	}
+	if r.W2 != nil {
+		row("W2 futures tasks/s", r.W2.PerS, 0, "/s")
+		row(fmt.Sprintf("W2 Batch(%d) tasks/s", r.Extra.MapBatch), r.Extra.MapPerS, 0, "/s")
+	}
+	if r.W3 != nil {
+		row("W3 single fib task (native fib)", r.W3.SingleS*1e3, r.Extra.NativeFibS*1e3, "ms")
+		row("W3 wall for 8", r.W3.WallS*1e3, 0, "ms")
+		row("W3 speed-up (ideal 2)", r.W3.Speedup, 2, "x")
+	}
+	if r.W4 != nil {
+		row(fmt.Sprintf("W4 %d increments (correct=%v)", r.W4.N, r.W4.Correct), r.W4.TotalS*1e3, 0, "ms")
+	}
+	for _, d := range []*death{r.W5, r.W5Alt} {
+		if d != nil {
+			row("W5 kill→known: "+d.Outcome, d.KillKnown*1e3, 0, "ms")
+		}
+	}
+	row("idle slave RSS", float64(r.Extra.SlaveIdleRSSKB), 0, "KB")
+	row("master heap per connection", r.Extra.ConnHeapKB, 0, "KB")
+	w.Flush()
+	for _, e := range r.Errors {
+		fmt.Fprintln(out, "error:", e)
+	}
+}

@@ -1,0 +1,411 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dpfw/dpfw/master"
+	"github.com/dpfw/dpfw/session"
+)
+
+// envInt and envFloat read the peers' workload sizes.
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
+// sequential times n runs of f after warmup unmeasured ones.
+func sequential(warmup, n int, f func() error) ([]time.Duration, time.Duration, error) {
+	for range warmup {
+		if err := f(); err != nil {
+			return nil, 0, err
+		}
+	}
+	samples := make([]time.Duration, n)
+	start := time.Now()
+	for i := range samples {
+		t := time.Now()
+		if err := f(); err != nil {
+			return nil, 0, err
+		}
+		samples[i] = time.Since(t)
+	}
+	return samples, time.Since(start), nil
+}
+
+// baselines measures the physical limits of this machine in this run: a
+// raw TCP round trip on loopback and native Go fib.
+func (b *bench) baselines(ctx context.Context) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	go func() { // echo server; ends when ln closes
+		c, err := ln.Accept()
+		if err == nil {
+			io.Copy(c, c)
+			c.Close()
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	buf := make([]byte, 64)
+	samples, _, err := sequential(envInt("W1_WARMUP", 200), envInt("W1_N", 2000), func() error {
+		if _, err := c.Write(buf); err != nil {
+			return err
+		}
+		_, err := io.ReadFull(c, buf)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	slices.Sort(samples)
+	b.res.Extra.RawTCPP50us = us(percentile(samples, 50))
+	start := time.Now()
+	for range 5 {
+		fib(envInt("W3_FIB", 27))
+	}
+	b.native = time.Since(start) / 5
+	b.res.Extra.NativeFibS = b.native.Seconds()
+	return nil
+}
+
+func fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return fib(n-1) + fib(n-2)
+}
+
+func (b *bench) w1(ctx context.Context) error {
+	warm, n := envInt("W1_WARMUP", 200), envInt("W1_N", 2000)
+	samples, total, err := sequential(warm, n, func() error {
+		res, err := b.m.Run(ctx, "2+3")
+		if err == nil && res.Value != int64(5) {
+			err = fmt.Errorf("2+3 gave %v", res.Value)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	b.res.W1 = summarize(samples, warm, total, `master.Run(ctx, "2+3") in a loop (Submit + Wait; source cached on the slave)`)
+	return nil
+}
+
+// w1call is W1 through the call path: a function already defined on the
+// slaves, new arguments, no source at all.
+func (b *bench) w1call(ctx context.Context) error {
+	if _, err := b.m.Broadcast(ctx, "func add(a, b int) int { return a + b }"); err != nil {
+		return err
+	}
+	samples, _, err := sequential(envInt("W1_WARMUP", 200), envInt("W1_N", 2000), func() error {
+		res, err := b.m.Submit(ctx, master.Task{Func: "add", Args: []any{2, 3}}).Wait(ctx)
+		if err == nil && res.Value != int64(5) {
+			err = fmt.Errorf("add(2, 3) gave %v", res.Value)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	slices.Sort(samples)
+	b.res.Extra.CallP50us, b.res.Extra.CallP99us = us(percentile(samples, 50)), us(percentile(samples, 99))
+	return nil
+}
+
+// w2 submits every task at once as its own future, through a second
+// master (same slaves) that pipelines several tasks per slave.
+func (b *bench) w2(ctx context.Context) error {
+	pipe := envInt("DPFW_PIPELINE", 8)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet, Pipeline: pipe})
+	defer m.Close()
+	for _, p := range b.procs {
+		if _, err := m.Dial(ctx, p.addr); err != nil {
+			return err
+		}
+	}
+	n := envInt("W2_N", 20000)
+	start := time.Now()
+	futs := make([]*master.Future, n)
+	for i := range futs {
+		futs[i] = m.Submit(ctx, master.Task{Src: "2+3"})
+	}
+	done := 0
+	for _, f := range futs {
+		if res, err := f.Wait(ctx); err == nil && res.Value == int64(5) {
+			done++
+		}
+	}
+	total := time.Since(start)
+	b.res.Extra.Pipeline = pipe
+	b.res.W2 = &through{N: n, Completed: done, TotalS: total.Seconds(), PerS: float64(n) / total.Seconds(), OK: done == n,
+		Method: fmt.Sprintf("N x master.Submit(2+3) at once (Pipeline %d per slave), then Wait on every future", pipe)}
+	return nil
+}
+
+func (b *bench) w2map(ctx context.Context) error {
+	n, size := envInt("W2_N", 20000), envInt("DPFW_BATCH", 500)
+	tasks := make([]master.Task, n)
+	for i := range tasks {
+		tasks[i] = master.Task{Src: "2+3"}
+	}
+	start := time.Now()
+	results, err := b.m.Batch(ctx, size, tasks...)
+	total := time.Since(start)
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r.Value != int64(5) {
+			return fmt.Errorf("a batched 2+3 gave %v", r.Value)
+		}
+	}
+	b.res.Extra.MapPerS, b.res.Extra.MapBatch = float64(n)/total.Seconds(), size
+	return nil
+}
+
+const fibSrc = `func fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return fib(n-1) + fib(n-2)
+}`
+
+func (b *bench) w3(ctx context.Context) error {
+	n, k, reps := envInt("W3_N", 8), envInt("W3_FIB", 27), envInt("W3_REPS", 3)
+	if _, err := b.m.Broadcast(ctx, fibSrc); err != nil {
+		return err
+	}
+	task := master.Task{Src: fmt.Sprintf("fib(%d)", k)}
+	if _, err := b.m.Run(ctx, task.Src); err != nil { // warm-up
+		return err
+	}
+	f := &fanout{N: n, Fib: k, Compute: "yaegi-interpreted Go", Reps: reps, OK: true,
+		Method: "Broadcast(fib source); per rep: one Run(fib(n)), then Parallel of n Run(fib(n)); medians"}
+	var singleCompute, meanCompute []float64
+	for range reps {
+		start := time.Now()
+		res, err := b.m.Run(ctx, task.Src)
+		if err != nil {
+			return err
+		}
+		f.SingleSamples = append(f.SingleSamples, time.Since(start).Seconds())
+		singleCompute = append(singleCompute, res.Took.Seconds())
+		f.Result = res.Value.(int64)
+		tasks := slices.Repeat([]master.Task{task}, n)
+		start = time.Now()
+		results, err := b.m.Parallel(ctx, tasks...)
+		if err != nil {
+			return err
+		}
+		f.WallSamples = append(f.WallSamples, time.Since(start).Seconds())
+		var sum float64
+		for _, r := range results {
+			sum += r.Took.Seconds()
+		}
+		meanCompute = append(meanCompute, sum/float64(n))
+	}
+	f.SingleS, f.WallS = median(f.SingleSamples), median(f.WallSamples)
+	f.SingleCompute, f.MeanCompute = median(singleCompute), median(meanCompute)
+	f.Speedup, f.SpeedupCompute = float64(n)*f.SingleS/f.WallS, float64(n)*f.SingleCompute/f.WallS
+	b.res.W3 = f
+	return nil
+}
+
+const incrSrc = `import "os"
+c := dpfw.Table().Get("counter").(int) + 1
+dpfw.Table().Set("counter", c)
+[]int{os.Getpid(), c}`
+
+func (b *bench) w4(ctx context.Context) error {
+	n := envInt("W4_N", 1000)
+	if _, err := b.m.Broadcast(ctx, `dpfw.Table().Set("counter", 0)`); err != nil {
+		return err
+	}
+	start := time.Now()
+	futs := make([]*master.Future, n)
+	for i := range futs {
+		futs[i] = b.m.Submit(ctx, master.Task{Src: incrSrc})
+	}
+	seen := map[string][]int{}
+	for _, f := range futs {
+		var pair []int
+		if err := f.Decode(ctx, &pair); err != nil {
+			return err
+		}
+		pid := strconv.Itoa(pair[0])
+		seen[pid] = append(seen[pid], pair[1])
+	}
+	total := time.Since(start)
+	s := &state{N: n, Completed: n, TotalS: total.Seconds(), Correct: true, PerWorker: map[string]int{},
+		Method: "counter in each slave's table (dpfw.Table()); N x Submit(increment) at once; check values per pid are 1..k"}
+	for pid, vals := range seen {
+		slices.Sort(vals)
+		for i, v := range vals {
+			s.Correct = s.Correct && v == i+1
+		}
+		s.PerWorker[pid] = len(vals)
+	}
+	b.res.W4 = s
+	return nil
+}
+
+func (b *bench) w5(ctx context.Context) error {
+	d, err := b.killMidTask(ctx, false)
+	b.res.W5 = d
+	return err
+}
+
+// w5idem repeats W5 with the task marked Idempotent, after replacing
+// the slave W5 killed.
+func (b *bench) w5idem(ctx context.Context) error {
+	if err := b.replaceDead(ctx); err != nil {
+		return err
+	}
+	d, err := b.killMidTask(ctx, true)
+	b.res.W5Alt = d
+	return err
+}
+
+func (b *bench) replaceDead(ctx context.Context) error {
+	for i, p := range b.procs {
+		select {
+		case <-p.done:
+		default:
+			continue
+		}
+		exe, _ := os.Executable()
+		np, err := startSlave(ctx, filepath.Join(filepath.Dir(exe), "slave"), b.token)
+		if err != nil {
+			return err
+		}
+		b.procs[i] = np
+		if err := b.dial(ctx, np); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// killMidTask runs a task that writes its pid to a marker file and
+// sleeps, SIGKILLs that pid W5_KILL_AFTER after the marker appears, and
+// times how long the master takes to know.
+func (b *bench) killMidTask(ctx context.Context, idempotent bool) (*death, error) {
+	sleep, after := envFloat("W5_SLEEP", 2), envFloat("W5_KILL_AFTER", 0.5)
+	marker := filepath.Join(os.TempDir(), fmt.Sprintf("dpfw-bench-w5-%d", time.Now().UnixNano()))
+	defer os.Remove(marker)
+	src := fmt.Sprintf(`import ("os"; "strconv"; "time")
+os.WriteFile(%q, []byte(strconv.Itoa(os.Getpid())), 0o644)
+time.Sleep(%d * time.Millisecond)
+os.Getpid()`, marker, int(sleep*1000))
+	d := &death{SleepS: sleep, KillAfterS: after, Signal: "SIGKILL", TimeoutS: 45,
+		Method: "Submit(task writing its pid, then sleeping); SIGKILL that pid; Future.Wait"}
+	if idempotent {
+		d.Method = "as W5 with Task.Idempotent: the master re-runs the task on another slave"
+	}
+	submit := time.Now()
+	wctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	f := b.m.Submit(wctx, master.Task{Src: src, Idempotent: idempotent})
+	pid, err := waitMarker(wctx, marker)
+	if err != nil {
+		return d, err
+	}
+	if !b.ours(pid) {
+		return d, fmt.Errorf("marker pid %d is not a slave this benchmark started", pid)
+	}
+	time.Sleep(time.Duration(after * float64(time.Second)))
+	syscall.Kill(pid, syscall.SIGKILL)
+	killed := time.Now()
+	res, err := f.Wait(wctx)
+	d.KillKnown, d.SubmitKnow, d.KilledPID = time.Since(killed).Seconds(), time.Since(submit).Seconds(), pid
+	switch {
+	case err != nil:
+		d.Outcome, d.ClientSaw = "error", err.Error()
+		d.Note = "typed RemoteError of kind lost, naming the slave; the connection drop is seen at once"
+	default:
+		d.ResultPID = int(res.Value.(int64))
+		d.Outcome, d.ClientSaw = "retried elsewhere (opt-in Idempotent)", fmt.Sprintf("result from slave pid %d (%s)", d.ResultPID, res.Slave)
+		d.Note = "includes the re-run's own " + strconv.FormatFloat(sleep, 'f', 1, 64) + " s"
+	}
+	return d, nil
+}
+
+func (b *bench) ours(pid int) bool {
+	for _, p := range b.procs {
+		if p.cmd.Process.Pid == pid {
+			return true
+		}
+	}
+	return false
+}
+
+// waitMarker polls for the marker file: a benchmark measurement, not a
+// synchronisation in a test.
+func waitMarker(ctx context.Context, path string) (int, error) {
+	for ctx.Err() == nil {
+		if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
+			return strconv.Atoi(strings.TrimSpace(string(data)))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return 0, ctx.Err()
+}
+
+// memory reports an idle slave's RSS and the master's heap per extra
+// connection.
+func (b *bench) memory(ctx context.Context) error {
+	if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", b.procs[0].cmd.Process.Pid)); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+				b.res.Extra.SlaveIdleRSSKB, _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	const conns = 20
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
+	defer m.Close()
+	before := heap()
+	for range conns {
+		if _, err := m.Dial(ctx, b.procs[0].addr); err != nil {
+			return err
+		}
+	}
+	b.res.Extra.ConnHeapKB = float64(heap()-before) / conns / 1024
+	return nil
+}
+
+func heap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}

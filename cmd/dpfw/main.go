@@ -1,0 +1,261 @@
+// Command dpfw is the dpfw master: a REPL (or a one-shot runner) that
+// sends Go snippets to slaves.
+//
+// Usage:
+//
+//	dpfw [flags]              REPL; with no -dial/-listen, on local slaves
+//	dpfw [flags] -e SRC       run SRC on one slave, print its value, exit
+//	dpfw [flags] FILE.go      run the file on one slave, exit
+//	... | dpfw [flags]        run the snippets read from stdin, exit
+//
+// Flags:
+//
+//	-local N        spawn N local slave processes (default: one per CPU when
+//	                neither -dial nor -listen is given, else 0)
+//	-dial A,B       connect to slave servers (dpfw-master-client)
+//	-listen ADDR    accept slaves that run "slave connect" (dpfw-master-server)
+//	-e SRC          run SRC and exit
+//	-wait N         slaves to wait for before running -e, a file or stdin (default 1)
+//	-wait-timeout D how long to wait for them (default 30s)
+//	-timeout D      bound on each task (default: none)
+//	-token T        cluster token (else $DPFW_TOKEN, else the user's token file)
+//	-v              log connection events
+//
+// The REPL runs each input on one idle slave and prints its value, its
+// output, which slave ran it and how long it took; :help lists commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dpfw/dpfw/master"
+	"github.com/dpfw/dpfw/session"
+)
+
+// options are the parsed command line.
+type options struct {
+	local       int
+	dial        []string
+	listen      string
+	expr        string
+	exprSet     bool
+	file        string
+	wait        int
+	waitTimeout time.Duration
+	timeout     time.Duration
+	token       string
+	verbose     bool
+}
+
+func main() {
+	if addr := os.Getenv(childEnv); addr != "" {
+		os.Exit(runChild(addr))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("dpfw", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.local, "local", -1, "spawn N local slave processes (default: one per CPU without -dial/-listen)")
+	dial := fs.String("dial", "", "comma-separated slave server addresses to connect to")
+	fs.StringVar(&o.listen, "listen", "", "address to accept slaves on (slave connect ADDR)")
+	fs.StringVar(&o.expr, "e", "", "run this snippet and exit")
+	fs.IntVar(&o.wait, "wait", 1, "slaves to wait for before running -e, a file or stdin")
+	fs.DurationVar(&o.waitTimeout, "wait-timeout", 30*time.Second, "how long to wait for -wait slaves")
+	fs.DurationVar(&o.timeout, "timeout", 0, "bound on each task (0: none)")
+	fs.StringVar(&o.token, "token", "", "cluster token (default: $DPFW_TOKEN, else the user's token file)")
+	fs.BoolVar(&o.verbose, "v", false, "log connection events")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	fs.Visit(func(f *flag.Flag) { o.exprSet = o.exprSet || f.Name == "e" })
+	if *dial != "" {
+		o.dial = strings.Split(*dial, ",")
+	}
+	if fs.NArg() > 1 {
+		return o, errors.New("at most one script file")
+	}
+	o.file = fs.Arg(0)
+	if o.local < 0 {
+		o.local = 0
+		if len(o.dial) == 0 && o.listen == "" {
+			o.local = runtime.NumCPU()
+		}
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, err := parse(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "dpfw:", err)
+		return 2
+	}
+	tok, _, err := session.LoadToken(o.token)
+	if err != nil {
+		fmt.Fprintln(stderr, "dpfw:", err)
+		return 1
+	}
+	m := master.New(master.Config{Session: session.Config{Token: tok}, Logger: logger(stderr, o.verbose)})
+	defer m.Close()
+	c := &cli{m: m, opts: o, out: stdout, errw: stderr}
+	if err := c.connect(ctx, tok); err != nil {
+		fmt.Fprintln(stderr, "dpfw:", err)
+		return 1
+	}
+	defer c.stopLocal()
+	return c.main(ctx, stdin)
+}
+
+// logger logs connection trouble always, and routine events with -v.
+func logger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// cli is one run of the command: the master, how to reach its slaves,
+// and where to print.
+type cli struct {
+	m        *master.Master
+	opts     options
+	out      io.Writer
+	errw     io.Writer
+	children []*child
+	failed   bool // a task failed (exit status 1 when not interactive)
+}
+
+// connect brings up slaves as the flags ask: spawned local ones, dialed
+// servers, and a listener for remote ones.
+func (c *cli) connect(ctx context.Context, token string) error {
+	for _, addr := range c.opts.dial {
+		if _, err := c.m.Dial(ctx, strings.TrimSpace(addr)); err != nil {
+			return err
+		}
+	}
+	if c.opts.listen != "" {
+		ln, err := master.Listen(c.opts.listen)
+		if err != nil {
+			return err
+		}
+		go c.m.Serve(ctx, ln) // ends when the master closes
+		fmt.Fprintf(c.errw, "dpfw: listening on %s; on each slave node run:\n  %s\n", ln.Addr(), joinCommand(ln.Addr().String(), token))
+	}
+	if c.opts.local > 0 {
+		return c.startLocal(ctx, token)
+	}
+	return nil
+}
+
+func (c *cli) main(ctx context.Context, stdin io.Reader) int {
+	switch {
+	case c.opts.exprSet:
+		if err := c.waitSlaves(ctx); err != nil {
+			return c.fatal(err)
+		}
+		c.eval(ctx, c.opts.expr, false)
+	case c.opts.file != "":
+		src, err := os.ReadFile(c.opts.file)
+		if err != nil {
+			return c.fatal(err)
+		}
+		if err := c.waitSlaves(ctx); err != nil {
+			return c.fatal(err)
+		}
+		c.eval(ctx, scriptSource(string(src)), false)
+	case !isTerminal(stdin):
+		if err := c.waitSlaves(ctx); err != nil {
+			return c.fatal(err)
+		}
+		c.batch(ctx, stdin)
+	default:
+		c.repl(ctx)
+		return 0
+	}
+	if c.failed {
+		return 1
+	}
+	return 0
+}
+
+func (c *cli) fatal(err error) int {
+	fmt.Fprintln(c.errw, "dpfw:", err)
+	return 1
+}
+
+// waitSlaves waits for -wait slaves (and for the local ones), bounded by
+// -wait-timeout, so one-shot runs fail clearly instead of hanging.
+func (c *cli) waitSlaves(ctx context.Context) error {
+	n := max(c.opts.wait, c.opts.local)
+	ctx, cancel := context.WithTimeout(ctx, c.opts.waitTimeout)
+	defer cancel()
+	if err := c.m.WaitSlaves(ctx, n); err != nil {
+		return fmt.Errorf("no %d slave(s) within %s (-wait, -wait-timeout): %w", n, c.opts.waitTimeout, err)
+	}
+	return nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// scriptSource turns a Go file into a snippet: the package clause goes
+// (its line stays, blank, so positions still match the file), and func
+// main, which snippets may not define, is renamed and called.
+func scriptSource(src string) string {
+	lines := strings.Split(src, "\n")
+	hasMain := false
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "package "):
+			lines[i] = ""
+		case strings.HasPrefix(l, "func main()"):
+			lines[i] = strings.Replace(l, "func main()", "func scriptMain()", 1)
+			hasMain = true
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if hasMain {
+		out += "\nscriptMain()"
+	}
+	return out
+}
+
+// joinCommand is what a remote node runs to join this master. An
+// unspecified listen host is replaced by this machine's name.
+func joinCommand(addr, token string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil && (host == "0.0.0.0" || host == "::" || host == "") {
+		if h, err := os.Hostname(); err == nil {
+			addr = net.JoinHostPort(h, port)
+		}
+	}
+	return fmt.Sprintf("DPFW_TOKEN=%s slave connect %s", token, addr)
+}

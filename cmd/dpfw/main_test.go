@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The tests drive the real binaries: dpfw and slave are built once into
+// a temporary directory.
+var dpfwBin, slaveBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dpfw-test-")
+	if err != nil {
+		panic(err)
+	}
+	dpfwBin, slaveBin = filepath.Join(dir, "dpfw"), filepath.Join(dir, "slave")
+	for bin, pkg := range map[string]string{dpfwBin: ".", slaveBin: "../slave"} {
+		out, err := exec.Command("go", "build", "-race", "-o", bin, pkg).CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const testToken = "cmd-test-token"
+
+func env(token string) []string {
+	return append(os.Environ(), "DPFW_TOKEN="+token, "XDG_CONFIG_HOME="+os.TempDir())
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// dpfw runs the dpfw binary to completion with stdin.
+func dpfw(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.CommandContext(ctxT(t), dpfwBin, args...)
+	cmd.Env = env(testToken)
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+// startProc starts a long-running process and returns its stderr lines
+// (drained at all times, so the process never blocks on logging); the
+// process is killed at cleanup.
+func startProc(t *testing.T, token, bin string, args ...string) (*exec.Cmd, <-chan string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env(token)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1000)
+	done := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			default: // nobody is reading: drop
+			}
+		}
+		close(lines)
+		cmd.Wait()
+		close(done)
+	}()
+	t.Cleanup(func() { cmd.Process.Kill(); <-done })
+	return cmd, lines
+}
+
+var addrRE = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+
+// waitAddr reads stderr lines until one with a loopback address.
+func waitAddr(t *testing.T, lines <-chan string) string {
+	t.Helper()
+	for l := range lines {
+		if a := addrRE.FindString(l); a != "" {
+			return a
+		}
+	}
+	t.Fatal("process ended without printing its address")
+	return ""
+}
+
+func slaveServer(t *testing.T, token string, engines int) string {
+	_, lines := startProc(t, token, slaveBin, "-n", fmt.Sprint(engines), "serve", "127.0.0.1:0")
+	return waitAddr(t, lines)
+}
+
+func TestEmbeddedDefaultRunsOnLocalSlaves(t *testing.T) {
+	out, errOut, code := dpfw(t, "2 + 3\n:slaves\n", "-local", "2")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^5\n# s[12] · \d`).MatchString(out) {
+		t.Fatalf("no result line with slave and time:\n%s", out)
+	}
+	if strings.Count(out, "idle") != 2 {
+		t.Fatalf(":slaves should list 2 idle slaves:\n%s", out)
+	}
+}
+
+func TestSlaveServesMasterDials(t *testing.T) {
+	a, b := slaveServer(t, testToken, 1), slaveServer(t, testToken, 1)
+	out, errOut, code := dpfw(t, "", "-dial", a+","+b, "-wait", "2", "-e", "2+3")
+	if code != 0 || out != "5\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestMasterListensSlaveConnects(t *testing.T) {
+	cmd := exec.CommandContext(ctxT(t), dpfwBin, "-listen", "127.0.0.1:0", "-e", `import "os"; os.Getpid() > 0`)
+	cmd.Env = env(testToken)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	pr, pw := io.Pipe()
+	cmd.Stderr = pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(pr)
+	var join string
+	for join == "" && sc.Scan() {
+		if strings.Contains(sc.Text(), "slave connect") {
+			join = sc.Text()
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	if !strings.Contains(join, "DPFW_TOKEN="+testToken) {
+		t.Fatalf("join command %q lacks the token", join)
+	}
+	startProc(t, testToken, slaveBin, "connect", addrRE.FindString(join))
+	err := cmd.Wait()
+	pw.Close()
+	if err != nil || out.String() != "true\n" {
+		t.Fatalf("err %v, stdout %q", err, out.String())
+	}
+}
+
+func TestOneShotCompileErrorExitsOne(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	out, errOut, code := dpfw(t, "", "-dial", a, "-e", "x := 1\nx +")
+	if code != 1 || !strings.Contains(errOut, "compile error") || !strings.Contains(errOut, " at 2:") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestWaitTimesOutClearly(t *testing.T) {
+	_, errOut, code := dpfw(t, "", "-listen", "127.0.0.1:0", "-wait-timeout", "200ms", "-e", "1")
+	if code != 1 || !strings.Contains(errOut, "no 1 slave(s) within 200ms") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestWrongTokenIsRefused(t *testing.T) {
+	a := slaveServer(t, "another-token", 1)
+	_, errOut, code := dpfw(t, "", "-dial", a, "-e", "1")
+	if code != 1 || !strings.Contains(errOut, "token") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestScriptFileAndTimeout(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	script := filepath.Join(t.TempDir(), "hello.go")
+	os.WriteFile(script, []byte("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello from a file\")\n}\n"), 0o644)
+	out, errOut, code := dpfw(t, "", "-dial", a, script)
+	if code != 0 || out != "hello from a file\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	_, errOut, code = dpfw(t, "", "-dial", a, "-timeout", "100ms", "-e", "for {}")
+	if code != 1 || !strings.Contains(errOut, "timeout error") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestPipedSessionUsesCommands(t *testing.T) {
+	a := slaveServer(t, testToken, 2)
+	session := strings.Join([]string{
+		"[]int{",
+		"\t1,",
+		"\t2,",
+		"}",
+		":all func double(x int) int { return 2 * x }",
+		`:all dpfw.Table().Set("k", 7)`,
+		":on s2 double(21)",
+		":par 1 + 1 ;; 2 + 2",
+		":table s1",
+		`import "fmt"`,
+		`fmt.Println("printed")`,
+		":nonsense",
+		":quit",
+		"99",
+	}, "\n")
+	out, errOut, code := dpfw(t, session, "-dial", a)
+	for _, want := range []string{"[1 2]\n# s", "42\n# s2", "[0] ", ": 2\n", ": 4\n", "k  7", "printed\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+	if !strings.Contains(errOut, "unknown command :nonsense") || strings.Contains(out, "99") || code != 1 {
+		t.Errorf("exit %d; stderr %q", code, errOut)
+	}
+	if t.Failed() {
+		t.Logf("stdout:\n%s", out)
+	}
+}
+
+func TestBalanced(t *testing.T) {
+	for src, want := range map[string]bool{
+		"2+3":                  true,
+		"func f() {":           false,
+		"func f() {\n}":        true,
+		`"{"`:                  true,
+		"// {":                 true,
+		"x := []int{1,\n2,":    false,
+		"s := `raw\n":          false,
+		"fmt.Println(\"a\")":   true,
+		"if x { y() } else {":  false,
+		"if x { y() } else {}": true,
+	} {
+		if got := balanced(src); got != want {
+			t.Errorf("balanced(%q) = %v", src, got)
+		}
+	}
+}
+
+func TestOnlyImports(t *testing.T) {
+	for src, want := range map[string]bool{
+		`import "fmt"`:                     true,
+		"import (\n\t\"fmt\"\n\t\"os\"\n)": true,
+		`import "fmt"; fmt.Println(1)`:     false,
+		`fmt.Println(1)`:                   false,
+		`import "fmt"; func f() {}`:        false,
+	} {
+		if got := onlyImports(src); got != want {
+			t.Errorf("onlyImports(%q) = %v", src, got)
+		}
+	}
+}

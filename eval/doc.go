@@ -1,0 +1,65 @@
+// Package eval runs Go source snippets in yaegi interpreters. It knows
+// nothing of the network: the slave wraps an Engine per worker and ships
+// Results and Errors over the wire.
+//
+// # Engines
+//
+// An Engine is one interpreter plus a persistent Table. It runs one task
+// (Run, RunStream or Call) at a time; concurrent callers queue. Engines are
+// independent, so N engines give N-way parallelism.
+//
+// # Snippets
+//
+// A snippet is a mix of top-level declarations (func, type, var, const,
+// import) and statements, in any order, like a REPL cell:
+//
+//	import "strings"
+//	func shout(s string) string { return strings.ToUpper(s) + "!" }
+//	x := shout("hi")
+//	x + x
+//
+// The value of the snippet is the value of its last statement when that is
+// an expression statement (decided from the syntax, not from what yaegi
+// returns, which is stale for declarations and assignments). Calls of
+// functions without results, calls of fmt.Print* and fmt.Fprint* (whose
+// byte counts are noise in a REPL), declarations and assignments yield no
+// value. A call returning several values yields the first (yaegi's
+// choice); Call returns them all.
+//
+// yaegi's REPL parser accepts a source of declarations only or of
+// statements only, so a snippet is cut into segments at top-level
+// boundaries: each declaration is one segment, and each run of statements
+// is one. Segments are evaluated in order in the interpreter's global
+// scope, so functions, types and variables (including those declared with
+// := at the top level) persist across tasks on the same engine. Positions
+// in errors refer to the user's snippet.
+//
+// Imports are applied once per interpreter and otherwise skipped: yaegi
+// rejects a second import of the same package, but every snippet may
+// import what it uses. The engine's Table is pre-imported as package dpfw
+// (dpfw.Table().Set("k", v)); import "dpfw" is accepted too.
+//
+// # Recycling
+//
+// An interpreter is replaced by a fresh one (Result.Reset) when
+//   - a task's context is done: yaegi cannot interrupt native calls such as
+//     time.Sleep, so the call returns at once and abandons the interpreter
+//     to its leaked goroutine;
+//   - the interpreter itself panicked (compile crash or host panic);
+//   - it has compiled Config.RecycleAfter distinct sources: yaegi never
+//     frees compiled code, and statement snippets grow the global frame.
+//
+// The new interpreter replays every import and declaration that succeeded
+// before, so functions and types survive; variables declared by statements
+// do not. The Table is native and survives unchanged.
+//
+// Identical statement segments are compiled once and re-executed, which is
+// many times faster and does not grow memory.
+//
+// # Limits
+//
+// yaegi v0.16.1 speaks Go 1.21: range over an int or a func and the
+// min/max/clear builtins are rejected with KindUnsupported. A snippet that
+// panics in a goroutine it started kills the host process; a supervisor
+// must restart it. Snippets are not sandboxed.
+package eval

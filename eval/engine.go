@@ -1,0 +1,183 @@
+package eval
+
+import (
+	"context"
+	"reflect"
+	"time"
+)
+
+// Config tunes an Engine. The zero value is usable: zero fields take the
+// documented defaults.
+type Config struct {
+	// MaxOutput bounds the captured stdout+stderr of one task in bytes
+	// (0 = 1 MiB). Output beyond it is dropped and a truncation marker is
+	// appended; the task does not fail.
+	MaxOutput int
+	// MaxSource bounds the snippet length in bytes (0 = 1 MiB); longer
+	// snippets fail with KindTooLarge.
+	MaxSource int
+	// RecycleAfter replaces the interpreter after this many distinct
+	// compiles (0 = 2000), bounding yaegi's memory growth.
+	RecycleAfter int
+	// Packages are extra native symbols in yaegi Exports format
+	// ("path/name" keys), added to every interpreter.
+	Packages map[string]map[string]reflect.Value
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxOutput <= 0 {
+		c.MaxOutput = 1 << 20
+	}
+	if c.MaxSource <= 0 {
+		c.MaxSource = 1 << 20
+	}
+	if c.RecycleAfter <= 0 {
+		c.RecycleAfter = 2000
+	}
+	return c
+}
+
+// Engine is one interpreter plus a persistent Table. It runs one task at a
+// time: Run, RunStream and Call may be called from many goroutines, and
+// queue on an internal lock (a waiting caller gives up when its ctx is
+// done).
+type Engine struct {
+	cfg   Config
+	table *Table
+	sem   chan struct{} // one token; holding it protects the fields below
+
+	ip      *interpreter
+	imports []importSpec         // every import that succeeded, for replay
+	defs    []string             // declaration segments that succeeded, for replay
+	parsed  map[string][]segment // parseSnippet results by source, bounded by maxParsed
+	closed  bool
+}
+
+// Result is the outcome of one task.
+type Result struct {
+	Value    any           // deep copy of the last expression's value; never aliases interpreter memory
+	HasValue bool          // false when the snippet did not end in a value-producing expression
+	Text     string        // display form of Value (strings quoted)
+	Output   []byte        // captured stdout+stderr of this task, in order
+	Reset    bool          // the interpreter was replaced during this task (globals lost, definitions replayed)
+	Took     time.Duration // wall time of the task
+}
+
+// New returns an Engine with a fresh interpreter. It takes a few
+// milliseconds, mostly yaegi loading its standard library.
+func New(cfg Config) (*Engine, error) {
+	cfg = cfg.withDefaults()
+	e := &Engine{cfg: cfg, table: &Table{}, sem: make(chan struct{}, 1), parsed: map[string][]segment{}}
+	ip, err := newInterpreter(cfg, e.table)
+	if err != nil {
+		return nil, err
+	}
+	e.ip = ip
+	return e, nil
+}
+
+// Table returns the engine's persistent table; it is the same table that
+// snippets reach as dpfw.Table(). It never blocks.
+func (e *Engine) Table() *Table { return e.table }
+
+// Close releases the interpreter. It waits for a running task to finish and
+// is idempotent; later calls to other methods return ErrClosed.
+func (e *Engine) Close() error {
+	e.sem <- struct{}{}
+	defer func() { <-e.sem }()
+	if !e.closed {
+		e.closed = true
+		e.ip.abandon()
+		e.ip = nil
+	}
+	return nil
+}
+
+// acquire takes the engine lock, or gives up when ctx is done.
+func (e *Engine) acquire(ctx context.Context) error {
+	if ctx.Err() != nil {
+		// Checked first: select picks at random when both are ready, and
+		// starting a task under a dead ctx would only taint the interpreter.
+		return ctxError(ctx)
+	}
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctxError(ctx)
+	}
+	if e.closed {
+		<-e.sem
+		return ErrClosed
+	}
+	return nil
+}
+
+func (e *Engine) release() { <-e.sem }
+
+// ctxError classifies a done context.
+func ctxError(ctx context.Context) *Error {
+	if ctx.Err() == context.DeadlineExceeded {
+		return errorf(KindTimeout, "deadline exceeded")
+	}
+	return errorf(KindCanceled, "canceled")
+}
+
+// recycle replaces the interpreter with a fresh one and replays imports and
+// declarations into it. Replay errors are ignored: a declaration that
+// depended on a lost statement-mode global cannot be restored.
+func (e *Engine) recycle() error {
+	if e.ip != nil {
+		e.ip.abandon()
+	}
+	ip, err := newInterpreter(e.cfg, e.table)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	for _, s := range e.imports {
+		_ = ip.importOnce(ctx, s)
+	}
+	ip.replay(ctx, e.defs)
+	ip.compiles = 0 // replays are not growth; do not recycle again at once
+	e.ip = ip
+	return nil
+}
+
+// remember records a declaration segment for replay. The whole history is
+// kept, in order: yaegi binds calls when it compiles them and a failed
+// compile can leave an interpreter half-updated, so replaying exactly the
+// sequence that succeeded is the only faithful reconstruction. Only an
+// immediate repeat (a cell re-run) is dropped.
+func (e *Engine) remember(src string) {
+	if n := len(e.defs); n > 0 && e.defs[n-1] == src {
+		return
+	}
+	e.defs = append(e.defs, src)
+}
+
+// The parse cache holds at most maxParsed snippets of at most
+// maxParsedLen bytes; when full it is simply dropped.
+const (
+	maxParsed    = 1024
+	maxParsedLen = 4 << 10
+)
+
+// parse returns the segments of src, from the cache when it has them:
+// repeated snippets then skip go/parser as well as yaegi's compiler.
+func (e *Engine) parse(src string) ([]segment, *Error) {
+	if segs, ok := e.parsed[src]; ok {
+		return segs, nil
+	}
+	segs, err := parseSnippet(src)
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > maxParsedLen {
+		return segs, nil
+	}
+	if len(e.parsed) >= maxParsed {
+		clear(e.parsed)
+	}
+	e.parsed[src] = segs
+	return segs, nil
+}

@@ -1,0 +1,624 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newEngine(t testing.TB, cfg Config) *Engine {
+	t.Helper()
+	e, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// run runs src and fails the test on error.
+func run(t *testing.T, e *Engine, src string) Result {
+	t.Helper()
+	r, err := e.Run(context.Background(), src)
+	if err != nil {
+		t.Fatalf("Run(%q): %v", src, err)
+	}
+	return r
+}
+
+// runErr runs src and returns its *Error, failing the test if there is none.
+func runErr(t *testing.T, e *Engine, ctx context.Context, src string) (Result, *Error) {
+	t.Helper()
+	r, err := e.Run(ctx, src)
+	var ee *Error
+	if !errors.As(err, &ee) {
+		t.Fatalf("Run(%q) = %v, %v; want *Error", src, r.Value, err)
+	}
+	return r, ee
+}
+
+func TestRunValues(t *testing.T) {
+	e := newEngine(t, Config{})
+	tests := []struct {
+		src      string
+		hasValue bool
+		value    any
+		text     string
+	}{
+		{"2+3", true, 5, "5"},
+		{`"a" + "b"`, true, "ab", `"ab"`},
+		{"3.5 * 2", true, 7.0, "7"},
+		{"[]int{1, 2}", true, []int{1, 2}, "[1 2]"},
+		{`map[string]int{"a": 1}`, true, map[string]int{"a": 1}, "map[a:1]"},
+		{"[2]string{\"x\", \"y\"}", true, [2]string{"x", "y"}, "[x y]"},
+		{"x := 5", false, nil, ""},
+		{"x = 7", false, nil, ""},
+		{"var y = 3", false, nil, ""},
+		{"const c = 4", false, nil, ""},
+		{"func g() {}", false, nil, ""},
+		{"g()", false, nil, ""},
+		{"import \"fmt\"\nfmt.Println(\"hi\")", false, nil, ""},
+		{"fmt.Sprint(1)", true, "1", `"1"`},
+		{`dpfw.Table().Set("k", 1)`, false, nil, ""},
+		{"if x > 0 { x++ }", false, nil, ""},
+		{"x + y + c", true, 15, "15"},
+		{"func() int { return 42 }()", true, 42, "42"},
+		{"nil", true, nil, "nil"},
+		{"import \"errors\"\nerrors.New(\"bad\")", true, "bad", `"bad"`},
+		{"p := new(int)\n*p = 9\np", true, func() *int { n := 9; return &n }(), ""},
+	}
+	for _, tt := range tests {
+		r := run(t, e, tt.src)
+		if r.HasValue != tt.hasValue {
+			t.Errorf("%q: HasValue = %v, want %v (value %v)", tt.src, r.HasValue, tt.hasValue, r.Value)
+		}
+		if !reflect.DeepEqual(r.Value, tt.value) {
+			t.Errorf("%q: Value = %#v, want %#v", tt.src, r.Value, tt.value)
+		}
+		if tt.text != "" && r.Text != tt.text {
+			t.Errorf("%q: Text = %q, want %q", tt.src, r.Text, tt.text)
+		}
+	}
+}
+
+func TestRunStruct(t *testing.T) {
+	e := newEngine(t, Config{})
+	r := run(t, e, "type P struct{ A int; B string; C []int }\nP{A: 1, B: \"x\", C: []int{2}}")
+	v := reflect.ValueOf(r.Value)
+	if v.Kind() != reflect.Struct || v.FieldByName("A").Int() != 1 || v.FieldByName("B").String() != "x" {
+		t.Fatalf("Value = %#v", r.Value)
+	}
+	if r.Text != "{1 x [2]}" {
+		t.Errorf("Text = %q", r.Text)
+	}
+}
+
+// The result must not alias interpreter memory: a later Run that mutates
+// the variable must not change an earlier Result.
+func TestRunResultIsCopy(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "s := []int{1, 2}")
+	r := run(t, e, "s")
+	run(t, e, "s[0] = 100")
+	if got := r.Value.([]int)[0]; got != 1 {
+		t.Fatalf("earlier result changed to %d", got)
+	}
+}
+
+func TestPersistence(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "x := 5")
+	if r := run(t, e, "x + 1"); r.Value != 6 {
+		t.Errorf("x+1 = %v", r.Value)
+	}
+	run(t, e, "func f() int { return 1 }")
+	if r := run(t, e, "f() + x"); r.Value != 6 {
+		t.Errorf("f()+x = %v", r.Value)
+	}
+	run(t, e, "type T struct{ N int }\nfunc (t T) Twice() int { return 2 * t.N }")
+	if r := run(t, e, "T{N: 4}.Twice()"); r.Value != 8 {
+		t.Errorf("method = %v", r.Value)
+	}
+}
+
+func TestRepeatedImports(t *testing.T) {
+	e := newEngine(t, Config{})
+	steps := []struct{ src, want string }{
+		{"import \"strings\"\nstrings.ToUpper(\"a\")", `"A"`},
+		{"import \"strings\"\nstrings.ToLower(\"B\")", `"b"`},
+		{`import "fmt"`, ""},
+		{"import \"fmt\"\nfmt.Sprint(1)", `"1"`},
+		{"import (\n\t\"fmt\"\n\tstr \"strconv\"\n)\nfmt.Sprint(str.Itoa(2))", `"2"`},
+		{"import str \"strconv\"\nstr.Itoa(3)", `"3"`},
+		{"import \"dpfw\"\ndpfw.Table().Len()", "0"},
+	}
+	for _, s := range steps {
+		if r := run(t, e, s.src); r.Text != s.want {
+			t.Errorf("%q: Text = %q, want %q", s.src, r.Text, s.want)
+		}
+	}
+}
+
+func TestOutputCapture(t *testing.T) {
+	e := newEngine(t, Config{})
+	src := `import ("fmt"; "log"; "os")
+log.SetFlags(0)
+fmt.Println("one")
+println("two")
+log.Print("three")
+fmt.Fprintln(os.Stdout, "four")
+fmt.Fprintln(os.Stderr, "five")
+fmt.Print("six")`
+	r := run(t, e, src)
+	if want := "one\ntwo\nthree\nfour\nfive\nsix"; string(r.Output) != want {
+		t.Errorf("Output = %q, want %q", r.Output, want)
+	}
+	if r := run(t, e, `fmt.Print("only")`); string(r.Output) != "only" {
+		t.Errorf("second task Output = %q", r.Output)
+	}
+	if r := run(t, e, "1"); len(r.Output) != 0 {
+		t.Errorf("silent task Output = %q", r.Output)
+	}
+}
+
+func TestOutputTruncation(t *testing.T) {
+	e := newEngine(t, Config{MaxOutput: 10})
+	r := run(t, e, "import \"strings\"\nimport \"fmt\"\nfmt.Print(strings.Repeat(\"x\", 100))\n7")
+	if want := strings.Repeat("x", 10) + "\n... output truncated\n"; string(r.Output) != want {
+		t.Errorf("Output = %q, want %q", r.Output, want)
+	}
+	if r.Value != 7 {
+		t.Errorf("Value = %v", r.Value)
+	}
+}
+
+func TestOutputKeptOnFailure(t *testing.T) {
+	e := newEngine(t, Config{})
+	r, err := runErr(t, e, context.Background(), "import \"fmt\"\nfmt.Println(\"before\")\npanic(\"boom\")")
+	if err.Kind != KindPanic || string(r.Output) != "before\n" {
+		t.Errorf("err = %v, Output = %q", err, r.Output)
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	e := newEngine(t, Config{})
+	tests := []struct{ src, pos, msg string }{
+		{"x := 1\ny := \n", "2:", "expected operand"},
+		{"a := 1\n a = undefinedName", "2:6", "undefined: undefinedName"},
+		{"func f() int {\n\treturn zz\n}", "2:9", "undefined: zz"},
+		{"import \"fmt\"\n\n  fmt.Nope()", "3:", "Nope"},
+		{`"a" + 1`, "1:", "mismatched"},
+		{"x := 1\nfunc broken() int {\n\treturn 1 +\n}", "4:1", "expected operand"},
+	}
+	for _, tt := range tests {
+		_, err := runErr(t, e, context.Background(), tt.src)
+		if err.Kind != KindCompile || !strings.HasPrefix(err.Pos, tt.pos) || !strings.Contains(err.Msg, tt.msg) {
+			t.Errorf("%q: got %#v, want compile at %s containing %q", tt.src, err, tt.pos, tt.msg)
+		}
+	}
+}
+
+func TestPanics(t *testing.T) {
+	e := newEngine(t, Config{})
+	tests := []struct{ src, msg string }{
+		{`panic("boom")`, "boom"},
+		{"s := []int{}\ns[3]", "index out of range"},
+		{"z := 0\n1 / z", "divide by zero"},
+		{"import \"os\"\nos.Exit(3)", "os.Exit"},
+		{"import \"log\"\nlog.Fatal(\"bye\")", "bye"},
+	}
+	for _, tt := range tests {
+		_, err := runErr(t, e, context.Background(), tt.src)
+		if err.Kind != KindPanic || !strings.Contains(err.Msg, tt.msg) {
+			t.Errorf("%q: got %#v, want panic containing %q", tt.src, err, tt.msg)
+		}
+	}
+	run(t, e, "func boom() {\n\tpanic(\"here\")\n}")
+	_, err := runErr(t, e, context.Background(), "x := 1\nboom()")
+	// yaegi locates each function entered: boom's body, then the caller.
+	if err.Pos != "2:2" || !strings.Contains(err.Stack, "panic: main.boom(...)") {
+		t.Errorf("panic Pos = %q, Stack %q", err.Pos, err.Stack)
+	}
+	if r := run(t, e, "1+1"); r.Value != 2 {
+		t.Errorf("after panics: %v", r.Value)
+	}
+}
+
+// A deadline must end Run promptly even when the snippet is stuck, and the
+// engine must come back with its definitions.
+func TestTimeout(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "import \"time\"\nfunc keep() int { return 7 }")
+	for _, src := range []string{"for {}", "time.Sleep(time.Hour)", "func spin() { for {} }\nspin()"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		start := time.Now()
+		r, err := runErr(t, e, ctx, src)
+		late := time.Since(start) - 100*time.Millisecond
+		cancel()
+		if err.Kind != KindTimeout || !r.Reset {
+			t.Errorf("%q: err %v, Reset %v", src, err, r.Reset)
+		}
+		if late > time.Second { // ~10-20 ms in practice; generous for loaded CI under -race
+			t.Errorf("%q: returned %v after the deadline", src, late)
+		}
+		if r := run(t, e, "1+1"); r.Value != 2 {
+			t.Errorf("after %q: 1+1 = %v", src, r.Value)
+		}
+		if r := run(t, e, "keep()"); r.Value != 7 {
+			t.Errorf("after %q: keep() = %v", src, r.Value)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	started := make(chan struct{})
+	e := newEngine(t, Config{Packages: map[string]map[string]reflect.Value{
+		"hook/hook": {"Started": reflect.ValueOf(func() { close(started) })},
+	}})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-started
+		cancel()
+	}()
+	r, err := runErr(t, e, ctx, "import (\"hook\"; \"time\")\nhook.Started()\ntime.Sleep(time.Hour)")
+	if err.Kind != KindCanceled || !r.Reset {
+		t.Errorf("err %v, Reset %v", err, r.Reset)
+	}
+	if r := run(t, e, "2*21"); r.Value != 42 {
+		t.Errorf("after cancel: %v", r.Value)
+	}
+}
+
+func TestUnsupported(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "m := map[int]int{1: 1}")
+	tests := []struct{ src, pos, msg string }{
+		{"for i := range 10 { _ = i }", "1:1", "range over int"},
+		{"n := 3\n for range n + 1 {}", "2:2", "range over int"},
+		{"for x := range func(yield func(int) bool) {} { _ = x }", "1:1", "range over func"},
+		{"func h() {\n\tfor range len(m) {}\n}", "2:2", "range over int"},
+		{"min(1, 2)", "1:1", "min"},
+		{"\nmax(1, 2)", "2:1", "max"},
+		{"clear(m)", "1:1", "clear"},
+	}
+	for _, tt := range tests {
+		_, err := runErr(t, e, context.Background(), tt.src)
+		if err.Kind != KindUnsupported || err.Pos != tt.pos || !strings.Contains(err.Msg, tt.msg) {
+			t.Errorf("%q: got %#v, want unsupported at %s containing %q", tt.src, err, tt.pos, tt.msg)
+		}
+	}
+	// Ranging over an int variable is invisible to the syntax check; yaegi's
+	// compiler panics, which must surface as unsupported, not crash.
+	r, err := runErr(t, e, context.Background(), "n := 3\nfor i := range n { _ = i }")
+	if err.Kind != KindUnsupported || !r.Reset {
+		t.Errorf("range over int var: %#v, Reset %v", err, r.Reset)
+	}
+	// A user-defined min shadows the builtin.
+	if r := run(t, e, "func min(a, b int) int { if a < b { return a }; return b }\nmin(3, 4)"); r.Value != 3 {
+		t.Errorf("user min = %v", r.Value)
+	}
+}
+
+func TestUnsendable(t *testing.T) {
+	e := newEngine(t, Config{})
+	for _, src := range []string{
+		"func() {}",
+		"make(chan int)",
+		"[]any{1, func() {}}",
+		"map[string]func(){\"a\": nil}",
+		"type F struct{ Fn func() }\nF{}",
+		"c := make(chan int)\n&c",
+	} {
+		_, err := runErr(t, e, context.Background(), src)
+		if err.Kind != KindUnsendable || !strings.Contains(err.Msg, "cannot be sent") {
+			t.Errorf("%q: got %#v", src, err)
+		}
+	}
+}
+
+func TestCall(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, `import "errors"
+func fib(n int) int { if n < 2 { return n }; return fib(n-1) + fib(n-2) }
+func sum(xs []int) int { s := 0; for _, x := range xs { s += x }; return s }
+func total(m map[string]int) int { s := 0; for _, v := range m { s += v }; return s }
+func half(x float32) float32 { return x / 2 }
+func div(a, b int) (int, error) { if b == 0 { return 0, errors.New("division by zero") }; return a / b, nil }
+func pair() (int, string) { return 1, "a" }
+func nothing() {}`)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		args []any
+		want any
+	}{
+		{"fib", []any{int64(10)}, 55},
+		{"sum", []any{[]any{int64(1), int64(2), int64(3)}}, 6},
+		{"total", []any{map[string]any{"a": int64(1), "b": uint64(2)}}, 3},
+		{"half", []any{float64(3)}, float32(1.5)},
+		{"div", []any{int64(7), int64(2)}, 3},
+		{"pair", nil, []any{1, "a"}},
+	}
+	for _, tt := range tests {
+		r, err := e.Call(ctx, tt.name, tt.args...)
+		if err != nil || !reflect.DeepEqual(r.Value, tt.want) {
+			t.Errorf("Call(%s) = %#v, %v; want %#v", tt.name, r.Value, err, tt.want)
+		}
+	}
+	if r, err := e.Call(ctx, "nothing"); err != nil || r.HasValue {
+		t.Errorf("Call(nothing) = %v, %v", r, err)
+	}
+	for name, kind := range map[string]Kind{"nope": KindNotFound, "div": KindError, "fib": KindCompile} {
+		args := []any{int64(1), int64(0)}
+		_, err := e.Call(ctx, name, args...)
+		var ee *Error
+		if !errors.As(err, &ee) || ee.Kind != kind {
+			t.Errorf("Call(%s) error = %v, want kind %s", name, err, kind)
+		}
+	}
+}
+
+func TestCallTimeout(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "func spin(n int) int { for { n++ }; return n }\nfunc keep() int { return 7 }")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	r, err := e.Call(ctx, "spin", 1)
+	var ee *Error
+	if !errors.As(err, &ee) || ee.Kind != KindTimeout || !r.Reset {
+		t.Fatalf("Call(spin) = %v, Reset %v", err, r.Reset)
+	}
+	if r, err := e.Call(context.Background(), "keep"); err != nil || r.Value != 7 {
+		t.Errorf("after timeout: keep() = %v, %v", r.Value, err)
+	}
+}
+
+func TestRunStream(t *testing.T) {
+	e := newEngine(t, Config{})
+	src := `import ("bufio"; "io"; "strings")
+func(r io.Reader, w io.Writer) error {
+	s := bufio.NewScanner(r)
+	for s.Scan() {
+		io.WriteString(w, strings.ToUpper(s.Text())+"\n")
+	}
+	return s.Err()
+}`
+	var out strings.Builder
+	if _, err := e.RunStream(context.Background(), src, strings.NewReader("hello\nworld\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "HELLO\nWORLD\n" {
+		t.Errorf("got %q", out.String())
+	}
+	fail := "import (\"errors\"; \"io\")\nfunc(r io.Reader, w io.Writer) error { return errors.New(\"nope\") }"
+	_, err := e.RunStream(context.Background(), fail, strings.NewReader(""), &out)
+	var ee *Error
+	if !errors.As(err, &ee) || ee.Kind != KindError || ee.Msg != "nope" {
+		t.Errorf("error = %v", err)
+	}
+	noErr := "func(r io.Reader, w io.Writer) { io.WriteString(w, \"x\") }"
+	out.Reset()
+	if _, err := e.RunStream(context.Background(), noErr, nil, &out); err != nil || out.String() != "x" {
+		t.Errorf("func without error: %q, %v", out.String(), err)
+	}
+	if _, err := e.RunStream(context.Background(), "1", nil, &out); !errors.As(err, &ee) || ee.Kind != KindError {
+		t.Errorf("non-func: %v", err)
+	}
+}
+
+// The seed-generator example: an interpreted closure stored in the table
+// keeps its state between tasks.
+func TestGeneratorInTable(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "func makeCounter() func() int { n := 0; return func() int { n++; return n } }")
+	run(t, e, `dpfw.Table().Set("gen", makeCounter())`)
+	for want := 1; want <= 2; want++ {
+		if r := run(t, e, `dpfw.Table().Get("gen").(func() int)()`); r.Value != want {
+			t.Errorf("call %d = %v", want, r.Value)
+		}
+	}
+	if f, ok := e.Table().Get("gen").(func() int); !ok || f() != 3 {
+		t.Errorf("native view of gen: %T", e.Table().Get("gen"))
+	}
+	// A timeout replaces the interpreter; the closure, which belongs to the
+	// old one, must keep working once the stopped run has returned.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := e.Run(ctx, "for {}"); err == nil {
+		t.Fatal("for {} returned")
+	}
+	for give := time.Now().Add(10 * time.Second); ; {
+		r := run(t, e, `dpfw.Table().Get("gen").(func() int)()`)
+		if r.Value == 4 {
+			break
+		}
+		if r.Value != 0 || time.Now().After(give) {
+			t.Fatalf("after timeout gen() = %v", r.Value)
+		}
+		runtime.Gosched() // the stopped run is still unwinding
+	}
+}
+
+func TestTable(t *testing.T) {
+	var tb Table
+	if tb.Get("a") != nil || tb.Len() != 0 {
+		t.Fatal("zero table not empty")
+	}
+	tb.Set("b", 2)
+	tb.Set("a", "x")
+	if v, ok := tb.Lookup("b"); !ok || v != 2 {
+		t.Errorf("Lookup(b) = %v, %v", v, ok)
+	}
+	if got := tb.Keys(); !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Errorf("Keys = %v", got)
+	}
+	tb.Delete("a")
+	tb.Delete("missing")
+	if _, ok := tb.Lookup("a"); ok || tb.Len() != 1 {
+		t.Errorf("after Delete: %v", tb.Keys())
+	}
+	e := newEngine(t, Config{})
+	run(t, e, `dpfw.Table().Set("k", []int{1})`)
+	if r := run(t, e, "len(dpfw.Table().Keys())"); r.Value != 1 {
+		t.Errorf("Keys from snippet = %v", r.Value)
+	}
+	run(t, e, `dpfw.Table().Delete("k")`)
+	if e.Table().Len() != 0 {
+		t.Errorf("Delete from snippet failed")
+	}
+}
+
+func TestConcurrentEngines(t *testing.T) {
+	engines := []*Engine{newEngine(t, Config{}), newEngine(t, Config{})}
+	errs := make(chan error, len(engines))
+	for i, e := range engines {
+		go func() {
+			for k := range 30 {
+				src := fmt.Sprintf("v%d := %d\nv%d * %d", k, k, k, i+2)
+				r, err := e.Run(context.Background(), src)
+				if err == nil && r.Value != k*(i+2) {
+					err = fmt.Errorf("%q = %v", src, r.Value)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range engines {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestConcurrentOneEngine(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "var counter int")
+	const workers, each = 4, 20
+	results := make(chan any, workers*each)
+	for range workers {
+		go func() {
+			for range each {
+				r, err := e.Run(context.Background(), "counter++\ncounter")
+				if err != nil {
+					results <- err
+					continue
+				}
+				results <- r.Value
+			}
+		}()
+	}
+	seen := map[any]bool{}
+	for range workers * each {
+		v := <-results
+		if seen[v] {
+			t.Errorf("value %v seen twice: runs overlapped", v)
+		}
+		seen[v] = true
+	}
+	if r := run(t, e, "counter"); r.Value != workers*each {
+		t.Errorf("counter = %v", r.Value)
+	}
+}
+
+func TestCacheMemory(t *testing.T) {
+	e := newEngine(t, Config{})
+	src := "s := 0\nfor k := 0; k < 10; k++ { s += k }\ns"
+	run(t, e, src)
+	before := heapAlloc()
+	for range 5000 {
+		if _, err := e.Run(context.Background(), src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if grew := int64(heapAlloc()) - int64(before); grew > 20<<20 {
+		t.Errorf("heap grew by %d MB over 5000 cached runs", grew>>20)
+	}
+}
+
+func TestRecycleAfter(t *testing.T) {
+	e := newEngine(t, Config{RecycleAfter: 5})
+	run(t, e, "func keep() int { return 7 }")
+	resets := 0
+	for k := range 12 {
+		r := run(t, e, fmt.Sprintf("%d + keep()", k))
+		if r.Value != k+7 {
+			t.Errorf("%d + keep() = %v", k, r.Value)
+		}
+		if r.Reset {
+			resets++
+		}
+	}
+	if resets == 0 {
+		t.Error("never recycled")
+	}
+}
+
+// Replay after recycling must restore the latest definitions.
+func TestReplayRedefinitions(t *testing.T) {
+	e := newEngine(t, Config{RecycleAfter: 6})
+	run(t, e, "func h() int { return 1 }")
+	run(t, e, "func g() int { return h() * 10 }")
+	run(t, e, "func k() int { return 5 }\nfunc h() int { return k() }")
+	for i := 0; ; i++ {
+		r := run(t, e, fmt.Sprintf("h() + %d", i))
+		if r.Value != 5+i {
+			t.Fatalf("h()+%d = %v (reset %v)", i, r.Value, r.Reset)
+		}
+		if r.Reset {
+			break
+		}
+	}
+	// yaegi binds calls when it compiles them, so g still calls the first h,
+	// before and after replay.
+	if r := run(t, e, "g()"); r.Value != 10 {
+		t.Errorf("g() after replay = %v", r.Value)
+	}
+}
+
+// Segment positions are carried by line directives, so a snippet of many
+// declarations stays linear in size and errors point at the right line.
+func TestManySegments(t *testing.T) {
+	e := newEngine(t, Config{})
+	var b strings.Builder
+	const n = 500
+	for i := range n {
+		fmt.Fprintf(&b, "var v%d = %d\n", i, i)
+	}
+	if r := run(t, e, b.String()+"v0 + v499"); r.Value != n-1 {
+		t.Errorf("sum = %v", r.Value)
+	}
+	b.WriteString("x := 1\n\tv1 = nope\n")
+	_, err := runErr(t, e, context.Background(), b.String())
+	if want := fmt.Sprintf("%d:7", n+2); err.Pos != want {
+		t.Errorf("Pos = %q, want %q (%v)", err.Pos, want, err)
+	}
+}
+
+func TestLimitsAndClose(t *testing.T) {
+	e := newEngine(t, Config{MaxSource: 10})
+	_, err := runErr(t, e, context.Background(), "1 + 1 + 1 + 1")
+	if err.Kind != KindTooLarge {
+		t.Errorf("kind = %s", err.Kind)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal("second Close:", err)
+	}
+	if _, err := e.Run(context.Background(), "1"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Run after Close = %v", err)
+	}
+	if _, err := e.Call(context.Background(), "f"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Call after Close = %v", err)
+	}
+}

@@ -1,0 +1,209 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"go/token"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// interpreter is one yaegi interpreter with its output capture and compile
+// cache. It is not safe for concurrent use; the Engine serializes access.
+type interpreter struct {
+	in       *interp.Interpreter
+	out      *capture
+	cache    map[string]*interp.Program // compiled statement segments by segment.code()
+	imported map[string]bool            // importSpec.key() of imports applied here
+	compiles int                        // distinct compiles, for recycling
+	stopper  *stopper
+	funcs    map[string]reflect.Value // lookupFunc results; cleared with cache
+}
+
+var stdioOnce sync.Once
+
+// newInterpreter builds a fresh interpreter that sees table as package dpfw.
+func newInterpreter(cfg Config, table *Table) (*interpreter, error) {
+	// Without YAEGI_SPECIAL_STDIO, os.Stdout inside snippets is the real
+	// process stdout and escapes capture. yaegi reads it in interp.New.
+	stdioOnce.Do(func() { os.Setenv("YAEGI_SPECIAL_STDIO", "1") })
+	c := &capture{}
+	ip := &interpreter{
+		in: interp.New(interp.Options{
+			Stdin: strings.NewReader(""), Stdout: c, Stderr: c.stderr(),
+		}),
+		out: c, cache: map[string]*interp.Program{}, imported: map[string]bool{},
+		funcs: map[string]reflect.Value{},
+	}
+	ip.stopper = newStopper(ip.in)
+	for _, ex := range []interp.Exports{stdlib.Symbols, cfg.Packages, tableExports(table)} {
+		if err := ip.in.Use(ex); err != nil {
+			return nil, fmt.Errorf("eval: registering symbols: %w", err)
+		}
+	}
+	if err := ip.importOnce(context.Background(), importSpec{path: "dpfw"}); err != nil {
+		return nil, err
+	}
+	return ip, nil
+}
+
+// tableExports exposes the table as package dpfw. The symbols are
+// registered under the real import path as well as the alias: yaegi looks
+// up interface wrappers by the real path and crashes when only an alias
+// exists (notes §5).
+func tableExports(t *Table) interp.Exports {
+	syms := func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Table": reflect.ValueOf(func() *Table { return t }),
+		}
+	}
+	return interp.Exports{
+		"dpfw/dpfw":                      syms(),
+		"github.com/dpfw/dpfw/eval/eval": syms(),
+	}
+}
+
+// importOnce applies an import unless this interpreter already has it: a
+// second identical import in a later Eval is a "redeclared" error in yaegi.
+func (ip *interpreter) importOnce(ctx context.Context, s importSpec) error {
+	if ip.imported[s.key()] {
+		return nil
+	}
+	prog, err := ip.compile("import " + s.key())
+	if err != nil {
+		return err
+	}
+	if _, _, err := ip.execute(ctx, prog); err != nil {
+		return err
+	}
+	ip.imported[s.key()] = true
+	return nil
+}
+
+// compilePanic is a host panic raised by yaegi's compiler, which usually
+// means a construct it does not support.
+type compilePanic struct{ value any }
+
+func (p compilePanic) Error() string { return fmt.Sprint(p.value) }
+
+// compile compiles src, turning compiler panics into compilePanic errors.
+func (ip *interpreter) compile(src string) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			prog, err = nil, compilePanic{r}
+		}
+	}()
+	ip.compiles++
+	return ip.in.Compile(src)
+}
+
+// cached compiles src once per interpreter. Re-executing a Program skips
+// parsing and type checking and does not grow interpreter memory (notes §4).
+func (ip *interpreter) cached(src string) (*interp.Program, error) {
+	if p, ok := ip.cache[src]; ok {
+		return p, nil
+	}
+	p, err := ip.compile(src)
+	if err == nil {
+		ip.cache[src] = p
+	}
+	return p, err
+}
+
+// forget drops cached programs; called when definitions change, since a
+// cached program may have bound the old ones.
+func (ip *interpreter) forget() {
+	clear(ip.cache)
+	clear(ip.funcs)
+}
+
+// outcome is what a background execution reports.
+type outcome[T any] struct {
+	v   T
+	err error
+}
+
+// execute runs prog and returns when it finishes or ctx is done, whichever
+// comes first. abandoned reports the latter: the program may still be
+// running (yaegi cannot interrupt native calls such as time.Sleep), so the
+// interpreter must not be used again.
+func (ip *interpreter) execute(ctx context.Context, prog *interp.Program) (v reflect.Value, abandoned bool, err error) {
+	return interruptible(ctx, ip, func() (reflect.Value, error) { return ip.in.Execute(prog) })
+}
+
+// interruptible runs f, which runs interpreted code of ip, on its own
+// goroutine, and waits for it or for ctx. When ctx wins, the interpreted
+// code is told to stop and the goroutine is leaked; its result channel is
+// buffered so that it can still finish. Panics in f are returned as
+// interp.Panic.
+func interruptible[T any](ctx context.Context, ip *interpreter, f func() (T, error)) (T, bool, error) {
+	var zero T
+	done := ip.stopper.arm()
+	ch := make(chan outcome[T], 1)
+	go func() {
+		var o outcome[T]
+		defer func() {
+			if r := recover(); r != nil {
+				o = outcome[T]{err: interp.Panic{Value: r}}
+			}
+			ch <- o
+		}()
+		o.v, o.err = f()
+	}()
+	select {
+	case o := <-ch:
+		return o.v, false, o.err
+	case <-ctx.Done():
+		old := ip.stopper.stop(done)
+		go func() {
+			<-ch
+			ip.stopper.revive(old)
+		}()
+		return zero, true, ctx.Err()
+	}
+}
+
+// lookupFunc returns the interpreted top-level function name, if defined.
+// yaegi's Symbols lists only exported names, so the name is evaluated as an
+// expression instead; the compiled program is cached like any other.
+func (ip *interpreter) lookupFunc(ctx context.Context, name string) (reflect.Value, bool) {
+	if f, ok := ip.funcs[name]; ok {
+		return f, true
+	}
+	if !token.IsIdentifier(name) {
+		return reflect.Value{}, false
+	}
+	prog, err := ip.cached(";" + name)
+	if err != nil {
+		return reflect.Value{}, false
+	}
+	v, _, err := ip.execute(ctx, prog)
+	if err != nil || !v.IsValid() || v.Kind() != reflect.Func || v.IsNil() {
+		return reflect.Value{}, false
+	}
+	ip.funcs[name] = v
+	return v, true
+}
+
+// abandon cuts the interpreter off from output capture and stops its
+// interpreted code at the next node (yaegi cancels via the context we
+// passed); native calls in flight finish on their own.
+func (ip *interpreter) abandon() {
+	ip.out.detach()
+}
+
+// replay re-evaluates declarations, in order, in a fresh interpreter.
+// Failures are ignored: a declaration that used a lost statement-mode
+// global cannot be restored.
+func (ip *interpreter) replay(ctx context.Context, defs []string) {
+	for _, src := range defs {
+		if prog, err := ip.compile(src); err == nil {
+			_, _, _ = ip.execute(ctx, prog)
+		}
+	}
+}

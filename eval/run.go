@@ -1,0 +1,285 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// task is the state of one Run, RunStream or Call while it holds the lock.
+type task struct {
+	res     Result
+	tainted bool // the interpreter must be replaced before the next task
+}
+
+// Run evaluates src on the engine and returns the value of its last
+// expression. It blocks until the snippet finishes or ctx is done; in the
+// latter case it returns promptly, and the interpreter, which may still be
+// busy in a native call, is replaced (Result.Reset). Calls from several
+// goroutines run one at a time. On failure the error is an *Error (or
+// ErrClosed) and the Result still carries Output, Reset and Took.
+func (e *Engine) Run(ctx context.Context, src string) (Result, error) {
+	return e.do(ctx, func(t *task) *Error {
+		v, seg, err := e.runSnippet(ctx, t, src)
+		if err != nil {
+			return err
+		}
+		return t.setValue(v, seg)
+	})
+}
+
+// RunStream evaluates src, which must yield a func(io.Reader, io.Writer)
+// error (or a func(io.Reader, io.Writer)), and calls it with r and w. A
+// non-nil error from the func fails the task with KindError. Blocking and
+// cancellation are as for Run; after a cancel the func may still be using
+// r and w in the background.
+func (e *Engine) RunStream(ctx context.Context, src string, r io.Reader, w io.Writer) (Result, error) {
+	return e.do(ctx, func(t *task) *Error {
+		v, seg, err := e.runSnippet(ctx, t, src)
+		if err != nil {
+			return err
+		}
+		fn, err := streamFunc(v, seg)
+		if err != nil {
+			return err
+		}
+		_, abandoned, ferr := interruptible(ctx, e.ip, func() (struct{}, error) { return struct{}{}, fn(r, w) })
+		return t.check(ctx, abandoned, ferr)
+	})
+}
+
+var (
+	streamType  = reflect.TypeOf(func(io.Reader, io.Writer) error { return nil })
+	stream0Type = reflect.TypeOf(func(io.Reader, io.Writer) {})
+)
+
+func streamFunc(v reflect.Value, seg segment) (func(io.Reader, io.Writer) error, *Error) {
+	if seg.lastExpr && v.IsValid() && v.Kind() == reflect.Func && !v.IsNil() {
+		switch {
+		case v.Type().ConvertibleTo(streamType):
+			return v.Convert(streamType).Interface().(func(io.Reader, io.Writer) error), nil
+		case v.Type().ConvertibleTo(stream0Type):
+			f := v.Convert(stream0Type).Interface().(func(io.Reader, io.Writer))
+			return func(r io.Reader, w io.Writer) error { f(r, w); return nil }, nil
+		}
+	}
+	return nil, errorf(KindError, "RunStream: the snippet must evaluate to a func(io.Reader, io.Writer) error")
+}
+
+// check classifies the end of a background call: ctx done, panic, or a
+// returned error.
+func (t *task) check(ctx context.Context, abandoned bool, err error) *Error {
+	if abandoned {
+		t.tainted = true
+		return ctxError(ctx)
+	}
+	if err == nil {
+		return nil
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return panicError(p)
+	}
+	return errorf(KindError, "%v", err)
+}
+
+// do runs body as one task: it takes the lock, recycles the interpreter
+// when due, opens the output window and turns host panics into
+// KindInternal.
+func (e *Engine) do(ctx context.Context, body func(*task) *Error) (Result, error) {
+	start := time.Now()
+	if err := e.acquire(ctx); err != nil {
+		return Result{Took: time.Since(start)}, err
+	}
+	defer e.release()
+	t := &task{}
+	if e.ip.compiles >= e.cfg.RecycleAfter {
+		if err := e.recycle(); err != nil {
+			return t.res, errorf(KindInternal, "%v", err)
+		}
+		t.res.Reset = true
+	}
+	e.ip.out.begin(e.cfg.MaxOutput)
+	err := e.guard(t, body)
+	out, panics := e.ip.out.end()
+	t.res.Output = out
+	if err != nil && err.Kind == KindPanic {
+		err.attachStack(panics)
+	}
+	if t.tainted {
+		if rerr := e.recycle(); rerr != nil && err == nil {
+			err = errorf(KindInternal, "%v", rerr)
+		}
+		t.res.Reset = true
+	}
+	t.res.Took = time.Since(start)
+	if err != nil {
+		return t.res, err
+	}
+	return t.res, nil
+}
+
+// guard calls body, converting a panic in our own or yaegi's host code into
+// KindInternal and marking the interpreter for replacement.
+func (e *Engine) guard(t *task, body func(*task) *Error) (err *Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.tainted = true
+			err = errorf(KindInternal, "interpreter failure: %v", r)
+		}
+	}()
+	return body(t)
+}
+
+// runSnippet evaluates every segment of src in order and returns the raw
+// value of the last one with that segment.
+func (e *Engine) runSnippet(ctx context.Context, t *task, src string) (reflect.Value, segment, *Error) {
+	if len(src) > e.cfg.MaxSource {
+		return reflect.Value{}, segment{}, errorf(KindTooLarge, "source is %d bytes; the limit is %d", len(src), e.cfg.MaxSource)
+	}
+	segs, err := e.parse(src)
+	if err != nil {
+		return reflect.Value{}, segment{}, err
+	}
+	// Any snippet may reassign a func variable that Call cached.
+	clear(e.ip.funcs)
+	var v reflect.Value
+	var last segment
+	for _, seg := range segs {
+		if v, err = e.runSegment(ctx, t, seg); err != nil {
+			return reflect.Value{}, seg, err
+		}
+		last = seg
+	}
+	if last.kind != segStmt {
+		return reflect.Value{}, last, nil
+	}
+	return v, last, nil
+}
+
+func (e *Engine) runSegment(ctx context.Context, t *task, seg segment) (reflect.Value, *Error) {
+	switch seg.kind {
+	case segImport:
+		return reflect.Value{}, e.runImports(ctx, t, seg)
+	case segDecl:
+		_, err := e.exec(ctx, t, seg, false)
+		if err == nil {
+			e.remember(seg.src)
+			e.ip.forget()
+		}
+		return reflect.Value{}, err
+	}
+	return e.exec(ctx, t, seg, true)
+}
+
+func (e *Engine) runImports(ctx context.Context, t *task, seg segment) *Error {
+	for _, s := range seg.imports {
+		if err := e.ip.importOnce(ctx, s); err != nil {
+			return seg.convert(t, err)
+		}
+		e.rememberImport(s)
+	}
+	return nil
+}
+
+func (e *Engine) rememberImport(s importSpec) {
+	for _, x := range e.imports {
+		if x == s {
+			return
+		}
+	}
+	e.imports = append(e.imports, s)
+}
+
+// exec compiles (through the cache when useCache) and executes one
+// segment.
+func (e *Engine) exec(ctx context.Context, t *task, seg segment, useCache bool) (reflect.Value, *Error) {
+	compile := e.ip.compile
+	if useCache {
+		compile = e.ip.cached
+		if _, hit := e.ip.cache[seg.code()]; !hit && seg.defines {
+			// New variables may shadow names that cached programs bound.
+			e.ip.forget()
+		}
+	}
+	prog, err := compile(seg.code())
+	if err != nil {
+		return reflect.Value{}, seg.convert(t, err)
+	}
+	v, abandoned, err := e.ip.execute(ctx, prog)
+	if abandoned {
+		t.tainted = true
+		return reflect.Value{}, ctxError(ctx)
+	}
+	if err != nil {
+		return reflect.Value{}, seg.convert(t, err)
+	}
+	if useCache && seg.lastExpr && voidCall(prog) {
+		return reflect.Value{}, nil
+	}
+	return v, nil
+}
+
+// posMsg splits yaegi's "[file.go:]line:col: message" error text.
+var posMsg = regexp.MustCompile(`^(?:\S*\.go:)?(\d+):(\d+): (.*)`)
+
+var unsupportedBuiltin = regexp.MustCompile(`^undefined: (min|max|clear)$`)
+
+// convert turns an error from compiling or executing seg into an *Error
+// positioned in the user's snippet.
+func (seg segment) convert(t *task, err error) *Error {
+	var cp compilePanic
+	var p interp.Panic
+	switch {
+	case errors.As(err, &cp):
+		t.tainted = true // the compiler died half way; its state is suspect
+		return errorf(KindUnsupported, "the interpreter crashed compiling this snippet (%v); "+
+			"it may use a Go 1.22+ feature such as range over an int or a func", cp.value)
+	case errors.As(err, &p):
+		return panicError(p)
+	}
+	msg := strings.SplitN(err.Error(), "\n", 2)[0]
+	out := &Error{Kind: KindCompile, Msg: msg}
+	if m := posMsg.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		out.Pos, out.Msg = seg.userPos(line, col), m[3]
+	}
+	if m := unsupportedBuiltin.FindStringSubmatch(out.Msg); m != nil {
+		out.Kind = KindUnsupported
+		out.Msg = fmt.Sprintf("builtin %s is not supported by this interpreter (yaegi, Go 1.21 syntax); write it out by hand", m[1])
+	}
+	return out
+}
+
+// panicError describes a panic raised by interpreted code.
+func panicError(p interp.Panic) *Error {
+	msg := fmt.Sprint(p.Value)
+	if strings.HasPrefix(msg, "os.Exit(") {
+		msg += " called: snippets may not exit the process (os.Exit, log.Fatal)"
+	}
+	return &Error{Kind: KindPanic, Msg: msg}
+}
+
+// attachStack fills Pos and Stack from the "line:col: panic: ..." lines
+// yaegi printed, innermost first.
+func (e *Error) attachStack(lines []string) {
+	var stack []string
+	for _, l := range lines {
+		if m := posMsg.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+			if e.Pos == "" {
+				e.Pos = m[1] + ":" + m[2]
+			}
+			stack = append(stack, m[1]+":"+m[2]+": "+m[3])
+		}
+	}
+	e.Stack = strings.Join(stack, "\n")
+}

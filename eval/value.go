@@ -1,0 +1,243 @@
+package eval
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+)
+
+var (
+	errorType = reflect.TypeOf((*error)(nil)).Elem()
+	// yaegi returns a *interface{} for declarations and for calls of funcs
+	// without results: it means "no value".
+	noValueType = reflect.TypeOf((*any)(nil))
+)
+
+// maxDepth bounds deep copies; deeper values are most likely cyclic.
+const maxDepth = 1000
+
+// setValue records v, the raw result of seg, in the task's Result.
+func (t *task) setValue(v reflect.Value, seg segment) *Error {
+	switch {
+	case !seg.lastExpr:
+		return nil
+	case seg.isNil:
+		// yaegi returns a stale value for a bare nil (notes §7).
+		t.res.HasValue, t.res.Text = true, "nil"
+		return nil
+	case !v.IsValid() || v.Type() == noValueType:
+		return nil
+	}
+	return t.setCopy(v)
+}
+
+// setCopy deep-copies v into the Result, so that it no longer aliases
+// interpreter memory that the next task may change.
+func (t *task) setCopy(v reflect.Value) *Error {
+	c, err := sendable(v)
+	if err != nil {
+		return err
+	}
+	t.res.Value, t.res.HasValue, t.res.Text = c, true, display(c)
+	return nil
+}
+
+// sendable returns a deep copy of v as a plain Go value; errors become
+// their message.
+func sendable(v reflect.Value) (any, *Error) {
+	if v.IsValid() && v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return nil, nil
+	}
+	if s, ok := errorText(v); ok {
+		return s, nil
+	}
+	c, bad := deepCopy(v, 0)
+	if bad != "" {
+		return nil, errorf(KindUnsendable, "result of type %s cannot be sent: it contains %s", v.Type(), bad)
+	}
+	if !c.IsValid() || !c.CanInterface() {
+		return nil, nil
+	}
+	return c.Interface(), nil
+}
+
+// errorText returns the message of a non-nil error value.
+func errorText(v reflect.Value) (string, bool) {
+	if v.Kind() == reflect.Interface || !v.Type().Implements(errorType) || !v.CanInterface() {
+		return "", false
+	}
+	if v.Kind() == reflect.Pointer && v.IsNil() {
+		return "", false
+	}
+	err, ok := v.Interface().(error)
+	if !ok {
+		return "", false
+	}
+	return err.Error(), true
+}
+
+// display formats a copied value for Result.Text. %T is avoided: yaegi's
+// types print wrongly.
+func display(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "nil"
+	case string:
+		return strconv.Quote(v)
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// deepCopy returns a copy of v sharing no memory with it, or a description
+// of the unsendable part ("a func", "a chan", ...).
+func deepCopy(v reflect.Value, depth int) (reflect.Value, string) {
+	if depth > maxDepth {
+		return reflect.Value{}, fmt.Sprintf("more than %d levels of nesting (a cycle?)", maxDepth)
+	}
+	t := v.Type()
+	switch v.Kind() {
+	case reflect.Func:
+		return reflect.Value{}, "a func"
+	case reflect.Chan:
+		return reflect.Value{}, "a chan"
+	case reflect.UnsafePointer:
+		return reflect.Value{}, "an unsafe.Pointer"
+	case reflect.Pointer:
+		return copyPointer(v, depth)
+	case reflect.Interface:
+		return copyInterface(v, depth)
+	case reflect.Slice:
+		if v.IsNil() {
+			return reflect.Zero(t), ""
+		}
+		return copyElems(reflect.MakeSlice(t, v.Len(), v.Len()), v, depth)
+	case reflect.Array:
+		return copyElems(reflect.New(t).Elem(), v, depth)
+	case reflect.Map:
+		return copyMap(v, depth)
+	case reflect.Struct:
+		return copyStruct(v, depth)
+	}
+	out := reflect.New(t).Elem()
+	out.Set(v)
+	return out, ""
+}
+
+func copyPointer(v reflect.Value, depth int) (reflect.Value, string) {
+	if v.IsNil() {
+		return reflect.Zero(v.Type()), ""
+	}
+	e, bad := deepCopy(v.Elem(), depth+1)
+	if bad != "" {
+		return e, bad
+	}
+	out := reflect.New(v.Type().Elem())
+	out.Elem().Set(e)
+	return out, ""
+}
+
+func copyInterface(v reflect.Value, depth int) (reflect.Value, string) {
+	out := reflect.New(v.Type()).Elem()
+	if v.IsNil() {
+		return out, ""
+	}
+	if s, ok := errorText(v.Elem()); ok && reflect.TypeOf(s).AssignableTo(v.Type()) {
+		out.Set(reflect.ValueOf(s))
+		return out, ""
+	}
+	e, bad := deepCopy(v.Elem(), depth+1)
+	if bad != "" {
+		return e, bad
+	}
+	out.Set(e)
+	return out, ""
+}
+
+func copyElems(out, v reflect.Value, depth int) (reflect.Value, string) {
+	for i := range v.Len() {
+		e, bad := deepCopy(v.Index(i), depth+1)
+		if bad != "" {
+			return e, bad
+		}
+		out.Index(i).Set(e)
+	}
+	return out, ""
+}
+
+func copyMap(v reflect.Value, depth int) (reflect.Value, string) {
+	if v.IsNil() {
+		return reflect.Zero(v.Type()), ""
+	}
+	out := reflect.MakeMapWithSize(v.Type(), v.Len())
+	it := v.MapRange()
+	for it.Next() {
+		k, bad := deepCopy(it.Key(), depth+1)
+		if bad != "" {
+			return k, bad
+		}
+		e, bad := deepCopy(it.Value(), depth+1)
+		if bad != "" {
+			return e, bad
+		}
+		out.SetMapIndex(k, e)
+	}
+	return out, ""
+}
+
+// copyStruct copies field by field. Structs with unexported fields (native
+// types such as time.Time) cannot be copied that way through reflect; they
+// are copied shallowly after checking their type for unsendable parts.
+func copyStruct(v reflect.Value, depth int) (reflect.Value, string) {
+	t := v.Type()
+	out := reflect.New(t).Elem()
+	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			if bad := badType(t, 0); bad != "" {
+				return reflect.Value{}, bad
+			}
+			out.Set(v)
+			return out, ""
+		}
+	}
+	for i := range t.NumField() {
+		e, bad := deepCopy(v.Field(i), depth+1)
+		if bad != "" {
+			return e, bad
+		}
+		out.Field(i).Set(e)
+	}
+	return out, ""
+}
+
+// badType reports whether values of t can hold a func, chan or
+// unsafe.Pointer, judged from the type alone.
+func badType(t reflect.Type, depth int) string {
+	if depth > 20 {
+		return ""
+	}
+	switch t.Kind() {
+	case reflect.Func:
+		return "a func"
+	case reflect.Chan:
+		return "a chan"
+	case reflect.UnsafePointer:
+		return "an unsafe.Pointer"
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return badType(t.Elem(), depth+1)
+	case reflect.Map:
+		if b := badType(t.Key(), depth+1); b != "" {
+			return b
+		}
+		return badType(t.Elem(), depth+1)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if b := badType(t.Field(i).Type, depth+1); b != "" {
+				return b
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,17 @@
+// Package master sends Go snippets to dpfw slaves and schedules them.
+//
+// A Master holds connections to slave processes, whichever side dialed
+// (Dial, Serve). Every engine of every connected slave process is one
+// Slave to the master: it runs one task at a time. Submit hands a Task to
+// the first idle Slave and returns a Future; Parallel runs many tasks and
+// waits for all of them; Reserve takes a Slave out of the idle pool so
+// that a sequence of pinned tasks (Slave.Submit) reaches the same
+// interpreter and table; Broadcast runs a snippet on every Slave.
+//
+// When a connection dies, every task queued for or running on its
+// Slaves fails at once with a *RemoteError of kind "lost" naming the
+// slave, unless the task is Idempotent, in which case it is run again on
+// another Slave (at most Config.MaxRetries times).
+//
+// All methods are safe for concurrent use.
+package master

@@ -1,0 +1,412 @@
+package master_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dpfw/dpfw/master"
+	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/slave"
+)
+
+const token = "test-token"
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// startSlave runs an in-process slave server on 127.0.0.1:0.
+func startSlave(t testing.TB, engines int) (*slave.Slave, string) {
+	t.Helper()
+	s, err := slave.New(slave.Config{Engines: engines, Session: session.Config{Token: token}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := session.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { s.Serve(context.Background(), ln); close(done) }()
+	t.Cleanup(func() { ln.Close(); s.Close(); <-done })
+	return s, ln.Addr().String()
+}
+
+func newMaster(t testing.TB) *master.Master {
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet})
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// cluster is a master that dialed n one-engine slaves.
+func cluster(t testing.TB, n int) *master.Master {
+	t.Helper()
+	m := newMaster(t)
+	for range n {
+		_, addr := startSlave(t, 1)
+		if _, err := m.Dial(context.Background(), addr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestRunValue(t *testing.T) {
+	m := cluster(t, 1)
+	res, err := m.Run(ctxT(t), "2 + 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Value != int64(5) || res.Text != "5" || res.Slave != "s1" {
+		t.Fatalf("got %#v", res)
+	}
+}
+
+func TestSlaveDialsMaster(t *testing.T) {
+	ctx := ctxT(t)
+	m := newMaster(t)
+	ln, err := master.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go m.Serve(ctx, ln)
+	s, err := slave.New(slave.Config{Engines: 2, Session: session.Config{Token: token}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Connect(ctx, ln.Addr().String()) }()
+	if err := m.WaitSlaves(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run(ctx, `import "strings"; strings.Repeat("ab", 2)`)
+	if err != nil || res.Value != "abab" {
+		t.Fatalf("got %#v, %v", res, err)
+	}
+	s.Close()
+	if err := <-done; err == nil {
+		t.Log("connect returned nil after close")
+	}
+}
+
+func TestParallelKeepsOrder(t *testing.T) {
+	m := cluster(t, 2)
+	var tasks []master.Task
+	for i := range 8 {
+		tasks = append(tasks, master.Task{Src: strings.Repeat("1+", i) + "0"})
+	}
+	results, err := m.Parallel(ctxT(t), tasks...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for i, r := range results {
+		if r.Value != int64(i) {
+			t.Errorf("task %d: got %v", i, r.Value)
+		}
+		used[r.Slave] = true
+	}
+	t.Logf("slaves used: %v", used)
+}
+
+func TestParallelSpreadsOverSlaves(t *testing.T) {
+	m := cluster(t, 2)
+	ctx := ctxT(t)
+	// Each task holds its slave until both have started, so the two can
+	// only finish if they run on different slaves at the same time.
+	s1, s2 := m.Slaves()[0], m.Slaves()[1]
+	for _, s := range []*master.Slave{s1, s2} {
+		if err := s.TableSet(ctx, "peer", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := `import "time"
+for i := 0; i < 2000 && len(dpfw.Table().Keys()) < 2; i++ { time.Sleep(time.Millisecond) }
+"ok"`
+	results, err := m.Parallel(ctx, master.Task{Src: src}, master.Task{Src: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if results[0].Slave == results[1].Slave {
+		t.Fatalf("both tasks ran on %s", results[0].Slave)
+	}
+}
+
+func TestErrorsAreTypedAndSlaveSurvives(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	cases := []struct {
+		src  string
+		kind master.ErrorKind
+	}{
+		{"x := 1\ny := undefinedName\n", session.ErrCompile},
+		{`panic("boom")`, session.ErrPanic},
+		{`make(chan int)`, session.ErrUnsendable},
+		{`func() {}`, session.ErrUnsendable},
+	}
+	for _, c := range cases {
+		_, err := m.Run(ctx, c.src)
+		var re *master.RemoteError
+		if !errors.As(err, &re) || re.Kind != c.kind || re.Slave != "s1" {
+			t.Errorf("%q: got %v, want a %s error from s1", c.src, err, c.kind)
+		}
+		if c.kind == session.ErrCompile && re != nil && !strings.HasPrefix(re.Pos, "2:") {
+			t.Errorf("%q: position %q, want line 2", c.src, re.Pos)
+		}
+	}
+	if res, err := m.Run(ctx, "1+1"); err != nil || res.Value != int64(2) {
+		t.Fatalf("after errors: %v %v", res.Value, err)
+	}
+}
+
+func TestTimeoutAndCancelFreeTheEngine(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	_, err := m.Submit(ctx, master.Task{Src: "for {}", Timeout: 100 * time.Millisecond}).Wait(ctx)
+	if !master.IsKind(err, session.ErrTimeout) {
+		t.Fatalf("got %v, want timeout", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	f := m.Submit(cctx, master.Task{Src: `import "time"; time.Sleep(time.Hour)`})
+	cancel()
+	if _, err := f.Wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if res, err := m.Run(ctx, "1+1"); err != nil || res.Value != int64(2) {
+		t.Fatalf("after cancel: %v %v", res.Value, err)
+	}
+}
+
+func TestGeneratorOnReservedSlave(t *testing.T) {
+	m := cluster(t, 2)
+	ctx := ctxT(t)
+	s, err := m.Reserve(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Release()
+	_, err = s.Run(ctx, `n := 0
+dpfw.Table().Set("uniqID", func() int { n++; return n })`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for want := int64(1); want <= 2; want++ {
+		res, err := s.Run(ctx, `dpfw.Table().Get("uniqID").(func() int)()`)
+		if err != nil || res.Value != want {
+			t.Fatalf("call %d: got %v, %v", want, res.Value, err)
+		}
+	}
+}
+
+func TestReserveWithoutWaiting(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	s, err := m.Reserve(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Reserve(ctx, false); !errors.Is(err, master.ErrNoIdle) {
+		t.Fatalf("got %v, want ErrNoIdle", err)
+	}
+	// A reserved slave takes no shared work: this task waits for Release.
+	f := m.Submit(ctx, master.Task{Src: "7"})
+	select {
+	case <-f.Done():
+		t.Fatal("shared task ran on a reserved slave")
+	default:
+	}
+	s.Release()
+	if res, err := f.Wait(ctx); err != nil || res.Value != int64(7) {
+		t.Fatalf("got %v, %v", res.Value, err)
+	}
+}
+
+func TestBroadcastDefinesEverywhere(t *testing.T) {
+	m := cluster(t, 2)
+	ctx := ctxT(t)
+	if _, err := m.Broadcast(ctx, "func sq(x int) int { return x * x }"); err != nil {
+		t.Fatal(err)
+	}
+	results, err := m.Parallel(ctx, master.Task{Src: "sq(3)"}, master.Task{Src: "sq(4)"}, master.Task{Func: "sq", Args: []any{5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int64{9, 16, 25} {
+		if results[i].Value != want {
+			t.Errorf("task %d: got %v want %d", i, results[i].Value, want)
+		}
+	}
+}
+
+func TestDecodeIntoTypedValue(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	var got []string
+	err := m.Submit(ctx, master.Task{Src: `[]string{"a", "b"}`}).Decode(ctx, &got)
+	if err != nil || len(got) != 2 || got[1] != "b" {
+		t.Fatalf("got %v, %v", got, err)
+	}
+}
+
+func TestOutputIsCapturedPerTask(t *testing.T) {
+	m := cluster(t, 1)
+	res, err := m.Run(ctxT(t), `import "fmt"; fmt.Println("hello"); 1`)
+	if err != nil || string(res.Output) != "hello\n" || res.Value != int64(1) {
+		t.Fatalf("got %q %v %v", res.Output, res.Value, err)
+	}
+}
+
+func TestStreamTaskUpperCases(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	remote := `import ("bufio"; "io"; "strings")
+func(r io.Reader, w io.Writer) error {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if _, err := io.WriteString(w, strings.ToUpper(sc.Text())+"\n"); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}`
+	local := func(ctx context.Context, r io.Reader, w io.WriteCloser) (any, error) {
+		go func() {
+			io.WriteString(w, "hello\nworld\n")
+			w.Close()
+		}()
+		var lines []string
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+		}
+		return lines, sc.Err()
+	}
+	res, err := m.Submit(ctx, master.Task{Src: remote, Local: local}).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(res.Value.([]string), ","); got != "HELLO,WORLD" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestTableOps(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	s := m.Slaves()[0]
+	if err := s.TableSet(ctx, "k", 42); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.Run(ctx, `dpfw.Table().Get("k")`); err != nil || res.Value != int64(42) {
+		t.Fatalf("snippet sees %v, %v", res.Value, err)
+	}
+	s.Run(ctx, `dpfw.Table().Set("j", "x")`)
+	keys, err := s.TableKeys(ctx)
+	if err != nil || strings.Join(keys, ",") != "j,k" {
+		t.Fatalf("keys %v, %v", keys, err)
+	}
+	if err := s.TableDelete(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TableGet(ctx, "k"); !master.IsKind(err, session.ErrNotFound) {
+		t.Fatalf("deleted key: %v", err)
+	}
+}
+
+func TestSlaveLostFailsPendingAtOnce(t *testing.T) {
+	m := newMaster(t)
+	s, addr := startSlave(t, 1)
+	ctx := ctxT(t)
+	if _, err := m.Dial(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+	running := m.Slaves()[0].Submit(ctx, master.Task{Src: `import "time"; time.Sleep(time.Hour)`})
+	queued := m.Slaves()[0].Submit(ctx, master.Task{Src: "1"})
+	s.Close()
+	for _, f := range []*master.Future{running, queued} {
+		_, err := f.Wait(ctx)
+		if !master.IsKind(err, session.ErrLost) && !errors.Is(err, master.ErrGone) {
+			t.Errorf("got %v, want lost", err)
+		}
+	}
+}
+
+func TestWrongTokenIsRefused(t *testing.T) {
+	_, addr := startSlave(t, 1)
+	m := master.New(master.Config{Session: session.Config{Token: "wrong"}, Logger: quiet})
+	defer m.Close()
+	_, err := m.Dial(ctxT(t), addr)
+	if !errors.Is(err, session.ErrAuth) {
+		t.Fatalf("got %v, want ErrAuth", err)
+	}
+}
+
+func TestCloseFailsWaitingTasks(t *testing.T) {
+	m := newMaster(t) // no slaves: the task waits for one
+	f := m.Submit(context.Background(), master.Task{Src: "1"})
+	m.Close()
+	if _, err := f.Wait(ctxT(t)); !errors.Is(err, master.ErrClosed) {
+		t.Fatalf("got %v", err)
+	}
+	m.Close()
+}
+
+func TestBatchKeepsOrderAndErrors(t *testing.T) {
+	m := cluster(t, 2)
+	ctx := ctxT(t)
+	var tasks []master.Task
+	for i := range 25 {
+		tasks = append(tasks, master.Task{Src: strings.Repeat("1+", i) + "0"})
+	}
+	tasks[7] = master.Task{Src: `panic("seven")`}
+	results, err := m.Batch(ctx, 10, tasks...)
+	if !master.IsKind(err, session.ErrPanic) || !strings.Contains(err.Error(), "task 7:") {
+		t.Fatalf("got %v, want task 7's panic", err)
+	}
+	for i, r := range results {
+		if i != 7 && r.Value != int64(i) {
+			t.Errorf("task %d: got %v", i, r.Value)
+		}
+	}
+}
+
+func TestPipelinedMasterKeepsPinnedOrder(t *testing.T) {
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 4})
+	t.Cleanup(func() { m.Close() })
+	_, addr := startSlave(t, 1)
+	ctx := ctxT(t)
+	if _, err := m.Dial(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+	s := m.Slaves()[0]
+	s.Run(ctx, "var seq []int")
+	var futs []*master.Future
+	for i := range 20 {
+		futs = append(futs, s.Submit(ctx, master.Task{Src: "seq = append(seq, " + strings.Repeat("1+", i) + "0)"}))
+		futs = append(futs, m.Submit(ctx, master.Task{Src: "1"}))
+	}
+	for _, f := range futs {
+		if _, err := f.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seq []int
+	if err := s.Submit(ctx, master.Task{Src: "seq"}).Decode(ctx, &seq); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range seq {
+		if v != i {
+			t.Fatalf("pinned tasks ran out of order: %v", seq)
+		}
+	}
+}

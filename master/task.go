@@ -1,0 +1,254 @@
+package master
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/dpfw/dpfw/session"
+)
+
+// Task is one unit of work for a slave. Exactly one of Src and Func is
+// set.
+type Task struct {
+	// Src is Go source run on the slave's engine; the value of its last
+	// expression is the result.
+	Src string
+	// Func names a function already defined on the engine, called with
+	// Args; no source is parsed.
+	Func string
+	Args []any
+	// Timeout bounds the task on the slave; 0 means none.
+	Timeout time.Duration
+	// Local, if set, makes this a stream task (dpfw's local procedure):
+	// Src must yield a func(io.Reader, io.Writer) error, which the slave
+	// runs against a stream whose other end is Local's r and w. Local runs
+	// on its own goroutine in the master, and what it returns is the
+	// task's Result.Value. Closing w ends the slave function's input.
+	Local func(ctx context.Context, r io.Reader, w io.WriteCloser) (any, error)
+	// Idempotent lets the master re-run the task on another slave if its
+	// slave is lost mid-task (at most Config.MaxRetries times).
+	Idempotent bool
+}
+
+// job is a Task on its way to a slave, or a control message for a
+// slave's worker (reserve, release).
+type job struct {
+	ctx  context.Context
+	task Task
+	fut  *Future
+	// batch, if set, replaces task and fut: tasks sent in one message.
+	batch   []Task
+	futs    []*Future
+	tries   int
+	reserve chan *Slave
+	release bool
+}
+
+func newJob(ctx context.Context, t Task) *job {
+	return &job{ctx: ctx, task: t, fut: newFuture()}
+}
+
+// Submit hands t to the first idle slave and returns at once; the
+// Future resolves with the task's result. Cancelling ctx cancels the
+// task, on the slave too if it has started.
+func (m *Master) Submit(ctx context.Context, t Task) *Future {
+	j := newJob(ctx, t)
+	m.enqueue(j, m.anyq, nil)
+	return j.fut
+}
+
+// Run is Submit followed by Wait.
+func (m *Master) Run(ctx context.Context, src string) (Result, error) {
+	return m.Submit(ctx, Task{Src: src}).Wait(ctx)
+}
+
+// enqueue delivers j to q on a goroutine of its own, so that callers
+// never block on busy slaves. Waiting ends with a failed future if the
+// job's context is done, the Master closes, or gone (the target slave's
+// connection) ends.
+func (m *Master) enqueue(j *job, q chan *job, gone <-chan struct{}) {
+	ctx := j.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ok := m.spawn(func() {
+		select {
+		case q <- j:
+		case <-ctx.Done():
+			j.fail(ctx.Err())
+		case <-gone:
+			j.fail(ErrGone)
+		case <-m.done:
+			j.fail(ErrClosed)
+		}
+	})
+	if !ok {
+		j.fail(ErrClosed)
+	}
+}
+
+func (j *job) fail(err error) {
+	if j.fut != nil {
+		j.fut.resolve(Result{}, err)
+	}
+	for _, f := range j.futs {
+		f.resolve(Result{}, err)
+	}
+}
+
+// Reserve takes an idle slave out of the shared pool, for a series of
+// tasks that must run on the same engine (Slave.Submit); Release gives it
+// back. With wait false it fails with ErrNoIdle unless a slave is idle
+// right now; with wait true it blocks until one is, or ctx is done.
+func (m *Master) Reserve(ctx context.Context, wait bool) (*Slave, error) {
+	j := &job{reserve: make(chan *Slave, 1)}
+	if !wait {
+		select {
+		case m.anyq <- j:
+			return <-j.reserve, nil
+		default:
+			return nil, ErrNoIdle
+		}
+	}
+	select {
+	case m.anyq <- j:
+		return <-j.reserve, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-m.done:
+		return nil, ErrClosed
+	}
+}
+
+// exec runs a task job on s and resolves its future, or hands it to
+// another slave if s was lost and the task may be re-run.
+func (s *Slave) exec(j *job) {
+	if err := j.ctx.Err(); err != nil {
+		j.fail(err)
+		return
+	}
+	if j.batch != nil {
+		s.execBatch(j)
+		return
+	}
+	res, err := s.do(j.ctx, j.task)
+	if err != nil && s.retry(j, err) {
+		return
+	}
+	j.fut.resolve(res, err)
+}
+
+// retry hands j to another slave if s was lost and j may run again.
+func (s *Slave) retry(j *job, err error) bool {
+	idem := j.task.Idempotent
+	for _, t := range j.batch {
+		idem = idem || t.Idempotent
+	}
+	if !IsKind(err, session.ErrLost) || !idem || j.tries >= s.m.cfg.MaxRetries {
+		return false
+	}
+	j.tries++
+	s.m.log.Warn("re-running idempotent task", "lost", s.id, "try", j.tries)
+	s.m.enqueue(j, s.m.anyq, nil)
+	return true
+}
+
+func (s *Slave) do(ctx context.Context, t Task) (Result, error) {
+	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout}
+	if t.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, graceful(t.Timeout))
+		defer cancel()
+	}
+	if t.Local != nil {
+		req.Kind = session.KindStream
+		return s.stream(ctx, req, t.Local)
+	}
+	if t.Func != "" {
+		if err := encodeCall(req, t); err != nil {
+			return Result{Slave: s.id}, err
+		}
+	}
+	resp, err := s.sess.Call(ctx, req)
+	return s.result(resp, err)
+}
+
+func encodeCall(req *session.Request, t Task) error {
+	req.Kind, req.Func = session.KindCall, t.Func
+	for i, a := range t.Args {
+		raw, err := session.EncodeValue(a)
+		if err != nil {
+			return fmt.Errorf("master: argument %d of %s: %w", i, t.Func, err)
+		}
+		req.Args = append(req.Args, raw)
+	}
+	return nil
+}
+
+// result converts a slave's answer, or the lack of one, into a Result.
+func (s *Slave) result(resp *session.Response, err error) (Result, error) {
+	res := Result{Slave: s.id}
+	if err != nil {
+		return res, s.callError(err)
+	}
+	res.Raw, res.Text, res.Output, res.Took, res.Reset = resp.Value, resp.Text, resp.Output, resp.Took, resp.Reset
+	if resp.Err != nil {
+		resp.Err.Slave = s.id
+		return res, resp.Err
+	}
+	if len(resp.Value) > 0 {
+		if err := session.DecodeValue(resp.Value, &res.Value); err != nil {
+			return res, fmt.Errorf("master: decoding the result from %s: %w", s.id, err)
+		}
+	}
+	return res, nil
+}
+
+// callError makes a lost connection a RemoteError of kind lost, which
+// names the slave; context errors pass through unchanged.
+func (s *Slave) callError(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if errors.Is(err, session.ErrClosed) || s.gone() {
+		return &RemoteError{Kind: session.ErrLost, Slave: s.id, Msg: fmt.Sprintf("connection to %s lost mid-task: %v", s, err)}
+	}
+	return err
+}
+
+// stream runs a stream task: the slave's function and local on the two
+// ends of one stream, concurrently.
+func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error)) (Result, error) {
+	ts, err := s.sess.OpenTask(ctx, req)
+	if err != nil {
+		return Result{Slave: s.id}, s.callError(err)
+	}
+	defer ts.Close()
+	type outcome struct {
+		v   any
+		err error
+	}
+	lc := make(chan outcome, 1)
+	go func() { // exits when local returns; ts.Close unblocks its I/O
+		v, err := local(ctx, ts, closeWriter{ts})
+		lc <- outcome{v, err}
+	}()
+	res, err := s.result(ts.Result(ctx))
+	if err != nil {
+		ts.Close()
+		<-lc
+		return res, err
+	}
+	lo := <-lc
+	res.Value, res.Raw = lo.v, nil
+	return res, lo.err
+}
+
+// closeWriter makes CloseWrite the Close of the writer given to Local.
+type closeWriter struct{ ts *session.TaskStream }
+
+func (c closeWriter) Write(p []byte) (int, error) { return c.ts.Write(p) }
+func (c closeWriter) Close() error                { return c.ts.CloseWrite() }

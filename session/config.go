@@ -1,0 +1,99 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Role is the part a process plays in the cluster. It is independent of
+// which end of the TCP connection dialed: a master may listen for slaves
+// and a slave may listen for masters.
+type Role uint8
+
+const (
+	RoleMaster Role = 1 // sends tasks: Call, OpenTask
+	RoleSlave  Role = 2 // runs tasks: Serve
+)
+
+func (r Role) String() string {
+	switch r {
+	case RoleMaster:
+		return "master"
+	case RoleSlave:
+		return "slave"
+	}
+	return fmt.Sprintf("role(%d)", uint8(r))
+}
+
+// Identity describes one end of a session. Each side sends its own
+// Identity during the handshake; Session.Peer returns the other side's.
+type Identity struct {
+	Role     Role   `cbor:"1,keyasint"`
+	Name     string `cbor:"2,keyasint,omitempty"`
+	Host     string `cbor:"3,keyasint,omitempty"`
+	PID      int    `cbor:"4,keyasint,omitempty"`
+	Engines  int    `cbor:"5,keyasint,omitempty"`
+	Version  string `cbor:"6,keyasint,omitempty"`
+	Instance string `cbor:"7,keyasint,omitempty"` // random per process
+}
+
+// Config tunes a Session. The zero value is usable except for Token,
+// which must be set.
+type Config struct {
+	// Token is the shared cluster secret. It never crosses the wire.
+	Token string
+	// HandshakeTimeout bounds the whole handshake. 0 means 5s.
+	HandshakeTimeout time.Duration
+	// KeepAlive is the yamux keepalive interval. 0 means 1s.
+	KeepAlive time.Duration
+	// WriteTimeout bounds every write on the connection, keepalive pings
+	// included, so a dead peer is detected within KeepAlive+WriteTimeout.
+	// 0 means 3s.
+	WriteTimeout time.Duration
+	// MaxFrame is the largest encoded frame accepted or sent; both sides
+	// should agree. 0 means 64 MiB; the minimum is 1 KiB.
+	MaxFrame int
+	// MaxStreams is the most tasks (calls and task streams) in flight
+	// at once that this side accepts from its peer; excess tasks are
+	// answered at once with an ErrBusy RemoteError. 0 means 256.
+	MaxStreams int
+	// Logger receives the session's log lines, yamux's included.
+	// nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.HandshakeTimeout <= 0 {
+		c.HandshakeTimeout = 5 * time.Second
+	}
+	if c.KeepAlive <= 0 {
+		c.KeepAlive = time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 3 * time.Second
+	}
+	if c.MaxFrame <= 0 {
+		c.MaxFrame = 64 << 20
+	}
+	c.MaxFrame = max(c.MaxFrame, 1<<10) // room for an error response
+	if c.MaxStreams <= 0 {
+		c.MaxStreams = 256
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Errors returned by this package. Use errors.Is: most are wrapped with
+// detail (the remote address, the peer's reason, the cause of death).
+var (
+	ErrNoToken       = errors.New("session: no cluster token configured")
+	ErrAuth          = errors.New("session: authentication failed")
+	ErrHandshake     = errors.New("session: handshake failed")
+	ErrClosed        = errors.New("session: closed")
+	ErrFrameTooLarge = errors.New("session: frame too large")
+	ErrRole          = errors.New("session: incompatible roles")
+)

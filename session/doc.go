@@ -1,0 +1,96 @@
+// Package session is the dpfw wire protocol: an authenticated, multiplexed
+// connection between a master and a slave. It is the only package that
+// imports yamux; wire.go holds the encoding and this comment is its spec.
+//
+// # Roles and connections
+//
+// Either side may dial or listen; the role (master or slave) is declared
+// in the handshake and is independent of who dialed. New runs the protocol
+// on an established net.Conn; Dial and Listen are conveniences. Listen
+// binds 127.0.0.1 unless the address names a host.
+//
+// # Handshake
+//
+// Before anything else, and within Config.HandshakeTimeout overall, each
+// side writes, concurrently with reading the other's:
+//
+//  1. the preamble: the 4 bytes "DPFW" and the protocol version byte 0x01;
+//  2. a hello frame: {1: Identity, 2: Nonce (32 fresh random bytes)};
+//  3. a proof frame: {1: MAC}, where
+//     MAC = HMAC-SHA256(token, "dpfw/1 auth" || role || peerNonce || ownNonce)
+//     with role the prover's own Role byte;
+//  4. a verdict frame: {1: OK, 2: Reason}, e.g. "wrong token" or
+//     "both sides are masters", so the rejected side learns why.
+//
+// Each handshake frame is a 4-byte big-endian length (at most 4096) and
+// that many bytes of CBOR (a map with small-integer keys). A side checks
+// the peer's MAC with hmac.Equal, then that the roles are one master and
+// one slave; authentication is judged first. Any failure (bad magic, an
+// HTTP request, a TLS ClientHello, a wrong version, truncation, malformed
+// CBOR, silence past the timeout, a wrong token, incompatible roles)
+// closes the connection and logs one WARN line "handshake failed" with the
+// remote address and the reason.
+//
+// Security properties: the token never crosses the wire; both sides
+// prove knowledge of it (mutual challenge-response); fresh nonces on both
+// sides make a recorded handshake useless for replay; binding the
+// prover's role into the MAC defeats reflecting a peer's proof back at
+// it. The Identity in hello is sent before authentication, so an
+// unauthenticated peer can learn names and versions. After the handshake
+// traffic is neither encrypted nor integrity-protected: on an untrusted
+// network run dpfw over a VPN or SSH tunnel.
+//
+// # Frames
+//
+// After the handshake the connection carries yamux; the master is the
+// yamux client, the slave the yamux server, and both accept streams. The
+// first stream, opened by the master during New, is the control stream.
+// Every frame on every stream is a 4-byte big-endian length followed by a
+// CBOR envelope:
+//
+//	{1: ID uint64, 2: Type, 3: Request, 4: Response, 5: Data bytes}
+//
+// with Type 1 request (Request set), 2 response (Response set), 3 cancel,
+// 4 data, 5 end-of-data. A frame longer than Config.MaxFrame is a
+// protocol violation: the receiver closes the session (ErrFrameTooLarge).
+// Senders never produce one: a too-large request fails locally with
+// ErrFrameTooLarge, a too-large response is replaced by a RemoteError of
+// kind ErrTooLarge. Malformed CBOR or an unknown type also closes the
+// session with a log line. Decoding limits bound nesting, array and map
+// sizes; indefinite lengths are refused.
+//
+// # Calls (control stream)
+//
+// A Call sends a request frame with a fresh ID, unique per session side;
+// the peer answers with a response frame carrying the same ID, in any
+// order, so many Calls are pipelined on the one stream. A cancel frame
+// with an ID asks the peer to cancel that task's context; its response,
+// if any, is ignored. Writes are serialized by a mutex and bounded by
+// Config.WriteTimeout; a failed write closes the session. One goroutine
+// reads the control stream.
+//
+// # Task streams
+//
+// For a KindStream task the master opens a new yamux stream and writes a
+// request frame (with an ID from the same space as Calls). Then:
+//
+//	master -> slave: data*, [end-of-data], [cancel]
+//	slave -> master: data*, end-of-data, response
+//
+// Data frames carry at most 32 KiB of payload. The master's end-of-data
+// makes the slave function's reader return io.EOF; the slave sends
+// end-of-data when its function returns, then the response, then closes
+// its end. A cancel for a stream task is sent both on the control stream
+// and on the task stream, whichever arrives first cancels it. Flow
+// control is yamux's per-stream window: output the master does not read
+// holds the slave function back.
+//
+// # Limits and liveness
+//
+// At most Config.MaxStreams tasks from a peer are in flight (queued or
+// running) at once; more are answered at once with a RemoteError of kind
+// ErrBusy. yamux keepalives every Config.KeepAlive, each bounded by
+// Config.WriteTimeout, detect a dead peer; when the connection dies every
+// pending Call and task stream fails at once with an error wrapping
+// ErrClosed, and every running task's context is cancelled.
+package session

@@ -1,0 +1,53 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"testing"
+	"time"
+)
+
+// FuzzHandshake feeds arbitrary bytes to New as the peer's side of the
+// handshake. It must fail cleanly: no panic, no hang.
+func FuzzHandshake(f *testing.F) {
+	f.Add([]byte("DPFW\x01"))
+	f.Add([]byte("GET / HTTP/1.1\r\n\r\n"))
+	f.Add(append([]byte("DPFW\x01"), handshakeFrame(&hello{Self: masterID, Nonce: make([]byte, nonceSize)})...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ours, theirs := net.Pipe()
+		go io.Copy(io.Discard, theirs)
+		go func() {
+			theirs.Write(data)
+			theirs.Close()
+		}()
+		cfg := Config{Token: testToken, HandshakeTimeout: time.Second, Logger: quiet}
+		s, err := New(context.Background(), ours, cfg, slaveID)
+		if err == nil {
+			s.Close()
+			t.Fatal("handshake succeeded without the token")
+		}
+	})
+}
+
+// FuzzFrame feeds arbitrary bytes to the frame and envelope decoder.
+func FuzzFrame(f *testing.F) {
+	var buf bytes.Buffer
+	writeEnvelope(&buf, &envelope{ID: 1, Type: frameRequest, Req: &Request{Kind: KindEval, Src: "1+1"}}, 1<<20)
+	f.Add(buf.Bytes())
+	f.Add([]byte{0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		for {
+			e, err := readEnvelope(r, 1<<16)
+			if err != nil {
+				return
+			}
+			// What decodes must re-encode.
+			if _, err := encodeEnvelope(e, 1<<20); err != nil {
+				t.Fatalf("re-encode: %v", err)
+			}
+		}
+	})
+}

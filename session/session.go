@@ -1,0 +1,485 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/yamux"
+)
+
+// Session is an authenticated connection between a master and a slave.
+// All its methods may be called from multiple goroutines at once.
+//
+// A Session multiplexes one long-lived control stream, which carries the
+// frames of every Call, and one yamux stream per OpenTask.
+type Session struct {
+	conn net.Conn
+	mux  *yamux.Session
+	cfg  Config
+	self Identity
+	peer Identity
+	log  *slog.Logger
+
+	ctx    context.Context // cancelled when the session dies; parent of task contexts
+	cancel context.CancelFunc
+
+	ctrl   *yamux.Stream
+	wmu    sync.Mutex // serializes writes on ctrl
+	nextID atomic.Uint64
+
+	// incoming carries admitted tasks to Serve. Its capacity is
+	// cfg.MaxStreams and admission is bounded by inflight, so sends
+	// never block.
+	incoming chan *task
+	inflight atomic.Int64
+
+	mu      sync.Mutex                    // protects the following
+	pending map[uint64]chan *Response     // Calls awaiting a response, by ID
+	running map[uint64]context.CancelFunc // admitted control tasks, by ID
+
+	closeOnce sync.Once
+	done      chan struct{}
+	err       error // set once, before done is closed
+
+	gmu     sync.Mutex     // protects closing, orders wg.Add before wg.Wait
+	closing bool           // no more background goroutines may start
+	wg      sync.WaitGroup // the session's own goroutines; Close waits
+}
+
+// task is one request admitted from the peer, waiting for Serve.
+type task struct {
+	id     uint64
+	req    *Request
+	ctx    context.Context
+	cancel context.CancelFunc
+	stream *yamux.Stream // non-nil for tasks that came on their own stream
+}
+
+// New runs the handshake on conn, which may be either end of the TCP
+// connection, and returns a Session once both sides have proved they know
+// cfg.Token and have compatible roles. The peer must have the other role.
+// On failure New closes conn, logs one line and returns an error wrapping
+// ErrNoToken, ErrAuth, ErrHandshake or ErrRole. New blocks at most
+// cfg.HandshakeTimeout, less if ctx ends first.
+func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Session, error) {
+	cfg = cfg.withDefaults()
+	fail := func(err error) (*Session, error) {
+		conn.Close()
+		cfg.Logger.Warn("handshake failed", "remote", addrString(conn.RemoteAddr()), "err", err.Error())
+		return nil, err
+	}
+	if cfg.Token == "" {
+		return fail(ErrNoToken)
+	}
+	if self.Role != RoleMaster && self.Role != RoleSlave {
+		return fail(fmt.Errorf("%w: own role %s is invalid", ErrRole, self.Role))
+	}
+	start := time.Now()
+	peer, err := handshake(ctx, conn, cfg.Token, self, cfg.HandshakeTimeout)
+	if err != nil {
+		return fail(err)
+	}
+	s, err := newSession(conn, cfg, self, peer, cfg.HandshakeTimeout-time.Since(start))
+	if err != nil {
+		return fail(err)
+	}
+	return s, nil
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return "?"
+	}
+	return a.String()
+}
+
+// newSession starts yamux on an authenticated conn and sets up the
+// control stream, which the master opens and the slave accepts.
+func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Duration) (*Session, error) {
+	ycfg := yamux.DefaultConfig()
+	ycfg.AcceptBacklog = cfg.MaxStreams
+	ycfg.KeepAliveInterval = cfg.KeepAlive
+	ycfg.ConnectionWriteTimeout = cfg.WriteTimeout
+	ycfg.LogOutput = nil
+	ycfg.Logger = slog.NewLogLogger(cfg.Logger.With("remote", addrString(conn.RemoteAddr())).Handler(), slog.LevelWarn)
+	var (
+		mux  *yamux.Session
+		ctrl *yamux.Stream
+		err  error
+	)
+	if self.Role == RoleMaster {
+		if mux, err = yamux.Client(conn, ycfg); err == nil {
+			ctrl, err = mux.OpenStream()
+		}
+	} else if mux, err = yamux.Server(conn, ycfg); err == nil {
+		actx, cancel := context.WithTimeout(context.Background(), max(left, time.Millisecond))
+		ctrl, err = mux.AcceptStreamWithContext(actx)
+		cancel()
+	}
+	if err != nil {
+		if mux != nil {
+			mux.Close()
+		}
+		return nil, fmt.Errorf("%w: opening control stream: %v", ErrHandshake, err)
+	}
+	s := &Session{
+		conn: conn, mux: mux, cfg: cfg, self: self, peer: peer,
+		log:      cfg.Logger.With("remote", addrString(conn.RemoteAddr()), "peer", peer.Name),
+		ctrl:     ctrl,
+		incoming: make(chan *task, cfg.MaxStreams),
+		pending:  make(map[uint64]chan *Response),
+		running:  make(map[uint64]context.CancelFunc),
+		done:     make(chan struct{}),
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.wg.Add(2)
+	go s.recvLoop()
+	go s.acceptLoop()
+	return s, nil
+}
+
+// Dial connects to addr and runs New on the connection.
+func Dial(ctx context.Context, addr string, cfg Config, self Identity) (*Session, error) {
+	if cfg.Token == "" {
+		return nil, ErrNoToken
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, conn, cfg, self)
+}
+
+// Listen listens on TCP addr. An address without a host ("" or ":port")
+// binds 127.0.0.1 only; to accept peers from other machines name the host,
+// e.g. "0.0.0.0:10000". "" picks a free port.
+func Listen(addr string) (net.Listener, error) {
+	if addr == "" {
+		addr = ":0"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.Listen("tcp", net.JoinHostPort(host, port))
+}
+
+// Peer returns the other side's Identity, as it stated in the handshake.
+func (s *Session) Peer() Identity { return s.peer }
+
+// RemoteAddr returns the address of the other end of the connection.
+func (s *Session) RemoteAddr() net.Addr { return s.conn.RemoteAddr() }
+
+// Done returns a channel that is closed when the session has ended.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err returns why the session ended, or nil while it is alive. After
+// Close it wraps ErrClosed.
+func (s *Session) Err() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+		return nil
+	}
+}
+
+// Close ends the session: pending Calls and task streams fail at once
+// with ErrClosed, running tasks' contexts are cancelled. It waits for
+// the session's own goroutines (not for Serve's handlers; Serve does).
+// Close is idempotent.
+func (s *Session) Close() error {
+	s.shutdown(ErrClosed)
+	s.wg.Wait()
+	return nil
+}
+
+// shutdown records err as the cause of death, the first time only, and
+// tears the connection down. It does not wait.
+func (s *Session) shutdown(err error) {
+	s.closeOnce.Do(func() {
+		s.gmu.Lock()
+		s.closing = true
+		s.gmu.Unlock()
+		if !errors.Is(err, ErrClosed) {
+			err = fmt.Errorf("%w: %w", ErrClosed, err)
+		}
+		s.err = err
+		close(s.done)
+		// Tear the connection down before cancelling tasks, so that no
+		// task woken by the cancellation gets its result out.
+		s.mux.Close()
+		s.conn.Close()
+		s.cancel()
+	})
+}
+
+// background runs f on a goroutine that Close waits for. It reports
+// false, and runs nothing, once the session is shutting down.
+func (s *Session) background(f func()) bool {
+	s.gmu.Lock()
+	defer s.gmu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
+	return true
+}
+
+// closedErr is the error a Call or stream returns after the session died.
+func (s *Session) closedErr() error {
+	<-s.done
+	return s.err
+}
+
+// writeCtrl writes one envelope on the control stream. A write that
+// fails or runs past its deadline kills the session: the stream would
+// otherwise be left with half a frame. The deadline is WriteTimeout plus
+// one second per MiB, so large frames on slow links are not cut off.
+func (s *Session) writeCtrl(e *envelope) error {
+	b, err := encodeEnvelope(e, s.cfg.MaxFrame)
+	if err != nil {
+		return err
+	}
+	return s.writeCtrlBody(b)
+}
+
+// writeCtrlBody writes an encoded envelope on the control stream.
+func (s *Session) writeCtrlBody(b []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	select {
+	case <-s.done:
+		return s.err
+	default:
+	}
+	s.ctrl.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout + time.Duration(len(b))*time.Second/(1<<20)))
+	if err := writeFrame(s.ctrl, b); err != nil {
+		s.shutdown(fmt.Errorf("writing control frame: %w", err))
+		return s.closedErr()
+	}
+	return nil
+}
+
+// recvLoop is the only reader of the control stream.
+func (s *Session) recvLoop() {
+	defer s.wg.Done()
+	for {
+		e, err := readEnvelope(s.ctrl, s.cfg.MaxFrame)
+		if err != nil {
+			s.readFailed("control stream", err)
+			return
+		}
+		switch e.Type {
+		case frameRequest:
+			s.admit(&task{id: e.ID, req: e.Req})
+		case frameResponse:
+			s.mu.Lock()
+			ch := s.pending[e.ID]
+			delete(s.pending, e.ID)
+			s.mu.Unlock()
+			if ch != nil {
+				ch <- e.Resp // buffered; never blocks
+			}
+		case frameCancel:
+			s.mu.Lock()
+			cancel := s.running[e.ID]
+			s.mu.Unlock()
+			if cancel != nil {
+				cancel()
+			}
+		default:
+			s.readFailed("control stream", fmt.Errorf("%w: unexpected type %d on control stream", errMalformed, e.Type))
+			return
+		}
+	}
+}
+
+// readFailed ends the session after a failed read, logging protocol
+// violations; a plain disconnect is not worth a warning.
+func (s *Session) readFailed(where string, err error) {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	if errors.Is(err, errMalformed) || errors.Is(err, ErrFrameTooLarge) {
+		s.log.Warn("protocol violation, closing session", "where", where, "err", err.Error())
+	} else if errors.Is(err, io.EOF) || errors.Is(err, yamux.ErrSessionShutdown) || errors.Is(err, net.ErrClosed) {
+		err = fmt.Errorf("connection lost: %w", err)
+	}
+	s.shutdown(err)
+}
+
+// admit queues a request for Serve, or answers it at once when the peer
+// already has MaxStreams tasks in flight.
+func (s *Session) admit(t *task) {
+	if s.inflight.Add(1) > int64(s.cfg.MaxStreams) {
+		s.inflight.Add(-1)
+		resp := &Response{Err: &RemoteError{Kind: ErrBusy, Msg: fmt.Sprintf("%d tasks in flight already", s.cfg.MaxStreams)}}
+		if t.stream != nil {
+			s.background(func() {
+				t.stream.SetDeadline(time.Now().Add(s.cfg.WriteTimeout))
+				writeEnvelope(t.stream, &envelope{Type: frameResponse, Resp: resp}, s.cfg.MaxFrame)
+				t.stream.Close()
+			})
+			return
+		}
+		s.background(func() {
+			s.writeCtrl(&envelope{ID: t.id, Type: frameResponse, Resp: resp})
+		})
+		return
+	}
+	t.ctx, t.cancel = context.WithCancel(s.ctx)
+	if t.stream == nil {
+		s.mu.Lock()
+		if s.running[t.id] != nil {
+			s.mu.Unlock()
+			s.shutdown(fmt.Errorf("%w: duplicate request id %d", errMalformed, t.id))
+			return
+		}
+		s.running[t.id] = t.cancel
+		s.mu.Unlock()
+	}
+	s.incoming <- t
+}
+
+// acceptLoop accepts the task streams the peer opens.
+func (s *Session) acceptLoop() {
+	defer s.wg.Done()
+	for {
+		st, err := s.mux.AcceptStream()
+		if err != nil {
+			s.readFailed("accept", err)
+			return
+		}
+		s.admit(&task{stream: st})
+	}
+}
+
+// Call sends req on the control stream and waits for its Response. It
+// blocks until the response arrives, ctx is done, or the session dies.
+// Many Calls may run at once; they are pipelined on one stream.
+//
+// When ctx is done Call tells the peer to cancel the task and returns
+// ctx.Err() at once. When the session dies it returns an error wrapping
+// ErrClosed. A request that encodes to more than MaxFrame bytes fails
+// with ErrFrameTooLarge without being sent; the session stays up.
+// A task that failed on the peer is a Response with Err set, not an error.
+func (s *Session) Call(ctx context.Context, req *Request) (*Response, error) {
+	if req == nil {
+		return nil, errors.New("session: nil request")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	id := s.nextID.Add(1)
+	ch := make(chan *Response, 1)
+	s.mu.Lock()
+	s.pending[id] = ch
+	s.mu.Unlock()
+	forget := func() {
+		s.mu.Lock()
+		delete(s.pending, id)
+		s.mu.Unlock()
+	}
+	if err := s.writeCtrl(&envelope{ID: id, Type: frameRequest, Req: req}); err != nil {
+		forget()
+		return nil, err
+	}
+	select {
+	case resp := <-ch:
+		return resp, nil
+	case <-s.done:
+		forget()
+		return nil, s.err
+	case <-ctx.Done():
+		forget()
+		s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
+		return nil, ctx.Err()
+	}
+}
+
+// Handler runs the tasks a peer sends. ServeTask is called on its own
+// goroutine for every task, concurrently; ctx is cancelled when the peer
+// cancels the task, the session dies, or Serve's ctx is done. stream is
+// nil except for KindStream tasks, where it connects to the master's
+// TaskStream. A nil Response is sent as an empty one.
+type Handler interface {
+	ServeTask(ctx context.Context, req *Request, stream io.ReadWriter) *Response
+}
+
+// Serve runs h on every task the peer sends, each on its own goroutine.
+// It blocks until the session ends or ctx is done, then waits for the
+// handlers it started to return (their contexts are cancelled first).
+// It returns ctx.Err() or the session's Err().
+func (s *Session) Serve(ctx context.Context, h Handler) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		select {
+		case t := <-s.incoming:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				stop := context.AfterFunc(ctx, t.cancel)
+				defer stop()
+				s.run(t, h)
+			}()
+		case <-s.done:
+			return s.err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// run serves one task and sends its Response.
+func (s *Session) run(t *task, h Handler) {
+	defer s.inflight.Add(-1)
+	defer t.cancel()
+	if t.stream != nil {
+		s.serveStream(t, h)
+		return
+	}
+	resp := h.ServeTask(t.ctx, t.req, nil)
+	s.mu.Lock()
+	delete(s.running, t.id)
+	s.mu.Unlock()
+	s.writeCtrlBody(s.encodeResponse(resp, t.id))
+}
+
+// encodeResponse encodes resp as a response envelope; when it would not
+// fit in one frame, a too-large error goes in its place.
+func (s *Session) encodeResponse(resp *Response, id uint64) []byte {
+	if resp == nil {
+		resp = &Response{}
+	}
+	e := &envelope{ID: id, Type: frameResponse, Resp: resp}
+	b, err := encodeEnvelope(e, s.cfg.MaxFrame)
+	if err == nil {
+		return b
+	}
+	kind := ErrInternal
+	if errors.Is(err, ErrFrameTooLarge) {
+		kind = ErrTooLarge
+	}
+	e.Resp = &Response{Took: resp.Took, Reset: resp.Reset, Err: &RemoteError{Kind: kind, Msg: "response not sendable: " + err.Error()}}
+	b, _ = encodeEnvelope(e, s.cfg.MaxFrame)
+	return b
+}

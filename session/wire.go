@@ -1,0 +1,182 @@
+package session
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// This file is the single home of the wire format; doc.go describes it in
+// prose. Everything after the 5-byte preamble is a frame: a 4-byte
+// big-endian body length followed by that many bytes of CBOR.
+
+const (
+	magic           = "DPFW"
+	protocolVersion = 1
+	// maxHandshakeFrame bounds every handshake frame.
+	maxHandshakeFrame = 4 << 10
+	// maxDataChunk is the most payload bytes one data frame carries.
+	maxDataChunk = 32 << 10
+	// authLabel starts the input of every handshake MAC.
+	authLabel = "dpfw/1 auth"
+	nonceSize = 32
+)
+
+// frameType says what an envelope carries.
+type frameType uint8
+
+const (
+	frameRequest  frameType = 1 // Req is set; opens a task
+	frameResponse frameType = 2 // Resp is set; ends a task
+	frameCancel   frameType = 3 // the master gave up on task ID
+	frameData     frameType = 4 // task streams only: Data is stream payload
+	frameEOF      frameType = 5 // task streams only: the sender is done writing
+)
+
+// envelope is the body of every frame after the handshake.
+type envelope struct {
+	ID   uint64    `cbor:"1,keyasint,omitempty"`
+	Type frameType `cbor:"2,keyasint"`
+	Req  *Request  `cbor:"3,keyasint,omitempty"`
+	Resp *Response `cbor:"4,keyasint,omitempty"`
+	Data []byte    `cbor:"5,keyasint,omitempty"`
+}
+
+// hello, proof and verdict are the three handshake messages.
+type hello struct {
+	Self  Identity `cbor:"1,keyasint"`
+	Nonce []byte   `cbor:"2,keyasint"`
+}
+
+type proof struct {
+	MAC []byte `cbor:"1,keyasint"`
+}
+
+type verdict struct {
+	OK     bool   `cbor:"1,keyasint,omitempty"`
+	Reason string `cbor:"2,keyasint,omitempty"`
+}
+
+var (
+	wireEnc = mustValueEncMode(cbor.EncOptions{Sort: cbor.SortNone})
+	// wireDec bounds what a hostile frame can make us build; the frame
+	// length bounds the bytes.
+	wireDec = mustValueDecMode(cbor.DecOptions{
+		MaxNestedLevels:  32,
+		MaxArrayElements: 1 << 20,
+		MaxMapPairs:      1 << 16,
+		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
+		IndefLength:      cbor.IndefLengthForbidden,
+	})
+)
+
+// writeFrame writes one frame holding body, which it may not alter.
+func writeFrame(w io.Writer, body []byte) error {
+	buf := make([]byte, 4+len(body))
+	binary.BigEndian.PutUint32(buf, uint32(len(body)))
+	copy(buf[4:], body)
+	_, err := w.Write(buf)
+	return err
+}
+
+// readFrame reads one frame body of at most max bytes. A longer frame
+// yields ErrFrameTooLarge without reading its body.
+func readFrame(r io.Reader, max int) ([]byte, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if uint64(n) > uint64(max) {
+		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, n, max)
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return body, nil
+}
+
+// encodeEnvelope encodes e as a frame body no larger than max.
+func encodeEnvelope(e *envelope, max int) ([]byte, error) {
+	b, err := wireEnc.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > max {
+		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, len(b), max)
+	}
+	return b, nil
+}
+
+// errMalformed reports a frame that decodes but breaks the protocol.
+var errMalformed = errors.New("session: malformed frame")
+
+// decodeEnvelope decodes and validates one frame body.
+func decodeEnvelope(body []byte) (*envelope, error) {
+	var e envelope
+	if err := wireDec.Unmarshal(body, &e); err != nil {
+		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	ok := false
+	switch e.Type {
+	case frameRequest:
+		ok = e.Req != nil
+	case frameResponse:
+		ok = e.Resp != nil
+	case frameCancel, frameData, frameEOF:
+		ok = true
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: type %d", errMalformed, e.Type)
+	}
+	return &e, nil
+}
+
+// readEnvelope reads and decodes one frame.
+func readEnvelope(r io.Reader, max int) (*envelope, error) {
+	body, err := readFrame(r, max)
+	if err != nil {
+		return nil, err
+	}
+	return decodeEnvelope(body)
+}
+
+// writeEnvelope encodes e and writes it as one frame.
+func writeEnvelope(w io.Writer, e *envelope, max int) error {
+	b, err := encodeEnvelope(e, max)
+	if err != nil {
+		return err
+	}
+	return writeFrame(w, b)
+}
+
+// readHandshake reads one handshake frame into v.
+func readHandshake(r io.Reader, v any) error {
+	body, err := readFrame(r, maxHandshakeFrame)
+	if err != nil {
+		return err
+	}
+	if err := wireDec.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	return nil
+}
+
+// handshakeFrame encodes v as one handshake frame, header included.
+func handshakeFrame(v any) []byte {
+	b, err := wireEnc.Marshal(v)
+	if err != nil {
+		panic(err) // our own fixed types always encode
+	}
+	out := make([]byte, 4+len(b))
+	binary.BigEndian.PutUint32(out, uint32(len(b)))
+	copy(out[4:], b)
+	return out
+}

@@ -1,0 +1,139 @@
+package slave
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/dpfw/dpfw/eval"
+	"github.com/dpfw/dpfw/session"
+)
+
+// handler adapts a Slave's engines to session.Handler. The session runs
+// every request on its own goroutine; each engine serializes its own
+// tasks, so two masters sharing a slave never run two tasks on one engine
+// at once.
+type handler struct{ s *Slave }
+
+func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.ReadWriter) *session.Response {
+	if req.Kind == session.KindPing {
+		return &session.Response{}
+	}
+	if req.Engine < 0 || req.Engine >= len(h.s.engines) {
+		return failure(session.ErrNotFound, fmt.Sprintf("no engine %d (this slave has %d)", req.Engine, len(h.s.engines)))
+	}
+	e := h.s.engines[req.Engine]
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
+	switch req.Kind {
+	case session.KindEval:
+		return reply(e.Run(ctx, req.Src))
+	case session.KindStream:
+		if stream == nil {
+			return failure(session.ErrInternal, "stream task without a stream")
+		}
+		return reply(e.RunStream(ctx, req.Src, stream, stream))
+	case session.KindCall:
+		return call(ctx, e, req)
+	case session.KindTable:
+		return table(e.Table(), req)
+	case session.KindBatch:
+		return h.batch(ctx, req)
+	}
+	return failure(session.ErrInternal, fmt.Sprintf("unknown request kind %d", req.Kind))
+}
+
+// batch runs a batch's requests in order, stopping early only if ctx is
+// done: each failure is that request's own.
+func (h handler) batch(ctx context.Context, req *session.Request) *session.Response {
+	resp := &session.Response{Batch: make([]session.Response, len(req.Batch))}
+	for i := range req.Batch {
+		sub := &req.Batch[i]
+		sub.Engine = req.Engine
+		switch {
+		case ctx.Err() != nil:
+			resp.Batch[i] = *failure(session.ErrCanceled, ctx.Err().Error())
+		case sub.Kind != session.KindEval && sub.Kind != session.KindCall:
+			resp.Batch[i] = *failure(session.ErrInternal, fmt.Sprintf("request kind %d cannot be batched", sub.Kind))
+		default:
+			resp.Batch[i] = *h.ServeTask(ctx, sub, nil)
+		}
+	}
+	return resp
+}
+
+func call(ctx context.Context, e *eval.Engine, req *session.Request) *session.Response {
+	args := make([]any, len(req.Args))
+	for i, raw := range req.Args {
+		if err := session.DecodeValue(raw, &args[i]); err != nil {
+			return failure(session.ErrInternal, fmt.Sprintf("argument %d: %v", i, err))
+		}
+	}
+	return reply(e.Call(ctx, req.Func, args...))
+}
+
+// reply turns an engine's result into a Response. The value is encoded
+// here, while it is still a private copy, so an unsendable value is
+// reported as such instead of failing the whole frame.
+func reply(res eval.Result, err error) *session.Response {
+	resp := &session.Response{Text: res.Text, Output: res.Output, Reset: res.Reset, Took: res.Took}
+	if err != nil {
+		resp.Err = remoteError(err)
+		return resp
+	}
+	if res.HasValue && res.Value != nil {
+		raw, err := session.EncodeValue(res.Value)
+		if err != nil {
+			resp.Err = &session.RemoteError{Kind: session.ErrUnsendable, Msg: fmt.Sprintf("result %s cannot be sent: %v", res.Text, err)}
+			return resp
+		}
+		resp.Value = raw
+	}
+	return resp
+}
+
+func remoteError(err error) *session.RemoteError {
+	var ee *eval.Error
+	if !errors.As(err, &ee) {
+		return &session.RemoteError{Kind: session.ErrInternal, Msg: err.Error()}
+	}
+	kind := session.ErrorKind(ee.Kind)
+	if ee.Kind == eval.KindError {
+		// A stream function's own error is the task failing, like a panic
+		// would, but without a stack.
+		kind = session.ErrPanic
+	}
+	return &session.RemoteError{Kind: kind, Msg: ee.Msg, Pos: ee.Pos, Stack: ee.Stack}
+}
+
+func table(t *eval.Table, req *session.Request) *session.Response {
+	switch req.Op {
+	case session.TableGet:
+		v, ok := t.Lookup(req.Key)
+		if !ok {
+			return failure(session.ErrNotFound, fmt.Sprintf("no key %q in the table", req.Key))
+		}
+		return reply(eval.Result{Value: v, HasValue: true, Text: fmt.Sprint(v)}, nil)
+	case session.TableSet:
+		var v any
+		if err := session.DecodeValue(req.Value, &v); err != nil {
+			return failure(session.ErrInternal, fmt.Sprintf("value for %q: %v", req.Key, err))
+		}
+		t.Set(req.Key, v)
+		return &session.Response{}
+	case session.TableDelete:
+		t.Delete(req.Key)
+		return &session.Response{}
+	case session.TableKeys:
+		return &session.Response{Keys: t.Keys()}
+	}
+	return failure(session.ErrInternal, fmt.Sprintf("unknown table op %d", req.Op))
+}
+
+func failure(kind session.ErrorKind, msg string) *session.Response {
+	return &session.Response{Err: &session.RemoteError{Kind: kind, Msg: msg}}
+}
