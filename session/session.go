@@ -114,11 +114,12 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		ctrl *yamux.Stream
 		err  error
 	)
+	wire := &coalescedConn{Conn: conn}
 	if self.Role == RoleMaster {
-		if mux, err = yamux.Client(conn, ycfg); err == nil {
+		if mux, err = yamux.Client(wire, ycfg); err == nil {
 			ctrl, err = mux.OpenStream()
 		}
-	} else if mux, err = yamux.Server(conn, ycfg); err == nil {
+	} else if mux, err = yamux.Server(wire, ycfg); err == nil {
 		actx, cancel := context.WithTimeout(context.Background(), max(left, time.Millisecond))
 		ctrl, err = mux.AcceptStreamWithContext(actx)
 		cancel()

@@ -29,6 +29,9 @@ import (
 )
 
 func main() {
+	if os.Getenv(echoEnv) != "" {
+		echoServer()
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "dpfw-bench:", err)
 		os.Exit(1)
@@ -54,7 +57,7 @@ func run() error {
 		f    func(context.Context) error
 	}{
 		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
-		{"W3", b.w3}, {"W4", b.w4}, {"W5", b.w5}, {"W5 idempotent", b.w5idem}, {"memory", b.memory},
+		{"W3", b.w3}, {"W4", b.w4}, {"memory", b.memory}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
 	}
 	for _, s := range steps {
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -20,17 +21,58 @@ type proc struct {
 
 var addrRE = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 
+// echoEnv makes this binary a TCP echo server: the other end of the raw
+// round-trip baseline, in a process of its own like a slave.
+const echoEnv = "DPFW_BENCH_ECHO"
+
+func startEcho(ctx context.Context) (*proc, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), echoEnv+"=1")
+	return startProc(cmd)
+}
+
+// echoServer is the whole life of the echo process.
+func echoServer() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		os.Exit(1)
+	}
+	fmt.Fprintf(os.Stderr, "echo addr=%s\n", ln.Addr())
+	c, err := ln.Accept()
+	if err != nil {
+		os.Exit(1)
+	}
+	io.Copy(c, c)
+	os.Exit(0)
+}
+
 // startSlave starts `slave -n 1 serve 127.0.0.1:0` and reads the address
 // it logs.
 func startSlave(ctx context.Context, bin, token string) (*proc, error) {
 	cmd := exec.Command(bin, "-n", "1", "serve", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "DPFW_TOKEN="+token)
+	if g := os.Getenv("SLAVE_GOMAXPROCS"); g != "" {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+g)
+	}
+	p, err := startProc(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("starting %s (run make build first): %w", bin, err)
+	}
+	return p, nil
+}
+
+// startProc starts cmd and reads the address it logs on stderr.
+func startProc(cmd *exec.Cmd) (*proc, error) {
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s (run make build first): %w", bin, err)
+		return nil, err
 	}
 	p := &proc{cmd: cmd, done: make(chan struct{})}
 	register(cmd.Process.Pid)
@@ -47,7 +89,7 @@ func startSlave(ctx context.Context, bin, token string) (*proc, error) {
 	}()
 	if p.addr == "" {
 		p.kill()
-		return nil, fmt.Errorf("%s exited without logging its address", bin)
+		return nil, fmt.Errorf("%s exited without logging its address", cmd.Path)
 	}
 	return p, nil
 }

@@ -54,21 +54,15 @@ func sequential(warmup, n int, f func() error) ([]time.Duration, time.Duration, 
 }
 
 // baselines measures the physical limits of this machine in this run: a
-// raw TCP round trip on loopback and native Go fib.
+// raw TCP round trip on loopback to another process (as the slaves are),
+// and native Go fib.
 func (b *bench) baselines(ctx context.Context) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := startEcho(ctx)
 	if err != nil {
 		return err
 	}
-	defer ln.Close()
-	go func() { // echo server; ends when ln closes
-		c, err := ln.Accept()
-		if err == nil {
-			io.Copy(c, c)
-			c.Close()
-		}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	defer p.kill()
+	c, err := net.Dial("tcp", p.addr)
 	if err != nil {
 		return err
 	}
@@ -286,7 +280,10 @@ func (b *bench) w5(ctx context.Context) error {
 // w5idem repeats W5 with the task marked Idempotent, after replacing
 // the slave W5 killed.
 func (b *bench) w5idem(ctx context.Context) error {
-	if err := b.replaceDead(ctx); err != nil {
+	if b.res.W5 == nil {
+		return fmt.Errorf("W5 did not run")
+	}
+	if err := b.replace(ctx, b.res.W5.KilledPID); err != nil {
 		return err
 	}
 	d, err := b.killMidTask(ctx, true)
@@ -294,24 +291,23 @@ func (b *bench) w5idem(ctx context.Context) error {
 	return err
 }
 
-func (b *bench) replaceDead(ctx context.Context) error {
+// replace starts a new slave in place of the one with the given pid,
+// once that one has exited, and dials it.
+func (b *bench) replace(ctx context.Context, pid int) error {
 	for i, p := range b.procs {
-		select {
-		case <-p.done:
-		default:
+		if p.cmd.Process.Pid != pid {
 			continue
 		}
+		<-p.done
 		exe, _ := os.Executable()
 		np, err := startSlave(ctx, filepath.Join(filepath.Dir(exe), "slave"), b.token)
 		if err != nil {
 			return err
 		}
 		b.procs[i] = np
-		if err := b.dial(ctx, np); err != nil {
-			return err
-		}
+		return b.dial(ctx, np)
 	}
-	return nil
+	return fmt.Errorf("no slave with pid %d", pid)
 }
 
 // killMidTask runs a task that writes its pid to a marker file and

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
 
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
@@ -61,6 +62,9 @@ func (c *cli) stopLocal() {
 // runChild is the whole life of a local slave: serve the parent until
 // it goes away.
 func runChild(addr string) int {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1) // one engine: see limitProcs in cmd/slave
+	}
 	tok, _, err := session.LoadToken("")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dpfw local slave:", err)

@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/dpfw/dpfw/session"
@@ -59,6 +60,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("expected: serve ADDR or connect ADDR")
 	}
+	if *n <= 0 {
+		*n = runtime.NumCPU()
+	}
+	limitProcs(*n)
 	tok, _, err := session.LoadToken(*token)
 	if err != nil {
 		return err
@@ -77,6 +82,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return serve(ctx, s, fs.Arg(1), log)
 	}
 	return slave.Reconnect(ctx, s, fs.Arg(1), log)
+}
+
+// limitProcs runs Go with one P per engine unless GOMAXPROCS says
+// otherwise. Each engine runs one task at a time; more Ps than engines
+// only let the garbage collector and wake-ups of idle Ps compete with the
+// engines for cores. Measured with 2 one-engine slaves on 2 cores: fib
+// fan-out speed-up 1.3 -> 1.9, round trip p50 200 -> 155 µs.
+func limitProcs(engines int) {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(engines)
+	}
 }
 
 func serve(ctx context.Context, s *slave.Slave, addr string, log *slog.Logger) error {

@@ -1,0 +1,40 @@
+package session
+
+import (
+	"encoding/binary"
+	"net"
+)
+
+// yamux frame header layout (hashicorp/yamux spec.md): version, type,
+// flags (2 bytes), stream id (4), length (4).
+const (
+	yamuxHeaderSize = 12
+	yamuxTypeData   = 0
+)
+
+// coalescedConn is the conn yamux writes to. yamux's single send loop
+// writes every frame as two Writes, header then body; on loopback that
+// is two segments, two syscalls and often two wake-ups of the peer. This
+// wrapper holds back the header of a data frame that has a body and
+// sends it together with that body in one Write. It relies on yamux
+// writing from one goroutine only, which v0.1.2 does (sendLoop).
+type coalescedConn struct {
+	net.Conn
+	buf     []byte
+	pending bool // buf holds a header whose body comes next
+}
+
+func (c *coalescedConn) Write(p []byte) (int, error) {
+	if c.pending {
+		c.pending = false
+		c.buf = append(c.buf[:yamuxHeaderSize], p...)
+		n, err := c.Conn.Write(c.buf)
+		return max(n-yamuxHeaderSize, 0), err
+	}
+	if len(p) == yamuxHeaderSize && p[1] == yamuxTypeData && binary.BigEndian.Uint32(p[8:]) > 0 {
+		c.buf = append(c.buf[:0], p...)
+		c.pending = true
+		return len(p), nil
+	}
+	return c.Conn.Write(p)
+}
