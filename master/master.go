@@ -2,12 +2,14 @@ package master
 
 import (
 	"context"
-	"crypto/rand"
+	crand "crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,6 +32,9 @@ type Config struct {
 	// throughput of tiny tasks; the price is that a task may wait behind
 	// a long one while another slave is idle.
 	Pipeline int
+	// NoRedial stops the Master from dialing a slave server again when
+	// a connection it dialed ends.
+	NoRedial bool
 	// MaxRetries bounds how often an Idempotent task is re-run after its
 	// slave was lost; 0 means 3.
 	MaxRetries int
@@ -49,13 +54,16 @@ type Master struct {
 	anyq chan *job
 	done chan struct{}
 
-	mu       sync.Mutex
-	slaves   []*Slave
-	sessions map[*session.Session]struct{}
-	changed  chan struct{} // closed and replaced whenever slaves changes
-	nextID   int
-	closed   bool
-	wg       sync.WaitGroup
+	mu        sync.Mutex
+	slaves    []*Slave
+	sessions  map[*session.Session]struct{}
+	changed   chan struct{} // closed and replaced whenever slaves changes
+	nextID    int
+	ids       map[string]string // "instance/engine" -> slave id
+	instances map[string]bool   // every process Instance seen
+	origins   map[string]string // dialed address -> Instance last seen there
+	closed    bool
+	wg        sync.WaitGroup
 }
 
 // New returns a Master with no slaves. Connect it to slaves with Dial or
@@ -77,13 +85,14 @@ func New(cfg Config) *Master {
 		cfg: cfg, log: cfg.Logger, self: identity(cfg),
 		anyq: make(chan *job), done: make(chan struct{}),
 		sessions: map[*session.Session]struct{}{}, changed: make(chan struct{}),
+		ids: map[string]string{}, instances: map[string]bool{}, origins: map[string]string{},
 	}
 }
 
 func identity(cfg Config) session.Identity {
 	host, _ := os.Hostname()
 	var b [8]byte
-	rand.Read(b[:])
+	crand.Read(b[:])
 	return session.Identity{
 		Role: session.RoleMaster, Name: cfg.Name, Host: host, PID: os.Getpid(),
 		Version: Version, Instance: hex.EncodeToString(b[:]),
@@ -96,13 +105,15 @@ func identity(cfg Config) session.Identity {
 func Listen(addr string) (net.Listener, error) { return session.Listen(addr) }
 
 // Dial connects to a slave server at addr and adds its engines to the
-// pool. It returns once the handshake is done.
+// pool. It returns once the handshake is done. Unless Config.NoRedial is
+// set, the Master dials addr again whenever that connection ends, with
+// backoff, until it closes.
 func (m *Master) Dial(ctx context.Context, addr string) ([]*Slave, error) {
 	sess, err := session.Dial(ctx, addr, m.cfg.Session, m.self)
 	if err != nil {
 		return nil, fmt.Errorf("master: dial %s: %w", addr, err)
 	}
-	return m.add(sess)
+	return m.add(sess, addr)
 }
 
 // Serve accepts slaves on ln until ctx is done, ln fails or the Master
@@ -133,11 +144,12 @@ func (m *Master) accept(ctx context.Context, conn net.Conn) {
 	if err != nil {
 		return // session logged it; the listener carries on
 	}
-	m.add(sess)
+	m.add(sess, "")
 }
 
 // add registers every engine of sess as a Slave and starts its worker.
-func (m *Master) add(sess *session.Session) ([]*Slave, error) {
+// origin is the address the Master dialed, "" for accepted slaves.
+func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
@@ -146,24 +158,69 @@ func (m *Master) add(sess *session.Session) ([]*Slave, error) {
 	}
 	m.sessions[sess] = struct{}{}
 	peer := sess.Peer()
+	rejoin := m.rejoinLocked(peer, origin)
 	var added []*Slave
-	for i := 0; i < max(peer.Engines, 1); i++ {
-		m.nextID++
-		s := newSlave(m, fmt.Sprintf("s%d", m.nextID), sess, i)
+	for i := range max(peer.Engines, 1) {
+		s := newSlave(m, m.idLocked(peer.Instance, i), sess, i)
+		s.rejoin = rejoin
 		m.slaves = append(m.slaves, s)
 		added = append(added, s)
 		m.wg.Add(1)
 		go s.loop()
 	}
 	m.wg.Add(1)
-	go m.watch(sess)
+	go m.watch(sess, origin)
 	m.notify()
-	m.log.Info("slave connected", "addr", sess.RemoteAddr(), "host", peer.Host, "pid", peer.PID, "engines", peer.Engines, "ids", ids(added))
+	m.logJoin(sess, rejoin, added)
 	return added, nil
 }
 
-// watch forgets sess once it ends.
-func (m *Master) watch(sess *session.Session) {
+// rejoinLocked tells a new slave process from one that reconnects
+// (same Instance: its state is intact) and from one restarted at an
+// address the Master dialed before (new Instance: state lost).
+func (m *Master) rejoinLocked(peer session.Identity, origin string) Rejoin {
+	switch {
+	case m.instances[peer.Instance]:
+		return Reconnected
+	case origin != "" && m.origins[origin] != "" && m.origins[origin] != peer.Instance:
+		m.origins[origin] = peer.Instance
+		m.instances[peer.Instance] = true
+		return Restarted
+	}
+	if origin != "" {
+		m.origins[origin] = peer.Instance
+	}
+	m.instances[peer.Instance] = true
+	return Joined
+}
+
+// idLocked gives engine i of a process the id it had before, if the
+// process reconnects, or the next free one.
+func (m *Master) idLocked(instance string, engine int) string {
+	key := fmt.Sprintf("%s/%d", instance, engine)
+	if id, ok := m.ids[key]; ok {
+		return id
+	}
+	m.nextID++
+	m.ids[key] = fmt.Sprintf("s%d", m.nextID)
+	return m.ids[key]
+}
+
+func (m *Master) logJoin(sess *session.Session, rejoin Rejoin, added []*Slave) {
+	peer := sess.Peer()
+	args := []any{"ids", ids(added), "addr", sess.RemoteAddr(), "host", peer.Host, "pid", peer.PID, "engines", peer.Engines}
+	switch rejoin {
+	case Reconnected:
+		m.log.Warn("slave reconnected: same process, state kept", args...)
+	case Restarted:
+		m.log.Warn("slave restarted: new process, state lost", args...)
+	default:
+		m.log.Info("slave connected", args...)
+	}
+}
+
+// watch forgets sess once it ends, and redials origin if it has one.
+func (m *Master) watch(sess *session.Session, origin string) {
 	defer m.wg.Done()
 	select {
 	case <-sess.Done():
@@ -172,8 +229,40 @@ func (m *Master) watch(sess *session.Session) {
 	}
 	m.mu.Lock()
 	delete(m.sessions, sess)
+	m.slaves = slices.DeleteFunc(m.slaves, func(s *Slave) bool { return s.sess == sess })
 	m.notify()
 	m.mu.Unlock()
+	if origin != "" && !m.cfg.NoRedial {
+		m.redial(origin)
+	}
+}
+
+// Backoff bounds for redialing a slave server.
+const (
+	minBackoff = 50 * time.Millisecond
+	maxBackoff = 5 * time.Second
+)
+
+// redial dials addr with exponential backoff and jitter until it
+// succeeds or the Master closes.
+func (m *Master) redial(addr string) {
+	wait := minBackoff
+	for {
+		select {
+		case <-time.After(wait/2 + rand.N(wait/2+1)):
+		case <-m.done:
+			return
+		}
+		ctx, cancel := m.merge(context.Background())
+		sess, err := session.Dial(ctx, addr, m.cfg.Session, m.self)
+		cancel()
+		if err == nil {
+			m.add(sess, addr)
+			return
+		}
+		m.log.Debug("redial failed", "addr", addr, "err", err)
+		wait = min(2*wait, maxBackoff)
+	}
 }
 
 // notify wakes WaitSlaves callers; m.mu must be held.
@@ -221,11 +310,11 @@ func (m *Master) liveLocked() []*Slave {
 	return live
 }
 
-// Slave returns the slave with the given id ("s1"), alive or not.
+// Slave returns the connected slave with the given id ("s1").
 func (m *Master) Slave(id string) (*Slave, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, s := range m.slaves {
+	for _, s := range slices.Backward(m.slaves) {
 		if s.id == id {
 			return s, nil
 		}

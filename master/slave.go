@@ -34,6 +34,19 @@ func (s State) String() string {
 	return fmt.Sprintf("State(%d)", int32(s))
 }
 
+// Rejoin says how a slave process came to be connected.
+type Rejoin int
+
+const (
+	Joined      Rejoin = iota // a process not seen before
+	Reconnected               // the same process again: its state is intact
+	Restarted                 // a new process where one was: its state is lost
+)
+
+func (r Rejoin) String() string {
+	return [...]string{"joined", "reconnected", "restarted"}[r]
+}
+
 // Slave is one engine of a connected slave process: one interpreter with
 // its own table, running one task at a time. Its methods are safe for
 // concurrent use.
@@ -55,6 +68,7 @@ type Slave struct {
 	tasks    atomic.Int64
 	busy     atomic.Int32 // tasks in flight
 	reserved atomic.Bool
+	rejoin   Rejoin
 }
 
 // Info is a snapshot of a Slave for display.
@@ -65,6 +79,9 @@ type Info struct {
 	Engine int
 	State  State
 	Tasks  int64 // tasks completed
+	// Rejoin tells whether the slave's process is new, reconnected with
+	// its state, or restarted without it.
+	Rejoin Rejoin
 }
 
 func newSlave(m *Master, id string, sess *session.Session, engine int) *Slave {
@@ -78,7 +95,7 @@ func (s *Slave) ID() string { return s.id }
 func (s *Slave) Info() Info {
 	return Info{
 		ID: s.id, Addr: s.sess.RemoteAddr(), Peer: s.sess.Peer(), Engine: s.engine,
-		State: State(s.state.Load()), Tasks: s.tasks.Load(),
+		State: State(s.state.Load()), Tasks: s.tasks.Load(), Rejoin: s.rejoin,
 	}
 }
 

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"runtime"
+	"sync"
+	"time"
 
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
@@ -18,10 +21,17 @@ import (
 // needs no separately built slave binary.
 const childEnv = "DPFW_LOCAL_SLAVE"
 
-// child is one spawned local slave process.
+// child is one local slave: a process that dpfw restarts whenever it
+// dies (a snippet can kill a Go process: a panic in a goroutine it
+// started, a stack overflow), until stop is closed.
 type child struct {
-	cmd  *exec.Cmd
-	done chan struct{}
+	exe, addr, token string
+	stderr           io.Writer
+	stop             chan struct{}
+	done             chan struct{}
+
+	mu  sync.Mutex // protects cmd
+	cmd *exec.Cmd
 }
 
 // startLocal listens on a loopback port of its own and spawns -local
@@ -38,23 +48,60 @@ func (c *cli) startLocal(ctx context.Context, token string) error {
 		return err
 	}
 	for range c.opts.local {
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), childEnv+"="+ln.Addr().String(), "DPFW_TOKEN="+token)
-		cmd.Stderr = c.errw
-		if err := cmd.Start(); err != nil {
+		ch := &child{exe: exe, addr: ln.Addr().String(), token: token, stderr: c.errw,
+			stop: make(chan struct{}), done: make(chan struct{})}
+		if err := ch.start(); err != nil {
 			return fmt.Errorf("starting a local slave: %w", err)
 		}
-		ch := &child{cmd: cmd, done: make(chan struct{})}
-		go func() { cmd.Wait(); close(ch.done) }()
+		go ch.supervise()
 		c.children = append(c.children, ch)
 	}
 	return nil
 }
 
+func (ch *child) start() error {
+	cmd := exec.Command(ch.exe)
+	cmd.Env = append(os.Environ(), childEnv+"="+ch.addr, "DPFW_TOKEN="+ch.token)
+	cmd.Stderr = ch.stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	ch.mu.Lock()
+	ch.cmd = cmd
+	ch.mu.Unlock()
+	return nil
+}
+
+// supervise waits for the process and restarts it, at most once a
+// second, until stop is closed.
+func (ch *child) supervise() {
+	defer close(ch.done)
+	for {
+		started := time.Now()
+		ch.mu.Lock()
+		cmd := ch.cmd
+		ch.mu.Unlock()
+		err := cmd.Wait()
+		select {
+		case <-ch.stop:
+			return
+		case <-time.After(time.Second - time.Since(started)):
+		}
+		fmt.Fprintf(ch.stderr, "dpfw: local slave pid %d exited (%v); starting another\n", cmd.Process.Pid, err)
+		if err := ch.start(); err != nil {
+			fmt.Fprintf(ch.stderr, "dpfw: restarting a local slave: %v\n", err)
+			return
+		}
+	}
+}
+
 // stopLocal kills the local slaves and reaps them.
 func (c *cli) stopLocal() {
 	for _, ch := range c.children {
+		close(ch.stop)
+		ch.mu.Lock()
 		ch.cmd.Process.Kill()
+		ch.mu.Unlock()
 		<-ch.done
 	}
 }

@@ -271,3 +271,14 @@ func TestOnlyImports(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalSlaveIsRestartedAfterCrash(t *testing.T) {
+	in := "import \"time\"\ngo func() { panic(\"boom\") }(); time.Sleep(10 * time.Second)\n1+1\n"
+	out, errOut, code := dpfw(t, in, "-local", "1")
+	if code != 1 || !strings.Contains(errOut, "lost error on s1") || !strings.Contains(errOut, "starting another") {
+		t.Fatalf("exit %d\nstderr:\n%s", code, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^2\n# s2 `).MatchString(out) {
+		t.Fatalf("1+1 should run on the restarted slave, s2:\n%s", out)
+	}
+}
