@@ -15,9 +15,12 @@ test:
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
 
-bench:
-	$(GO) build -o bin/ ./cmd/...
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./session ./eval
+# bench runs the peers' workloads W1-W5 against 2 real slave processes
+# (cmd/dpfw-bench; table on stdout, JSON in bin/bench.json), then the
+# micro-benchmarks of the packages.
+bench: build
+	bin/dpfw-bench -json bin/bench.json
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./session ./eval ./master
 
 fmt:
 	gofmt -w .

@@ -622,3 +622,16 @@ func TestLimitsAndClose(t *testing.T) {
 		t.Errorf("Call after Close = %v", err)
 	}
 }
+
+func TestStandardPackagesNeedNoImport(t *testing.T) {
+	e := newEngine(t, Config{})
+	ctx := context.Background()
+	res, err := e.Run(ctx, `fmt.Println("hi"); strings.ToUpper("a")`)
+	if err != nil || res.Value != "A" || string(res.Output) != "hi\n" {
+		t.Fatalf("got %v %q %v", res.Value, res.Output, err)
+	}
+	// A name the snippet declares is the user's, not a package.
+	if res, err := e.Run(ctx, "json := 3; json + 1"); err != nil || res.Value != 4 {
+		t.Fatalf("got %v %v", res.Value, err)
+	}
+}

@@ -183,6 +183,9 @@ func (e *Engine) runSegment(ctx context.Context, t *task, seg segment) (reflect.
 func (e *Engine) runImports(ctx context.Context, t *task, seg segment) *Error {
 	for _, s := range seg.imports {
 		if err := e.ip.importOnce(ctx, s); err != nil {
+			if seg.auto {
+				continue // best effort: the snippet's own code decides
+			}
 			return seg.convert(t, err)
 		}
 		e.rememberImport(s)

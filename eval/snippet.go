@@ -19,6 +19,7 @@ type segment struct {
 	kind     segKind
 	src      string       // the text behind a line directive, so positions are the user's
 	imports  []importSpec // for segImport
+	auto     bool         // imports the snippet uses but does not name
 	lastExpr bool         // statements ending in an expression statement
 	isNil    bool         // ... and that expression is the identifier nil
 	defines  bool         // statements that declare variables (":=", var)
@@ -61,6 +62,9 @@ func parseSnippet(src string) ([]segment, *Error) {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(src))
 	var segs []segment
+	if auto := autoImports(src); len(auto) > 0 {
+		segs = append(segs, segment{kind: segImport, imports: auto, auto: true})
+	}
 	for _, sp := range group(splitTop(file, src)) {
 		seg, err := newSegment(file, src, sp)
 		if err != nil {

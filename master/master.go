@@ -224,8 +224,12 @@ func (m *Master) watch(sess *session.Session, origin string) {
 	defer m.wg.Done()
 	select {
 	case <-sess.Done():
-		m.log.Warn("slave disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
 	case <-m.done:
+	}
+	select {
+	case <-m.done: // closing: not news
+	default:
+		m.log.Warn("slave disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
 	}
 	m.mu.Lock()
 	delete(m.sessions, sess)

@@ -49,8 +49,9 @@ func commandNames() []string {
 func (c *cli) handle(ctx context.Context, entry string) bool {
 	entry = strings.TrimSpace(entry)
 	if !strings.HasPrefix(entry, ":") {
-		if onlyImports(entry) {
-			// So that the next line, whichever slave runs it, can use them.
+		if onlyDecls(entry) {
+			// Definitions typed at the prompt go to every slave, so that
+			// the next line can use them whichever slave runs it.
 			return c.cmdAll(ctx, entry)
 		}
 		c.eval(ctx, entry, true)
@@ -69,14 +70,16 @@ func (c *cli) handle(ctx context.Context, entry string) bool {
 	return false
 }
 
-// onlyImports reports whether src is nothing but import declarations.
-func onlyImports(src string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.ImportsOnly)
-	if err != nil || len(f.Imports) == 0 {
+// onlyDecls reports whether src is nothing but top-level declarations
+// (import, func, type, var, const).
+func onlyDecls(src string) bool {
+	file := "package p\n" + src
+	f, err := parser.ParseFile(token.NewFileSet(), "", file, 0)
+	if err != nil || len(f.Decls) == 0 {
 		return false
 	}
 	last := f.Decls[len(f.Decls)-1]
-	return len(strings.TrimSpace(("package p\n" + src)[int(last.End())-1:])) == 0
+	return strings.TrimSpace(file[int(last.End())-1:]) == ""
 }
 
 func (c *cli) cmdHelp(context.Context, string) bool {
@@ -105,6 +108,9 @@ func (c *cli) cmdAll(ctx context.Context, src string) bool {
 	defer stop()
 	results, err := c.m.Broadcast(ctx, src)
 	c.printMany(results, err)
+	if err == nil {
+		fmt.Fprintf(c.out, "# ran on %d slave(s)\n", len(results))
+	}
 	return false
 }
 
@@ -184,11 +190,21 @@ func (c *cli) cmdLoad(ctx context.Context, file string) bool {
 }
 
 // eval runs src on one idle slave and prints the outcome; meta adds
-// which slave ran it and how long it took.
+// which slave ran it and how long it took. The slave that ran the
+// previous entry is preferred while it is idle, so that `x := 1`
+// followed by `x + 1` works as in any REPL.
 func (c *cli) eval(ctx context.Context, src string, meta bool) {
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	res, err := c.m.Submit(ctx, master.Task{Src: src, Timeout: c.opts.timeout}).Wait(ctx)
+	task := master.Task{Src: src, Timeout: c.opts.timeout}
+	f := c.m.Submit
+	if s, err := c.m.Slave(c.last); err == nil && s.Info().State == master.Idle {
+		f = s.Submit
+	}
+	res, err := f(ctx, task).Wait(ctx)
+	if res.Slave != "" {
+		c.last = res.Slave
+	}
 	c.print(res, err, meta)
 }
 

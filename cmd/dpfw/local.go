@@ -87,6 +87,11 @@ func (ch *child) supervise() {
 			return
 		case <-time.After(time.Second - time.Since(started)):
 		}
+		select {
+		case <-ch.stop: // both were ready: stopping wins
+			return
+		default:
+		}
 		fmt.Fprintf(ch.stderr, "dpfw: local slave pid %d exited (%v); starting another\n", cmd.Process.Pid, err)
 		if err := ch.start(); err != nil {
 			fmt.Fprintf(ch.stderr, "dpfw: restarting a local slave: %v\n", err)
@@ -95,10 +100,15 @@ func (ch *child) supervise() {
 	}
 }
 
-// stopLocal kills the local slaves and reaps them.
+// stopLocal kills the local slaves and reaps them. They are told to stay
+// dead first, then the master closes (so nobody warns about slaves
+// disconnecting), then they are killed.
 func (c *cli) stopLocal() {
 	for _, ch := range c.children {
 		close(ch.stop)
+	}
+	c.m.Close()
+	for _, ch := range c.children {
 		ch.mu.Lock()
 		ch.cmd.Process.Kill()
 		ch.mu.Unlock()

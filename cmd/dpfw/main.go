@@ -143,7 +143,8 @@ type cli struct {
 	out      io.Writer
 	errw     io.Writer
 	children []*child
-	failed   bool // a task failed (exit status 1 when not interactive)
+	failed   bool   // a task failed (exit status 1 when not interactive)
+	last     string // the slave that ran the previous entry
 }
 
 // connect brings up slaves as the flags ask: spawned local ones, dialed

@@ -231,7 +231,7 @@ func TestPipedSessionUsesCommands(t *testing.T) {
 			t.Errorf("stdout lacks %q", want)
 		}
 	}
-	if !strings.Contains(errOut, "unknown command :nonsense") || strings.Contains(out, "99") || code != 1 {
+	if !strings.Contains(errOut, "unknown command :nonsense") || regexp.MustCompile(`(?m)^99$`).MatchString(out) || code != 1 {
 		t.Errorf("exit %d; stderr %q", code, errOut)
 	}
 	if t.Failed() {
@@ -251,6 +251,10 @@ func TestBalanced(t *testing.T) {
 		"fmt.Println(\"a\")":   true,
 		"if x { y() } else {":  false,
 		"if x { y() } else {}": true,
+		"y := x +":             false,
+		"f(a,":                 false,
+		"x++":                  true,
+		"a.":                   false,
 	} {
 		if got := balanced(src); got != want {
 			t.Errorf("balanced(%q) = %v", src, got)
@@ -258,16 +262,19 @@ func TestBalanced(t *testing.T) {
 	}
 }
 
-func TestOnlyImports(t *testing.T) {
+func TestOnlyDecls(t *testing.T) {
 	for src, want := range map[string]bool{
 		`import "fmt"`:                     true,
 		"import (\n\t\"fmt\"\n\t\"os\"\n)": true,
 		`import "fmt"; fmt.Println(1)`:     false,
 		`fmt.Println(1)`:                   false,
-		`import "fmt"; func f() {}`:        false,
+		`import "fmt"; func f() {}`:        true,
+		"type P struct{ X int }":           true,
+		"x := 1":                           false,
+		"func() {}()":                      false,
 	} {
-		if got := onlyImports(src); got != want {
-			t.Errorf("onlyImports(%q) = %v", src, got)
+		if got := onlyDecls(src); got != want {
+			t.Errorf("onlyDecls(%q) = %v", src, got)
 		}
 	}
 }

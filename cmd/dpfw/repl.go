@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dpfw/dpfw/master"
 	"github.com/peterh/liner"
 )
 
@@ -36,7 +37,10 @@ func (c *cli) repl(ctx context.Context) {
 		f.Close()
 	}
 	defer saveHistory(line, hist)
-	fmt.Fprintf(c.out, "dpfw %s: %d slave(s); :help for commands, Ctrl-D to quit\n", "0.1.0", len(c.m.Slaves()))
+	if c.opts.local > 0 {
+		c.waitSlaves(ctx) // the banner should count the local slaves
+	}
+	fmt.Fprintf(c.out, "dpfw %s: %d slave(s); :help for commands, Ctrl-D to quit\n", master.Version, len(c.m.Slaves()))
 	for {
 		entry, err := readEntry(func(p string) (string, error) { return line.Prompt(p) })
 		if errors.Is(err, liner.ErrPromptAborted) {
@@ -99,9 +103,10 @@ func readEntry(read func(prompt string) (string, error)) (string, error) {
 	}
 }
 
-// balanced reports whether src closes every bracket it opens. It uses
-// the Go scanner so that brackets in strings and comments do not count;
-// an unterminated raw string also keeps the entry open.
+// balanced reports whether src is complete: every bracket it opens is
+// closed, and it does not end in a binary operator, a comma or a dot. It
+// uses the Go scanner so that brackets in strings and comments do not
+// count; an unterminated raw string also keeps the entry open.
 func balanced(src string) bool {
 	var s scanner.Scanner
 	fset := token.NewFileSet()
@@ -109,18 +114,27 @@ func balanced(src string) bool {
 	s.Init(fset.AddFile("", -1, len(src)), []byte(src), func(_ token.Position, msg string) {
 		open = open || strings.Contains(msg, "not terminated")
 	}, 0)
-	depth := 0
+	depth, last := 0, token.ILLEGAL
 	for {
-		_, tok, _ := s.Scan()
+		_, tok, lit := s.Scan()
 		switch tok {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
 			depth++
 		case token.RPAREN, token.RBRACE, token.RBRACK:
 			depth--
 		case token.EOF:
-			return depth <= 0 && !open
+			return depth <= 0 && !open && !continues(last)
+		}
+		if tok != token.SEMICOLON || lit != "\n" {
+			last = tok
 		}
 	}
+}
+
+// continues reports whether a line ending in t goes on to the next one.
+func continues(t token.Token) bool {
+	return t == token.COMMA || t == token.PERIOD || (t.IsOperator() && t.Precedence() > 0) ||
+		t == token.ASSIGN || t == token.DEFINE || t == token.ARROW
 }
 
 // withInterrupt returns a context that Ctrl-C cancels, so that Ctrl-C
