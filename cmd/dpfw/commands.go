@@ -32,6 +32,7 @@ func init() {
 		{":par", "SRC ;; SRC ...", "run the snippets in parallel on idle slaves", (*cli).cmdPar},
 		{":table", "ID", "show the keys and values of slave ID's table", (*cli).cmdTable},
 		{":load", "FILE.go", "run a Go file's definitions on every slave", (*cli).cmdLoad},
+		{":local", "SRC", "run SRC in the master: package cluster has MakeTask, MakeTaskOn, Force, Parallel, Broadcast, GetSlave, Slaves", (*cli).cmdLocal},
 		{":quit", "", "leave (also Ctrl-D)", func(*cli, context.Context, string) bool { return true }},
 	}
 }

@@ -40,6 +40,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
 )
@@ -143,8 +144,10 @@ type cli struct {
 	out      io.Writer
 	errw     io.Writer
 	children []*child
-	failed   bool   // a task failed (exit status 1 when not interactive)
-	last     string // the slave that ran the previous entry
+	failed   bool         // a task failed (exit status 1 when not interactive)
+	last     string       // the slave that ran the previous entry
+	local    *eval.Engine // the :local interpreter, once used
+	api      *clusterAPI
 }
 
 // connect brings up slaves as the flags ask: spawned local ones, dialed

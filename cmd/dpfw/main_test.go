@@ -289,3 +289,19 @@ func TestLocalSlaveIsRestartedAfterCrash(t *testing.T) {
 		t.Fatalf("1+1 should run on the restarted slave, s2:\n%s", out)
 	}
 }
+
+func TestLocalRunsTheSeedExamples(t *testing.T) {
+	in := strings.Join([]string{
+		`:local t := cluster.MakeTask("2 + 3"); cluster.Force(t)`,
+		`:local cluster.Parallel("2 + 1", "5 + 5")`,
+		`:local s := cluster.GetSlave(true)`,
+		":local cluster.Force(cluster.MakeTaskOn(s, `n := 0; dpfw.Table().Set(\"uniqID\", func() int { n++; return n })`))",
+		":local cluster.Force(cluster.MakeTaskOn(s, `dpfw.Table().Get(\"uniqID\").(func() int)()`))",
+		":local cluster.Force(cluster.MakeTaskOn(s, `dpfw.Table().Get(\"uniqID\").(func() int)()`))",
+		`:local s.Release()`,
+	}, "\n")
+	out, errOut, code := dpfw(t, in, "-local", "2")
+	if code != 0 || !strings.Contains(out, "5\n[3 10]\n") || !strings.Contains(out, "1\n2\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
