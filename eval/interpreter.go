@@ -23,6 +23,11 @@ type interpreter struct {
 	compiles int                        // distinct compiles, for recycling
 	stopper  *stopper
 	funcs    map[string]reflect.Value // lookupFunc results; cleared with cache
+	// jobs feeds the runner goroutine that executes interpreted code. One
+	// long-lived goroutine keeps the deep stack yaegi needs; a fresh
+	// goroutine per task would grow (copy) its stack every time, which
+	// showed up as a tenth of a slave's CPU in profiles of tiny tasks.
+	jobs chan func()
 }
 
 var stdioOnce sync.Once
@@ -38,8 +43,9 @@ func newInterpreter(cfg Config, table *Table) (*interpreter, error) {
 			Stdin: strings.NewReader(""), Stdout: c, Stderr: c.stderr(),
 		}),
 		out: c, cache: map[string]*interp.Program{}, imported: map[string]bool{},
-		funcs: map[string]reflect.Value{},
+		funcs: map[string]reflect.Value{}, jobs: make(chan func()),
 	}
+	go runJobs(ip.jobs) // exits when abandon or close closes jobs
 	ip.stopper = newStopper(ip.in)
 	for _, ex := range []interp.Exports{stdlib.Symbols, cfg.Packages, tableExports(table)} {
 		if err := ip.in.Use(ex); err != nil {
@@ -145,7 +151,7 @@ func interruptible[T any](ctx context.Context, ip *interpreter, f func() (T, err
 	var zero T
 	done := ip.stopper.arm()
 	ch := make(chan outcome[T], 1)
-	go func() {
+	ip.jobs <- func() {
 		var o outcome[T]
 		defer func() {
 			if r := recover(); r != nil {
@@ -154,7 +160,7 @@ func interruptible[T any](ctx context.Context, ip *interpreter, f func() (T, err
 			ch <- o
 		}()
 		o.v, o.err = f()
-	}()
+	}
 	select {
 	case o := <-ch:
 		return o.v, false, o.err
@@ -195,6 +201,22 @@ func (ip *interpreter) lookupFunc(ctx context.Context, name string) (reflect.Val
 // passed); native calls in flight finish on their own.
 func (ip *interpreter) abandon() {
 	ip.out.detach()
+	ip.close()
+}
+
+// close stops the runner once its current job, if any, returns.
+func (ip *interpreter) close() {
+	if ip.jobs != nil {
+		close(ip.jobs)
+		ip.jobs = nil
+	}
+}
+
+// runJobs is the runner goroutine: it executes jobs one at a time.
+func runJobs(jobs <-chan func()) {
+	for f := range jobs {
+		f()
+	}
 }
 
 // replay re-evaluates declarations, in order, in a fresh interpreter.
