@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"sync"
 	"time"
@@ -119,6 +120,9 @@ func (c *cli) stopLocal() {
 // runChild is the whole life of a local slave: serve the parent until
 // it goes away.
 func runChild(addr string) int {
+	// Ctrl-C at the REPL reaches the whole process group; it is meant
+	// for the task, which the master cancels, not for the slaves.
+	signal.Ignore(os.Interrupt)
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1) // one engine: see limitProcs in cmd/slave
 	}
