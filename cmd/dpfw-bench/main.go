@@ -57,7 +57,7 @@ func run() error {
 		f    func(context.Context) error
 	}{
 		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
-		{"W3", b.w3}, {"W4", b.w4}, {"memory", b.memory}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
+		{"W3", b.w3}, {"W4", b.w4}, {"memory", b.memory}, {"distinct", b.distinct}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
 	}
 	for _, s := range steps {
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)

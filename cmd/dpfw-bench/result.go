@@ -96,16 +96,20 @@ type death struct {
 
 // extra holds dpfw's own figures: baselines and the paths the peers lack.
 type extra struct {
-	RawTCPP50us    float64  `json:"raw_tcp_p50_us"`
-	NativeFibS     float64  `json:"native_fib_s"`
-	CallP50us      float64  `json:"call_p50_us"`
-	CallP99us      float64  `json:"call_p99_us"`
-	MapPerS        float64  `json:"w2_batched_tasks_per_s"`
-	MapBatch       int      `json:"w2_batch_size"`
-	Pipeline       int      `json:"w2_pipeline"`
-	SlaveIdleRSSKB int      `json:"slave_idle_rss_kb"`
-	ConnHeapKB     float64  `json:"master_heap_per_connection_kb"`
-	Notes          []string `json:"notes,omitempty"`
+	RawTCPP50us         float64  `json:"raw_tcp_p50_us"`
+	NativeFibS          float64  `json:"native_fib_s"`
+	CallP50us           float64  `json:"call_p50_us"`
+	CallP99us           float64  `json:"call_p99_us"`
+	MapPerS             float64  `json:"w2_batched_tasks_per_s"`
+	MapBatch            int      `json:"w2_batch_size"`
+	Pipeline            int      `json:"w2_pipeline"`
+	SlaveIdleRSSKB      int      `json:"slave_idle_rss_kb"`
+	ConnHeapKB          float64  `json:"master_heap_per_connection_kb"`
+	DistinctN           int      `json:"distinct_snippets"`
+	DistinctS           float64  `json:"distinct_total_s"`
+	DistinctRSSBeforeKB int      `json:"distinct_rss_before_kb"`
+	DistinctRSSAfterKB  int      `json:"distinct_rss_after_kb"`
+	Notes               []string `json:"notes,omitempty"`
 }
 
 // percentile is the nearest-rank percentile of sorted samples.
@@ -178,6 +182,10 @@ func (b *bench) print(out io.Writer) {
 		}
 	}
 	row("idle slave RSS", float64(r.Extra.SlaveIdleRSSKB), 0, "KB")
+	if r.Extra.DistinctN > 0 {
+		row(fmt.Sprintf("slave RSS after %d distinct snippets (before)", r.Extra.DistinctN),
+			float64(r.Extra.DistinctRSSAfterKB), float64(r.Extra.DistinctRSSBeforeKB), "KB")
+	}
 	row("master heap per connection", r.Extra.ConnHeapKB, 0, "KB")
 	w.Flush()
 	for _, e := range r.Errors {

@@ -375,16 +375,55 @@ func waitMarker(ctx context.Context, path string) (int, error) {
 	return 0, ctx.Err()
 }
 
-// memory reports an idle slave's RSS and the master's heap per extra
-// connection.
-func (b *bench) memory(ctx context.Context) error {
-	if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", b.procs[0].cmd.Process.Pid)); err == nil {
-		for _, l := range strings.Split(string(data), "\n") {
-			if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
-				b.res.Extra.SlaveIdleRSSKB, _ = strconv.Atoi(f[1])
+// distinct runs DPFW_DISTINCT (100,000) distinct statement snippets on
+// one engine, in batches, and reports that slave's RSS before and after:
+// the bound that interpreter recycling buys (yaegi alone grows ~4 KB per
+// distinct snippet, notes §8).
+func (b *bench) distinct(ctx context.Context) error {
+	n := envInt("DPFW_DISTINCT", 100000)
+	p := b.procs[1]
+	s, err := b.m.Slave(b.m.Slaves()[1].ID())
+	if err != nil {
+		return err
+	}
+	before := rss(p.cmd.Process.Pid)
+	start := time.Now()
+	const batch = 1000
+	for lo := 0; lo < n; lo += batch {
+		futs := make([]*master.Future, 0, batch)
+		for i := lo; i < min(lo+batch, n); i++ {
+			futs = append(futs, s.Submit(ctx, master.Task{Src: fmt.Sprintf("x%d := %d; x%d*2 + 1", i, i, i)}))
+		}
+		for _, f := range futs {
+			if _, err := f.Wait(ctx); err != nil {
+				return err
 			}
 		}
 	}
+	b.res.Extra.DistinctN, b.res.Extra.DistinctS = n, time.Since(start).Seconds()
+	b.res.Extra.DistinctRSSBeforeKB, b.res.Extra.DistinctRSSAfterKB = before, rss(p.cmd.Process.Pid)
+	return nil
+}
+
+// rss is a process's resident set in KB, from /proc.
+func rss(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.Atoi(f[1])
+			return kb
+		}
+	}
+	return 0
+}
+
+// memory reports an idle slave's RSS and the master's heap per extra
+// connection.
+func (b *bench) memory(ctx context.Context) error {
+	b.res.Extra.SlaveIdleRSSKB = rss(b.procs[0].cmd.Process.Pid)
 	const conns = 20
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
