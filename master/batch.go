@@ -21,8 +21,7 @@ func (m *Master) Batch(ctx context.Context, size int, tasks ...Task) ([]Result, 
 	}
 	for lo := 0; lo < len(tasks); lo += size {
 		hi := min(lo+size, len(tasks))
-		j := &job{ctx: ctx, batch: tasks[lo:hi], futs: futs[lo:hi]}
-		m.enqueue(j, m.anyq, nil)
+		m.enqueue(&job{ctx: ctx, batch: tasks[lo:hi], futs: futs[lo:hi]})
 	}
 	return waitAll(ctx, futs)
 }

@@ -48,11 +48,10 @@ type Master struct {
 	log  *slog.Logger
 	self session.Identity
 
-	// anyq hands a job to whichever idle slave receives it first. It is
-	// unbuffered so that a job waits in the master, not behind a busy
-	// slave, and so that "is anyone idle" is a non-blocking send.
-	anyq chan *job
-	done chan struct{}
+	// shared holds the jobs for whichever slave is idle first. They wait
+	// in the master, not behind a busy slave.
+	shared *queue
+	done   chan struct{}
 
 	mu        sync.Mutex
 	slaves    []*Slave
@@ -83,7 +82,7 @@ func New(cfg Config) *Master {
 	}
 	return &Master{
 		cfg: cfg, log: cfg.Logger, self: identity(cfg),
-		anyq: make(chan *job), done: make(chan struct{}),
+		shared: newQueue(), done: make(chan struct{}),
 		sessions: map[*session.Session]struct{}{}, changed: make(chan struct{}),
 		ids: map[string]string{}, instances: map[string]bool{}, origins: map[string]string{},
 	}
@@ -342,6 +341,9 @@ func (m *Master) Close() error {
 	}
 	m.notify()
 	m.mu.Unlock()
+	for _, j := range m.shared.close() {
+		j.fail(ErrClosed)
+	}
 	for _, s := range sessions {
 		s.Close()
 	}

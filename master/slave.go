@@ -202,26 +202,53 @@ func (s *Slave) loop() {
 			s.release(slots, cap(slots))
 			continue
 		}
-		anyq := s.m.anyq
-		if s.reserved.Load() {
-			anyq = nil
+		if !s.reserved.Load() && !s.gone() {
+			if j := s.m.shared.pop(); j != nil {
+				s.start(j, slots)
+				continue
+			}
 		}
-		select {
-		case <-s.wake:
-			s.release(slots, 1)
-		case j := <-anyq:
-			s.m.wg.Add(1)
-			go func() {
-				defer s.m.wg.Done()
-				s.run(j)
-				s.release(slots, 1)
-			}()
-		case <-s.sess.Done():
-			return
-		case <-s.m.done:
+		if !s.wait() {
 			return
 		}
+		s.release(slots, 1)
 	}
+}
+
+// start runs a shared job on its own goroutine, which gives its slot
+// back when done.
+func (s *Slave) start(j *job, slots chan struct{}) {
+	s.m.wg.Add(1)
+	go func() {
+		defer s.m.wg.Done()
+		s.run(j)
+		s.release(slots, 1)
+	}()
+}
+
+// wait blocks until there may be work for s: a pinned job, or, unless s
+// is reserved, a shared one. It reports false when s or the master is
+// gone.
+func (s *Slave) wait() bool {
+	var ready chan struct{}
+	if !s.reserved.Load() {
+		ready = s.m.shared.ready
+		s.m.shared.idle.Add(1)
+		defer s.m.shared.idle.Add(-1)
+	}
+	select {
+	case <-s.wake:
+	case <-ready:
+		if s.gone() {
+			s.m.shared.signal() // the token was for a live slave
+			return false
+		}
+	case <-s.sess.Done():
+		return false
+	case <-s.m.done:
+		return false
+	}
+	return true
 }
 
 // acquire takes n slots, unless the slave or the master goes away first.
@@ -249,8 +276,9 @@ func (s *Slave) run(j *job) {
 	case j.release:
 		s.reserved.Store(false)
 	case j.reserve != nil:
-		s.reserved.Store(true)
-		j.reserve <- s
+		if j.grant(s) {
+			s.reserved.Store(true)
+		}
 	default:
 		s.busy.Add(1)
 		s.state.Store(int32(Busy))

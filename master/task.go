@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/dpfw/dpfw/session"
@@ -45,6 +46,10 @@ type job struct {
 	tries   int
 	reserve chan *Slave
 	release bool
+	// mu orders a worker granting a reservation against its caller
+	// giving up on it.
+	mu        sync.Mutex
+	abandoned bool
 }
 
 func newJob(ctx context.Context, t Task) *job {
@@ -56,7 +61,7 @@ func newJob(ctx context.Context, t Task) *job {
 // task, on the slave too if it has started.
 func (m *Master) Submit(ctx context.Context, t Task) *Future {
 	j := newJob(ctx, t)
-	m.enqueue(j, m.anyq, nil)
+	m.enqueue(j)
 	return j.fut
 }
 
@@ -65,28 +70,15 @@ func (m *Master) Run(ctx context.Context, src string) (Result, error) {
 	return m.Submit(ctx, Task{Src: src}).Wait(ctx)
 }
 
-// enqueue delivers j to q on a goroutine of its own, so that callers
-// never block on busy slaves. Waiting ends with a failed future if the
-// job's context is done, the Master closes, or gone (the target slave's
-// connection) ends.
-func (m *Master) enqueue(j *job, q chan *job, gone <-chan struct{}) {
-	ctx := j.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ok := m.spawn(func() {
-		select {
-		case q <- j:
-		case <-ctx.Done():
-			j.fail(ctx.Err())
-		case <-gone:
-			j.fail(ErrGone)
-		case <-m.done:
-			j.fail(ErrClosed)
-		}
-	})
-	if !ok {
+// enqueue puts j on the shared queue. A queued job whose context ends
+// fails at once; the worker that pops it later skips it.
+func (m *Master) enqueue(j *job) {
+	if !m.shared.push(j) {
 		j.fail(ErrClosed)
+		return
+	}
+	if j.ctx != nil {
+		context.AfterFunc(j.ctx, func() { j.fail(j.ctx.Err()) })
 	}
 }
 
@@ -104,23 +96,46 @@ func (j *job) fail(err error) {
 // back. With wait false it fails with ErrNoIdle unless a slave is idle
 // right now; with wait true it blocks until one is, or ctx is done.
 func (m *Master) Reserve(ctx context.Context, wait bool) (*Slave, error) {
+	if !wait && m.shared.idle.Load() == 0 {
+		return nil, ErrNoIdle
+	}
 	j := &job{reserve: make(chan *Slave, 1)}
-	if !wait {
-		select {
-		case m.anyq <- j:
-			return <-j.reserve, nil
-		default:
-			return nil, ErrNoIdle
-		}
+	if !m.shared.pushFront(j) {
+		return nil, ErrClosed
 	}
 	select {
-	case m.anyq <- j:
-		return <-j.reserve, nil
+	case s := <-j.reserve:
+		return s, nil
 	case <-ctx.Done():
+		j.abandon()
 		return nil, ctx.Err()
 	case <-m.done:
 		return nil, ErrClosed
 	}
+}
+
+// abandon withdraws a reservation nobody waits for any more: if a slave
+// granted it meanwhile, that slave is released again.
+func (j *job) abandon() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.abandoned = true
+	select {
+	case s := <-j.reserve:
+		s.Release()
+	default:
+	}
+}
+
+// grant gives s to the reservation, unless its caller has given up.
+func (j *job) grant(s *Slave) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.abandoned {
+		return false
+	}
+	j.reserve <- s // buffered
+	return true
 }
 
 // exec runs a task job on s and resolves its future, or hands it to
@@ -152,7 +167,9 @@ func (s *Slave) retry(j *job, err error) bool {
 	}
 	j.tries++
 	s.m.log.Warn("re-running idempotent task", "lost", s.id, "try", j.tries)
-	s.m.enqueue(j, s.m.anyq, nil)
+	if !s.m.shared.push(j) {
+		return false
+	}
 	return true
 }
 

@@ -76,7 +76,11 @@ func run() error {
 
 // bench is one run: the master, the slave processes, the results.
 type bench struct {
-	m      *master.Master
+	m *master.Master
+	// fast is a second master on the same slaves that keeps several
+	// tasks in flight per slave (Config.Pipeline), for the workloads of
+	// many tiny tasks (W2, W4); m keeps one, for latency and fan-out.
+	fast   *master.Master
 	procs  []*proc
 	token  string
 	res    result
@@ -88,6 +92,8 @@ func (b *bench) start(ctx context.Context, slaveBin string) error {
 	b.token = fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b.m = master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
+	b.res.Extra.Pipeline = envInt("DPFW_PIPELINE", 8)
+	b.fast = master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet, Pipeline: b.res.Extra.Pipeline})
 	start := time.Now()
 	for range 2 {
 		p, err := startSlave(ctx, slaveBin, b.token)
@@ -105,12 +111,16 @@ func (b *bench) start(ctx context.Context, slaveBin string) error {
 }
 
 func (b *bench) dial(ctx context.Context, p *proc) error {
-	_, err := b.m.Dial(ctx, p.addr)
+	if _, err := b.m.Dial(ctx, p.addr); err != nil {
+		return err
+	}
+	_, err := b.fast.Dial(ctx, p.addr)
 	return err
 }
 
 func (b *bench) stop() {
 	b.m.Close()
+	b.fast.Close()
 	for _, p := range b.procs {
 		p.kill()
 	}

@@ -136,15 +136,7 @@ func (b *bench) w1call(ctx context.Context) error {
 // w2 submits every task at once as its own future, through a second
 // master (same slaves) that pipelines several tasks per slave.
 func (b *bench) w2(ctx context.Context) error {
-	pipe := envInt("DPFW_PIPELINE", 8)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m := master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet, Pipeline: pipe})
-	defer m.Close()
-	for _, p := range b.procs {
-		if _, err := m.Dial(ctx, p.addr); err != nil {
-			return err
-		}
-	}
+	m, pipe := b.fast, b.res.Extra.Pipeline
 	n := envInt("W2_N", 20000)
 	start := time.Now()
 	futs := make([]*master.Future, n)
@@ -158,7 +150,6 @@ func (b *bench) w2(ctx context.Context) error {
 		}
 	}
 	total := time.Since(start)
-	b.res.Extra.Pipeline = pipe
 	b.res.W2 = &through{N: n, Completed: done, TotalS: total.Seconds(), PerS: float64(n) / total.Seconds(), OK: done == n,
 		Method: fmt.Sprintf("N x master.Submit(2+3) at once (Pipeline %d per slave), then Wait on every future", pipe)}
 	return nil
@@ -240,13 +231,13 @@ dpfw.Table().Set("counter", c)
 
 func (b *bench) w4(ctx context.Context) error {
 	n := envInt("W4_N", 1000)
-	if _, err := b.m.Broadcast(ctx, `dpfw.Table().Set("counter", 0)`); err != nil {
+	if _, err := b.fast.Broadcast(ctx, `dpfw.Table().Set("counter", 0)`); err != nil {
 		return err
 	}
 	start := time.Now()
 	futs := make([]*master.Future, n)
 	for i := range futs {
-		futs[i] = b.m.Submit(ctx, master.Task{Src: incrSrc})
+		futs[i] = b.fast.Submit(ctx, master.Task{Src: incrSrc})
 	}
 	seen := map[string][]int{}
 	for _, f := range futs {
@@ -259,7 +250,7 @@ func (b *bench) w4(ctx context.Context) error {
 	}
 	total := time.Since(start)
 	s := &state{N: n, Completed: n, TotalS: total.Seconds(), Correct: true, PerWorker: map[string]int{},
-		Method: "counter in each slave's table (dpfw.Table()); N x Submit(increment) at once; check values per pid are 1..k"}
+		Method: fmt.Sprintf("counter in each slave's table (dpfw.Table()); N x Submit(increment) at once (Pipeline %d); check values per pid are 1..k", b.res.Extra.Pipeline)}
 	for pid, vals := range seen {
 		slices.Sort(vals)
 		for i, v := range vals {

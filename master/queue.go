@@ -1,0 +1,88 @@
+package master
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// queue is the master's FIFO of jobs for any idle slave. Workers pop
+// from it; ready carries one wake-up token at a time, which a worker
+// that found more work behind its own passes on, so that a push wakes
+// one idle worker and a burst wakes as many as it needs.
+type queue struct {
+	ready chan struct{}
+	idle  atomic.Int32 // workers waiting on ready
+
+	mu     sync.Mutex // protects the fields below
+	jobs   []*job
+	head   int
+	closed bool
+}
+
+func newQueue() *queue { return &queue{ready: make(chan struct{}, 1)} }
+
+// push appends j, or reports false if the queue is closed.
+func (q *queue) push(j *job) bool {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return false
+	}
+	q.jobs = append(q.jobs, j)
+	q.mu.Unlock()
+	q.signal()
+	return true
+}
+
+// pushFront puts j before every waiting job (a reservation should not
+// wait behind queued tasks).
+func (q *queue) pushFront(j *job) bool {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return false
+	}
+	q.jobs = append(q.jobs[:q.head], append([]*job{j}, q.jobs[q.head:]...)...)
+	q.mu.Unlock()
+	q.signal()
+	return true
+}
+
+// pop takes the oldest job, or nil. It passes the wake-up on when jobs
+// remain.
+func (q *queue) pop() *job {
+	q.mu.Lock()
+	if q.head == len(q.jobs) {
+		q.mu.Unlock()
+		return nil
+	}
+	j := q.jobs[q.head]
+	q.jobs[q.head] = nil
+	q.head++
+	if q.head == len(q.jobs) { // empty: reuse the array from the start
+		q.jobs, q.head = q.jobs[:0], 0
+	}
+	more := q.head < len(q.jobs)
+	q.mu.Unlock()
+	if more {
+		q.signal()
+	}
+	return j
+}
+
+func (q *queue) signal() {
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// close refuses further pushes and returns what was still queued.
+func (q *queue) close() []*job {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	left := q.jobs[q.head:]
+	q.jobs, q.head = nil, 0
+	return left
+}
