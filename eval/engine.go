@@ -2,6 +2,9 @@ package eval
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"time"
 )
@@ -22,6 +25,11 @@ type Config struct {
 	// Packages are extra native symbols in yaegi Exports format
 	// ("path/name" keys), added to every interpreter.
 	Packages map[string]map[string]reflect.Value
+	// Sandbox, if set, is a directory that confines snippets: they cannot
+	// import network, process, syscall or unsafe packages, cannot start
+	// processes, and may write files only under this directory (relative
+	// paths are taken inside it). Empty means the full standard library.
+	Sandbox string
 }
 
 func (c Config) withDefaults() Config {
@@ -67,6 +75,16 @@ type Result struct {
 // milliseconds, mostly yaegi loading its standard library.
 func New(cfg Config) (*Engine, error) {
 	cfg = cfg.withDefaults()
+	if cfg.Sandbox != "" {
+		dir, err := filepath.Abs(cfg.Sandbox)
+		if err == nil {
+			err = os.MkdirAll(dir, 0o700)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("eval: sandbox directory: %w", err)
+		}
+		cfg.Sandbox = dir
+	}
 	e := &Engine{cfg: cfg, table: &Table{}, sem: make(chan struct{}, 1), parsed: map[string][]segment{}}
 	ip, err := newInterpreter(cfg, e.table)
 	if err != nil {

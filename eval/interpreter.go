@@ -47,7 +47,11 @@ func newInterpreter(cfg Config, table *Table) (*interpreter, error) {
 	}
 	go runJobs(ip.jobs) // exits when abandon or close closes jobs
 	ip.stopper = newStopper(ip.in)
-	for _, ex := range []interp.Exports{stdlib.Symbols, cfg.Packages, tableExports(table)} {
+	std := stdlib.Symbols
+	if cfg.Sandbox != "" {
+		std = sandboxSymbols(cfg.Sandbox)
+	}
+	for _, ex := range []interp.Exports{std, cfg.Packages, tableExports(table)} {
 		if err := ip.in.Use(ex); err != nil {
 			return nil, fmt.Errorf("eval: registering symbols: %w", err)
 		}
