@@ -34,6 +34,7 @@ lint:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzHandshake -fuzztime 20s ./session
 	$(GO) test -run '^$$' -fuzz FuzzFrame -fuzztime 20s ./session
+	$(GO) test -run '^$$' -fuzz FuzzDecodeValue -fuzztime 20s ./session
 
 clean:
 	rm -rf bin
