@@ -243,8 +243,12 @@ func isPrint(x ast.Expr) bool {
 func (seg segment) syntaxError(err error) *Error {
 	var list scanner.ErrorList
 	if errors.As(err, &list) && len(list) > 0 {
-		p := list[0].Pos
-		return &Error{Kind: KindCompile, Msg: list[0].Msg, Pos: seg.userPos(p.Line, p.Column)}
+		p, msg := list[0].Pos, list[0].Msg
+		if seg.pastEnd(p.Line, p.Column) {
+			// What the parser found there is our wrapper's closing brace.
+			msg = strings.Replace(msg, "found '}'", "found the end of the snippet", 1)
+		}
+		return &Error{Kind: KindCompile, Msg: msg, Pos: seg.userPos(p.Line, p.Column)}
 	}
 	return &Error{Kind: KindCompile, Msg: err.Error()}
 }
@@ -252,13 +256,17 @@ func (seg segment) syntaxError(err error) *Error {
 // userPos formats a position in the snippet as "line:col"; positions in
 // the closing wrapper we or yaegi add are clamped to the end of the segment.
 func (seg segment) userPos(line, col int) string {
-	if line > seg.endLine || (line == seg.endLine && col > seg.endCol) {
+	if seg.pastEnd(line, col) {
 		line, col = seg.endLine, seg.endCol
 	}
 	if line < 1 {
 		line, col = 1, 1
 	}
 	return fmt.Sprintf("%d:%d", line, col)
+}
+
+func (seg segment) pastEnd(line, col int) bool {
+	return line > seg.endLine || (line == seg.endLine && col > seg.endCol)
 }
 
 // checkUnsupported rejects Go 1.22+ range forms, which make yaegi v0.16.1
