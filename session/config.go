@@ -1,6 +1,7 @@
 package session
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,6 +63,14 @@ type Config struct {
 	// Logger receives the session's log lines, yamux's included.
 	// nil means slog.Default().
 	Logger *slog.Logger
+	// TLS, when set, wraps the connection in TLS before the handshake;
+	// nil means plain TCP. The side that dialed the TCP connection is the
+	// TLS client: Dial wraps its conn with tls.Client (ServerName taken
+	// from the address when empty), while New treats a conn that is not
+	// already a *tls.Conn as accepted and wraps it with tls.Server. Both
+	// peers must agree on whether TLS is used. The token handshake still
+	// runs inside TLS: TLS encrypts, the token authorizes. See LoadTLS.
+	TLS *tls.Config
 }
 
 func (c Config) withDefaults() Config {

@@ -9,9 +9,23 @@
 // on an established net.Conn; Dial and Listen are conveniences. Listen
 // binds 127.0.0.1 unless the address names a host.
 //
+// # TLS (optional)
+//
+// With Config.TLS set, the connection is wrapped in TLS (1.3 with
+// LoadTLS) before anything else, and everything below, handshake and
+// yamux, runs inside it. The side that dialed the TCP connection is the
+// TLS client, the side that accepted it the TLS server; the TLS
+// handshake counts against Config.HandshakeTimeout. TLS adds encryption,
+// integrity and, with a CA bundle on both sides, mutual certificate
+// authentication; the token handshake still runs inside it, since only
+// the token authorizes a peer to run code. Both ends must agree on TLS:
+// a plain peer at a TLS end fails its TLS handshake ("first record does
+// not look like a TLS handshake"), a TLS peer at a plain end fails with
+// bad magic (a TLS ClientHello), each with one "handshake failed" line.
+//
 // # Handshake
 //
-// Before anything else, and within Config.HandshakeTimeout overall, each
+// Before anything else (inside TLS when it is on), and within Config.HandshakeTimeout overall, each
 // side writes, concurrently with reading the other's:
 //
 //  1. the preamble: the 4 bytes "DPFW" and the protocol version byte 0x01;
@@ -36,9 +50,10 @@
 // sides make a recorded handshake useless for replay; binding the
 // prover's role into the MAC defeats reflecting a peer's proof back at
 // it. The Identity in hello is sent before authentication, so an
-// unauthenticated peer can learn names and versions. After the handshake
-// traffic is neither encrypted nor integrity-protected: on an untrusted
-// network run dpfw over a VPN or SSH tunnel.
+// unauthenticated peer can learn names and versions. Without TLS,
+// traffic after the handshake is neither encrypted nor
+// integrity-protected: on an untrusted network set Config.TLS or run
+// dpfw over a VPN or SSH tunnel.
 //
 // # Frames
 //

@@ -158,10 +158,21 @@ func handshakeErr(step string, err error) error {
 		return fmt.Errorf("%w: timed out %s", ErrHandshake, step)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("%w: connection closed by peer while %s", ErrHandshake, step)
+	case isTLSAlert(err):
+		// With TLS 1.3 a client learns that the server refused its
+		// certificate only on its first read.
+		return fmt.Errorf("%w: TLS: peer rejected us while %s: %v", ErrHandshake, step, err)
 	case errors.Is(err, ErrFrameTooLarge):
 		return fmt.Errorf("%w: %s: %v", ErrHandshake, step, err)
 	}
 	return fmt.Errorf("%w: %s: %v", ErrHandshake, step, err)
+}
+
+// isTLSAlert reports whether err is a TLS alert sent by the peer, which
+// crypto/tls returns as a *net.OpError with Op "remote error".
+func isTLSAlert(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "remote error"
 }
 
 // authMAC is a proof of knowledge of token bound to the prover's role

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,11 @@ type task struct {
 // On failure New closes conn, logs one line and returns an error wrapping
 // ErrNoToken, ErrAuth, ErrHandshake or ErrRole. New blocks at most
 // cfg.HandshakeTimeout, less if ctx ends first.
+//
+// With cfg.TLS set, New first runs a TLS handshake, within the same
+// HandshakeTimeout: a conn that is already a *tls.Conn (as Dial makes)
+// is used as it is, any other conn is taken to be the accepted end and
+// becomes the TLS server.
 func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Session, error) {
 	cfg = cfg.withDefaults()
 	fail := func(err error) (*Session, error) {
@@ -82,7 +88,11 @@ func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Sessio
 		return fail(fmt.Errorf("%w: own role %s is invalid", ErrRole, self.Role))
 	}
 	start := time.Now()
-	peer, err := handshake(ctx, conn, cfg.Token, self, cfg.HandshakeTimeout)
+	conn, err := startTLS(ctx, conn, cfg.TLS, cfg.HandshakeTimeout)
+	if err != nil {
+		return fail(err)
+	}
+	peer, err := handshake(ctx, conn, cfg.Token, self, cfg.HandshakeTimeout-time.Since(start))
 	if err != nil {
 		return fail(err)
 	}
@@ -146,7 +156,9 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 	return s, nil
 }
 
-// Dial connects to addr and runs New on the connection.
+// Dial connects to addr and runs New on the connection. With cfg.TLS
+// set, Dial is the TLS client; when cfg.TLS.ServerName is empty the host
+// of addr is used (127.0.0.1 when addr names none).
 func Dial(ctx context.Context, addr string, cfg Config, self Identity) (*Session, error) {
 	if cfg.Token == "" {
 		return nil, ErrNoToken
@@ -155,6 +167,17 @@ func Dial(ctx context.Context, addr string, cfg Config, self Identity) (*Session
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.TLS != nil {
+		tcfg := cfg.TLS
+		if tcfg.ServerName == "" && !tcfg.InsecureSkipVerify {
+			tcfg = tcfg.Clone()
+			tcfg.ServerName = "127.0.0.1"
+			if host, _, err := net.SplitHostPort(addr); err == nil && host != "" {
+				tcfg.ServerName = host
+			}
+		}
+		conn = tls.Client(conn, tcfg)
 	}
 	return New(ctx, conn, cfg, self)
 }
