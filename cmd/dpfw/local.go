@@ -27,6 +27,7 @@ const childEnv = "DPFW_LOCAL_SLAVE"
 // started, a stack overflow), until stop is closed.
 type child struct {
 	exe, addr, token string
+	tls              tlsFiles
 	stderr           io.Writer
 	stop             chan struct{}
 	done             chan struct{}
@@ -49,7 +50,7 @@ func (c *cli) startLocal(ctx context.Context, token string) error {
 		return err
 	}
 	for range c.opts.local {
-		ch := &child{exe: exe, addr: ln.Addr().String(), token: token, stderr: c.errw,
+		ch := &child{exe: exe, addr: ln.Addr().String(), token: token, tls: c.opts.tls, stderr: c.errw,
 			stop: make(chan struct{}), done: make(chan struct{})}
 		if err := ch.start(); err != nil {
 			return fmt.Errorf("starting a local slave: %w", err)
@@ -63,6 +64,7 @@ func (c *cli) startLocal(ctx context.Context, token string) error {
 func (ch *child) start() error {
 	cmd := exec.Command(ch.exe)
 	cmd.Env = append(os.Environ(), childEnv+"="+ch.addr, "DPFW_TOKEN="+ch.token)
+	cmd.Env = append(cmd.Env, ch.tls.env()...)
 	cmd.Stderr = ch.stderr
 	if err := cmd.Start(); err != nil {
 		return err
@@ -131,8 +133,14 @@ func runChild(addr string) int {
 		fmt.Fprintln(os.Stderr, "dpfw local slave:", err)
 		return 1
 	}
+	scfg := session.Config{Token: tok}
+	files := tlsFiles{os.Getenv("DPFW_TLS_CERT"), os.Getenv("DPFW_TLS_KEY"), os.Getenv("DPFW_TLS_CA")}
+	if scfg.TLS, err = files.load(); err != nil {
+		fmt.Fprintln(os.Stderr, "dpfw local slave:", err)
+		return 1
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := slave.New(slave.Config{Engines: 1, Name: "local", Session: session.Config{Token: tok}, Logger: log})
+	s, err := slave.New(slave.Config{Engines: 1, Name: "local", Session: scfg, Logger: log})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dpfw local slave:", err)
 		return 1

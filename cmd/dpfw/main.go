@@ -19,6 +19,10 @@
 //	-wait-timeout D how long to wait for them (default 30s)
 //	-timeout D      bound on each task (default: none)
 //	-token T        cluster token (else $DPFW_TOKEN, else the user's token file)
+//	-tls-cert F, -tls-key F, -tls-ca F
+//	                TLS under the token handshake (else $DPFW_TLS_CERT,
+//	                $DPFW_TLS_KEY, $DPFW_TLS_CA); with a CA, certificates are
+//	                mutual
 //	-v              log connection events
 //
 // The REPL runs each input on one idle slave and prints its value, its
@@ -27,6 +31,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,6 +62,7 @@ type options struct {
 	waitTimeout time.Duration
 	timeout     time.Duration
 	token       string
+	tls         tlsFiles
 	verbose     bool
 }
 
@@ -82,6 +88,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 0, "bound on each task (0: none)")
 	fs.StringVar(&o.token, "token", "", "cluster token (default: $DPFW_TOKEN, else the user's token file)")
 	fs.BoolVar(&o.verbose, "v", false, "log connection events")
+	fs.StringVar(&o.tls.cert, "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate (PEM) (default $DPFW_TLS_CERT)")
+	fs.StringVar(&o.tls.key, "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key (PEM) (default $DPFW_TLS_KEY)")
+	fs.StringVar(&o.tls.ca, "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle that peers' certificates must chain to (default $DPFW_TLS_CA)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -116,7 +125,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
 	}
-	m := master.New(master.Config{Session: session.Config{Token: tok}, Logger: logger(stderr, o.verbose)})
+	scfg := session.Config{Token: tok}
+	if scfg.TLS, err = o.tls.load(); err != nil {
+		fmt.Fprintln(stderr, "dpfw:", err)
+		return 1
+	}
+	m := master.New(master.Config{Session: scfg, Logger: logger(stderr, o.verbose)})
 	defer m.Close()
 	c := &cli{m: m, opts: o, out: stdout, errw: stderr}
 	if err := c.connect(ctx, tok); err != nil {
@@ -125,6 +139,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer c.stopLocal()
 	return c.main(ctx, stdin)
+}
+
+// tlsFiles are the -tls-* flags.
+type tlsFiles struct{ cert, key, ca string }
+
+// load returns nil (plain TCP) when no file is named.
+func (f tlsFiles) load() (*tls.Config, error) {
+	if f == (tlsFiles{}) {
+		return nil, nil
+	}
+	return session.LoadTLS(f.cert, f.key, f.ca)
+}
+
+// env passes the files on to local slaves.
+func (f tlsFiles) env() []string {
+	return []string{"DPFW_TLS_CERT=" + f.cert, "DPFW_TLS_KEY=" + f.key, "DPFW_TLS_CA=" + f.ca}
 }
 
 // logger logs connection trouble always, and routine events with -v.
