@@ -9,11 +9,22 @@
 // needs an explicit host such as 0.0.0.0:10000. connect redials with
 // exponential backoff whenever the master goes away, until interrupted.
 //
+// The engines run in a child process (this binary again) under a
+// supervisor that does no interpretation. Some snippets kill the process
+// that runs them and the interpreter cannot stop them: a panic in a
+// goroutine the snippet started, a stack overflow, os.Exit, running out of
+// memory. The supervisor restarts the child at once (backing off only if
+// it keeps dying), so the slave stays available; masters see a new
+// process whose engines' state is lost. For serve the supervisor owns the
+// listening socket and hands it to every child, so the address never
+// changes. SIGINT or SIGTERM stops both.
+//
 // Flags:
 //
 //	-n N        engines (interpreters), default: number of CPUs
 //	-token T    cluster token (else $DPFW_TOKEN, else the user's token file)
 //	-name NAME  label shown by masters
+//	-supervise  run the engines in a restarted child process (default true)
 //	-v          log every connection event
 package main
 
@@ -28,9 +39,6 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
-
-	"github.com/dpfw/dpfw/session"
-	"github.com/dpfw/dpfw/slave"
 )
 
 func main() {
@@ -42,64 +50,65 @@ func main() {
 	}
 }
 
+// options are the parsed command line.
+type options struct {
+	engines   int
+	token     string
+	name      string
+	verbose   bool
+	supervise bool
+	mode      string // "serve" or "connect"
+	addr      string
+	args      []string // as given, for the supervised child
+}
+
 func run(ctx context.Context, args []string, stderr io.Writer) error {
+	o, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, o.verbose)
+	switch {
+	case isWorker():
+		return runWorker(ctx, o, log)
+	case o.supervise:
+		return supervise(ctx, o, log)
+	default:
+		return runEngines(ctx, o, log, nil)
+	}
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	o := options{args: args}
 	fs := flag.NewFlagSet("slave", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	n := fs.Int("n", 0, "number of engines (default: number of CPUs)")
-	token := fs.String("token", "", "cluster token (default: $DPFW_TOKEN, else the user's token file)")
-	name := fs.String("name", "", "label shown by masters")
-	verbose := fs.Bool("v", false, "log debug events")
+	fs.IntVar(&o.engines, "n", 0, "number of engines (default: number of CPUs)")
+	fs.StringVar(&o.token, "token", "", "cluster token (default: $DPFW_TOKEN, else the user's token file)")
+	fs.StringVar(&o.name, "name", "", "label shown by masters")
+	fs.BoolVar(&o.verbose, "v", false, "log debug events")
+	fs.BoolVar(&o.supervise, "supervise", true, "run the engines in a child process that is restarted when a snippet kills it")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: slave [flags] serve ADDR | connect ADDR")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		return o, err
 	}
 	if fs.NArg() != 2 || (fs.Arg(0) != "serve" && fs.Arg(0) != "connect") {
 		fs.Usage()
-		return errors.New("expected: serve ADDR or connect ADDR")
+		return o, errors.New("expected: serve ADDR or connect ADDR")
 	}
-	if *n <= 0 {
-		*n = runtime.NumCPU()
+	o.mode, o.addr = fs.Arg(0), fs.Arg(1)
+	if o.engines <= 0 {
+		o.engines = runtime.NumCPU()
 	}
-	limitProcs(*n)
-	tok, _, err := session.LoadToken(*token)
-	if err != nil {
-		return err
-	}
+	return o, nil
+}
+
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
 	level := slog.LevelInfo
-	if *verbose {
+	if verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	s, err := slave.New(slave.Config{Engines: *n, Name: *name, Session: session.Config{Token: tok}, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if fs.Arg(0) == "serve" {
-		return serve(ctx, s, fs.Arg(1), log)
-	}
-	return slave.Reconnect(ctx, s, fs.Arg(1), log)
-}
-
-// limitProcs runs Go with one P per engine unless GOMAXPROCS says
-// otherwise. Each engine runs one task at a time; more Ps than engines
-// only let the garbage collector and wake-ups of idle Ps compete with the
-// engines for cores. Measured with 2 one-engine slaves on 2 cores: fib
-// fan-out speed-up 1.3 -> 1.9, round trip p50 200 -> 155 µs.
-func limitProcs(engines int) {
-	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(engines)
-	}
-}
-
-func serve(ctx context.Context, s *slave.Slave, addr string, log *slog.Logger) error {
-	ln, err := session.Listen(addr)
-	if err != nil {
-		return err
-	}
-	log.Info("serving masters", "addr", ln.Addr().String(), "engines", s.Identity().Engines, "pid", os.Getpid())
-	return s.Serve(ctx, ln)
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
