@@ -44,7 +44,10 @@ func (t *task) setResults(ft reflect.Type, outs []reflect.Value) *Error {
 	case 0:
 		return nil
 	case 1:
-		return t.setCopy(outs[0])
+		return t.setCopy(outs[0], t.maxResult)
+	}
+	if _, over := sumSizes(len(outs), func(i int) reflect.Value { return outs[i] }, t.maxResult, 0); over {
+		return errorf(KindTooLarge, "results are larger than %d bytes (the result limit)", t.maxResult)
 	}
 	vals := make([]any, len(outs))
 	for i, o := range outs {
@@ -54,7 +57,7 @@ func (t *task) setResults(ft reflect.Type, outs []reflect.Value) *Error {
 		}
 		vals[i] = c
 	}
-	t.res.Value, t.res.HasValue, t.res.Text = vals, true, display(vals)
+	t.res.Value, t.res.HasValue, t.res.Text = vals, true, display(vals, 0)
 	return nil
 }
 

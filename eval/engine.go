@@ -19,6 +19,10 @@ type Config struct {
 	// MaxSource bounds the snippet length in bytes (0 = 1 MiB); longer
 	// snippets fail with KindTooLarge.
 	MaxSource int
+	// MaxResult bounds the data size of a result in bytes (0 = 64 MiB,
+	// the session's frame limit); larger results fail with KindTooLarge
+	// before they are copied.
+	MaxResult int
 	// RecycleAfter replaces the interpreter after this many distinct
 	// compiles (0 = 2000), bounding yaegi's memory growth.
 	RecycleAfter int
@@ -35,6 +39,9 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.MaxOutput <= 0 {
 		c.MaxOutput = 1 << 20
+	}
+	if c.MaxResult <= 0 {
+		c.MaxResult = 64 << 20
 	}
 	if c.MaxSource <= 0 {
 		c.MaxSource = 1 << 20

@@ -635,3 +635,21 @@ func TestStandardPackagesNeedNoImport(t *testing.T) {
 		t.Fatalf("got %v %v", res.Value, err)
 	}
 }
+
+func TestHugeResultsAreRefusedBeforeCopying(t *testing.T) {
+	e := newEngine(t, Config{MaxResult: 1 << 20})
+	ctx := context.Background()
+	for _, src := range []string{
+		`make([]byte, 8<<20)`,
+		`strings.Repeat("x", 2<<20)`,
+		`[][]int{make([]int, 1<<20)}`,
+	} {
+		if _, err := e.Run(ctx, src); err == nil || err.(*Error).Kind != KindTooLarge {
+			t.Errorf("%s: got %v, want too-large", src, err)
+		}
+	}
+	res, err := e.Run(ctx, `strings.Repeat("y", 100000)`)
+	if err != nil || len(res.Text) > 5000 || len(res.Value.(string)) != 100000 {
+		t.Fatalf("a big but allowed result keeps its value and shortens its text: %d, %v", len(res.Text), err)
+	}
+}

@@ -16,8 +16,9 @@ import (
 
 // task is the state of one Run, RunStream or Call while it holds the lock.
 type task struct {
-	res     Result
-	tainted bool // the interpreter must be replaced before the next task
+	res       Result
+	tainted   bool // the interpreter must be replaced before the next task
+	maxResult int  // Config.MaxResult
 }
 
 // Run evaluates src on the engine and returns the value of its last
@@ -100,7 +101,7 @@ func (e *Engine) do(ctx context.Context, body func(*task) *Error) (Result, error
 		return Result{Took: time.Since(start)}, err
 	}
 	defer e.release()
-	t := &task{}
+	t := &task{maxResult: e.cfg.MaxResult}
 	if e.ip.compiles >= e.cfg.RecycleAfter {
 		if err := e.recycle(); err != nil {
 			return t.res, errorf(KindInternal, "%v", err)

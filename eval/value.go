@@ -28,18 +28,74 @@ func (t *task) setValue(v reflect.Value, seg segment) *Error {
 	case !v.IsValid() || v.Type() == noValueType:
 		return nil
 	}
-	return t.setCopy(v)
+	return t.setCopy(v, t.maxResult)
 }
 
 // setCopy deep-copies v into the Result, so that it no longer aliases
-// interpreter memory that the next task may change.
-func (t *task) setCopy(v reflect.Value) *Error {
+// interpreter memory that the next task may change. A value larger than
+// the limit is refused before anything is copied or formatted: a 4 GiB
+// result must not cost 4 GiB more.
+func (t *task) setCopy(v reflect.Value, limit int) *Error {
+	size, over := dataSize(v, limit, 0)
+	if over {
+		return errorf(KindTooLarge, "result is larger than %d bytes (the result limit)", limit)
+	}
 	c, err := sendable(v)
 	if err != nil {
 		return err
 	}
-	t.res.Value, t.res.HasValue, t.res.Text = c, true, display(c)
+	t.res.Value, t.res.HasValue, t.res.Text = c, true, display(c, size)
 	return nil
+}
+
+// maxText bounds Result.Text, which is for people, not programs.
+const maxText = 4 << 10
+
+// dataSize estimates the bytes of data in v, stopping as soon as it is
+// over limit.
+func dataSize(v reflect.Value, limit, depth int) (int, bool) {
+	if !v.IsValid() || depth > maxDepth {
+		return 0, false
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return v.Len(), v.Len() > limit
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return 0, false
+		}
+		return dataSize(v.Elem(), limit, depth+1)
+	case reflect.Slice, reflect.Array:
+		if k := v.Type().Elem().Kind(); k <= reflect.Complex128 {
+			n := v.Len() * int(v.Type().Elem().Size())
+			return n, n > limit
+		}
+		return sumSizes(v.Len(), func(i int) reflect.Value { return v.Index(i) }, limit, depth)
+	case reflect.Struct:
+		return sumSizes(v.NumField(), v.Field, limit, depth)
+	case reflect.Map:
+		total := 0
+		for it := v.MapRange(); it.Next(); {
+			k, _ := dataSize(it.Key(), limit, depth+1)
+			e, _ := dataSize(it.Value(), limit, depth+1)
+			if total += k + e + 16; total > limit {
+				return total, true
+			}
+		}
+		return total, false
+	}
+	return int(v.Type().Size()), false
+}
+
+func sumSizes(n int, at func(int) reflect.Value, limit, depth int) (int, bool) {
+	total := 0
+	for i := range n {
+		s, _ := dataSize(at(i), limit, depth+1)
+		if total += s; total > limit {
+			return total, true
+		}
+	}
+	return total, false
 }
 
 // sendable returns a deep copy of v as a plain Go value; errors become
@@ -79,16 +135,27 @@ func errorText(v reflect.Value) (string, bool) {
 	return err.Error(), true
 }
 
-// display formats a copied value for Result.Text. %T is avoided: yaegi's
-// types print wrongly.
-func display(v any) string {
+// display formats a copied value for Result.Text, at most maxText bytes;
+// size is the value's data size. %T is avoided: yaegi's types print
+// wrongly.
+func display(v any, size int) string {
 	switch v := v.(type) {
 	case nil:
 		return "nil"
 	case string:
+		if len(v) > maxText {
+			return strconv.Quote(v[:maxText]) + fmt.Sprintf("… (%d bytes)", len(v))
+		}
 		return strconv.Quote(v)
 	}
-	return fmt.Sprintf("%v", v)
+	if size > 16*maxText {
+		return fmt.Sprintf("(a value of about %d bytes: too large to show)", size)
+	}
+	s := fmt.Sprintf("%v", v)
+	if len(s) > maxText {
+		s = s[:maxText] + fmt.Sprintf("… (%d bytes)", len(s))
+	}
+	return s
 }
 
 // deepCopy returns a copy of v sharing no memory with it, or a description
