@@ -16,11 +16,11 @@ import (
 // handed down, or nil to open o.addr here (unsupervised serve).
 func runEngines(ctx context.Context, o options, log *slog.Logger, ln net.Listener) error {
 	limitProcs(o.engines)
-	tok, _, err := session.LoadToken(o.token)
+	scfg, err := o.sessionConfig()
 	if err != nil {
 		return err
 	}
-	s, err := slave.New(slave.Config{Engines: o.engines, Name: o.name, Session: session.Config{Token: tok}, Logger: log})
+	s, err := slave.New(slave.Config{Engines: o.engines, Name: o.name, Session: scfg, Eval: o.eval, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,28 @@
 //	-token T    cluster token (else $DPFW_TOKEN, else the user's token file)
 //	-name NAME  label shown by masters
 //	-supervise  run the engines in a restarted child process (default true)
+//	-sandbox DIR  confine snippets: no network, process, syscall or unsafe
+//	            packages; file writes only under DIR
+//	-tls-cert F, -tls-key F, -tls-ca F
+//	            TLS under the token handshake (a CA makes certificates
+//	            mutual); default $DPFW_TLS_CERT, $DPFW_TLS_KEY, $DPFW_TLS_CA
 //	-v          log every connection event
+//
+// Limits (0 keeps the default shown):
+//
+//	-max-source BYTES     snippet size (1 MiB)
+//	-max-result BYTES     result data size (64 MiB)
+//	-max-output BYTES     captured stdout+stderr per task (1 MiB)
+//	-max-frame BYTES      encoded request or response (64 MiB)
+//	-max-streams N        tasks in flight per connection (256)
+//	-handshake-timeout D  whole handshake (5s)
+//	-keepalive D, -write-timeout D
+//	                      a silent peer is dropped after both (1s + 3s)
 package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,6 +56,9 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+
+	"github.com/dpfw/dpfw/eval"
+	"github.com/dpfw/dpfw/session"
 )
 
 func main() {
@@ -60,6 +80,10 @@ type options struct {
 	mode      string // "serve" or "connect"
 	addr      string
 	args      []string // as given, for the supervised child
+	sandbox   string
+	tls       [3]string // cert, key, CA files
+	eval      eval.Config
+	session   session.Config
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
@@ -87,6 +111,18 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.name, "name", "", "label shown by masters")
 	fs.BoolVar(&o.verbose, "v", false, "log debug events")
 	fs.BoolVar(&o.supervise, "supervise", true, "run the engines in a child process that is restarted when a snippet kills it")
+	fs.StringVar(&o.eval.Sandbox, "sandbox", "", "confine snippets; file writes only under this directory")
+	fs.StringVar(&o.tls[0], "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate (PEM)")
+	fs.StringVar(&o.tls[1], "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key (PEM)")
+	fs.StringVar(&o.tls[2], "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle that peers' certificates must chain to")
+	fs.IntVar(&o.eval.MaxSource, "max-source", 0, "snippet size limit in bytes (default 1 MiB)")
+	fs.IntVar(&o.eval.MaxResult, "max-result", 0, "result data size limit in bytes (default 64 MiB)")
+	fs.IntVar(&o.eval.MaxOutput, "max-output", 0, "captured output per task in bytes (default 1 MiB)")
+	fs.IntVar(&o.session.MaxFrame, "max-frame", 0, "encoded request/response limit in bytes (default 64 MiB)")
+	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "tasks in flight per connection (default 256)")
+	fs.DurationVar(&o.session.HandshakeTimeout, "handshake-timeout", 0, "bound on the handshake (default 5s)")
+	fs.DurationVar(&o.session.KeepAlive, "keepalive", 0, "keepalive interval (default 1s)")
+	fs.DurationVar(&o.session.WriteTimeout, "write-timeout", 0, "bound on each write and keepalive answer (default 3s)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: slave [flags] serve ADDR | connect ADDR")
 		fs.PrintDefaults()
@@ -103,6 +139,26 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		o.engines = runtime.NumCPU()
 	}
 	return o, nil
+}
+
+// sessionConfig is the wire configuration: the token, TLS if asked for,
+// and the limits.
+func (o options) sessionConfig() (session.Config, error) {
+	cfg := o.session
+	tok, _, err := session.LoadToken(o.token)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Token = tok
+	cfg.TLS, err = o.tlsConfig()
+	return cfg, err
+}
+
+func (o options) tlsConfig() (*tls.Config, error) {
+	if o.tls == [3]string{} {
+		return nil, nil
+	}
+	return session.LoadTLS(o.tls[0], o.tls[1], o.tls[2])
 }
 
 func newLogger(w io.Writer, verbose bool) *slog.Logger {
