@@ -1,0 +1,140 @@
+package slave_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dpfw/dpfw/master"
+	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/slave"
+)
+
+const token = "slave-test-token"
+
+// syncBuffer is a log sink that tests can read while the slave writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// openFDs counts this process's open file descriptors, or -1 where
+// /proc is not available.
+func openFDs() int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
+
+// waitBelow polls until count() <= limit, failing after 10 s.
+func waitBelow(t *testing.T, what string, count func() int, limit int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for count() > limit {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d, want at most %d", what, count(), limit)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestHostileConnectionsCostOnlyThemselves throws garbage, protocol
+// confusion, silence and a wrong token at a slave server while a good
+// master uses it: every bad connection is closed with one log line, the
+// master's tasks are unaffected, and no goroutine or descriptor leaks.
+func TestHostileConnectionsCostOnlyThemselves(t *testing.T) {
+	baseG, baseFD := runtime.NumGoroutine(), openFDs()
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	cfg := session.Config{Token: token, HandshakeTimeout: 300 * time.Millisecond}
+	s, err := slave.New(slave.Config{Engines: 1, Session: cfg, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := session.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	go func() { s.Serve(context.Background(), ln); close(served) }()
+	addr := ln.Addr().String()
+
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, NoRedial: true})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := m.Dial(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+
+	attacks := map[string][]byte{
+		"garbage":   []byte("\x00\xff\x13\x37 not a protocol at all\n"),
+		"http":      []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+		"tls hello": {0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03},
+		"truncated": []byte("DPFW\x01\x00\x00"),
+		"silence":   nil,
+	}
+	var wg sync.WaitGroup
+	for name, payload := range attacks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return
+			}
+			defer c.Close()
+			c.Write(payload)
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			io.Copy(io.Discard, c) // returns when the slave hangs up
+		}()
+	}
+	wrong := master.New(master.Config{Session: session.Config{Token: "wrong"}, Logger: quiet, NoRedial: true})
+	if _, err := wrong.Dial(ctx, addr); err == nil {
+		t.Error("a wrong token was accepted")
+	}
+	wrong.Close()
+	// The good master works throughout.
+	for i := range 20 {
+		res, err := m.Run(ctx, "1+1")
+		if err != nil || res.Value != int64(2) {
+			t.Fatalf("run %d during the attacks: %v, %v", i, res.Value, err)
+		}
+	}
+	wg.Wait()
+
+	if n := strings.Count(logs.String(), `msg="handshake failed"`); n != len(attacks)+1 {
+		t.Errorf("%d handshake failures logged, want %d (one per bad connection):\n%s", n, len(attacks)+1, logs)
+	}
+	m.Close()
+	ln.Close()
+	s.Close()
+	<-served
+	waitBelow(t, "goroutines", runtime.NumGoroutine, baseG+2)
+	if baseFD >= 0 {
+		waitBelow(t, "open descriptors", openFDs, baseFD)
+	}
+}
