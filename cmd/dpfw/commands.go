@@ -198,11 +198,14 @@ func (c *cli) eval(ctx context.Context, src string, meta bool) {
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	task := master.Task{Src: src, Timeout: c.opts.timeout}
-	f := c.m.Submit
-	if s, err := c.m.Slave(c.last); err == nil && s.Info().State == master.Idle {
-		f = s.Submit
+	var res master.Result
+	err := master.ErrGone
+	if s, serr := c.m.Slave(c.last); serr == nil && s.Info().State == master.Idle {
+		res, err = s.Submit(ctx, task).Wait(ctx)
 	}
-	res, err := f(ctx, task).Wait(ctx)
+	if errors.Is(err, master.ErrGone) { // no previous slave, or it just went away
+		res, err = c.m.Submit(ctx, task).Wait(ctx)
+	}
 	if res.Slave != "" {
 		c.last = res.Slave
 	}
