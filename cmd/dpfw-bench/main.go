@@ -57,7 +57,7 @@ func run() error {
 		f    func(context.Context) error
 	}{
 		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
-		{"W3", b.w3}, {"W4", b.w4}, {"memory", b.memory}, {"distinct", b.distinct}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
+		{"W3", b.w3}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory}, {"distinct", b.distinct}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
 	}
 	for _, s := range steps {
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)
@@ -92,7 +92,7 @@ func (b *bench) start(ctx context.Context, slaveBin string) error {
 	b.token = fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b.m = master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
-	b.res.Extra.Pipeline = envInt("DPFW_PIPELINE", 8)
+	b.res.Extra.Pipeline = envInt("DPFW_PIPELINE", 32)
 	b.fast = master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet, Pipeline: b.res.Extra.Pipeline})
 	start := time.Now()
 	for range 2 {

@@ -105,6 +105,8 @@ type extra struct {
 	Pipeline            int      `json:"w2_pipeline"`
 	SlaveIdleRSSKB      int      `json:"slave_idle_rss_kb"`
 	ConnHeapKB          float64  `json:"master_heap_per_connection_kb"`
+	W4BatchS            float64  `json:"w4_batch50_s"`
+	W4BatchOK           bool     `json:"w4_batch50_correct"`
 	DistinctN           int      `json:"distinct_snippets"`
 	DistinctS           float64  `json:"distinct_total_s"`
 	DistinctRSSBeforeKB int      `json:"distinct_rss_before_kb"`
@@ -175,6 +177,9 @@ func (b *bench) print(out io.Writer) {
 	}
 	if r.W4 != nil {
 		row(fmt.Sprintf("W4 %d increments (correct=%v)", r.W4.N, r.W4.Correct), r.W4.TotalS*1e3, 0, "ms")
+	}
+	if r.Extra.W4BatchS > 0 {
+		row(fmt.Sprintf("W4 through Batch(50) (correct=%v)", r.Extra.W4BatchOK), r.Extra.W4BatchS*1e3, 0, "ms")
 	}
 	for _, d := range []*death{r.W5, r.W5Alt} {
 		if d != nil {
