@@ -37,6 +37,9 @@ type Future struct {
 	once sync.Once
 	res  Result
 	err  error
+
+	mu      sync.Mutex // protects unwatch
+	unwatch func() bool
 }
 
 func newFuture() *Future { return &Future{done: make(chan struct{})} }
@@ -46,7 +49,27 @@ func (f *Future) resolve(res Result, err error) {
 	f.once.Do(func() {
 		f.res, f.err = res, err
 		close(f.done)
+		f.mu.Lock()
+		if f.unwatch != nil {
+			f.unwatch()
+		}
+		f.mu.Unlock()
 	})
+}
+
+// watch fails the future as soon as ctx is done, even while its task is
+// still queued. The watch ends when the future resolves, so that a
+// long-lived ctx does not keep every finished task alive.
+func (f *Future) watch(ctx context.Context) {
+	stop := context.AfterFunc(ctx, func() { f.resolve(Result{}, ctx.Err()) })
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	select {
+	case <-f.done:
+		stop()
+	default:
+		f.unwatch = stop
+	}
 }
 
 // Done is closed when the task has finished, successfully or not.

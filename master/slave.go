@@ -119,7 +119,7 @@ func (s *Slave) gone() bool {
 func (s *Slave) Submit(ctx context.Context, t Task) *Future {
 	j := newJob(ctx, t)
 	// A queued job must not wait for its turn to notice its ctx.
-	context.AfterFunc(ctx, func() { j.fail(ctx.Err()) })
+	j.fut.watch(ctx)
 	s.push(j)
 	return j.fut
 }

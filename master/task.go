@@ -77,8 +77,14 @@ func (m *Master) enqueue(j *job) {
 		j.fail(ErrClosed)
 		return
 	}
-	if j.ctx != nil {
-		context.AfterFunc(j.ctx, func() { j.fail(j.ctx.Err()) })
+	if j.ctx == nil {
+		return
+	}
+	if j.fut != nil {
+		j.fut.watch(j.ctx)
+	}
+	for _, f := range j.futs {
+		f.watch(j.ctx)
 	}
 }
 
