@@ -4,14 +4,19 @@
 // (Dial, Serve). Every engine of every connected slave process is one
 // Slave to the master: it runs one task at a time. Submit hands a Task to
 // the first idle Slave and returns a Future; Parallel runs many tasks and
-// waits for all of them; Reserve takes a Slave out of the idle pool so
-// that a sequence of pinned tasks (Slave.Submit) reaches the same
-// interpreter and table; Broadcast runs a snippet on every Slave.
+// waits for all of them; Batch does the same with many tasks per message;
+// Reserve takes a Slave out of the idle pool so that a sequence of pinned
+// tasks (Slave.Submit) reaches the same interpreter and table; Broadcast
+// runs a snippet on every Slave.
 //
-// When a connection dies, every task queued for or running on its
-// Slaves fails at once with a *RemoteError of kind "lost" naming the
-// slave, unless the task is Idempotent, in which case it is run again on
-// another Slave (at most Config.MaxRetries times).
+// Tasks wait in the master, in submission order, until a slave is idle;
+// Config.Pipeline lets each slave take several at once. When a
+// connection dies, every task queued for or running on its Slaves fails
+// at once with a *RemoteError of kind "lost" naming the slave, unless the
+// task is Idempotent, in which case it is run again on another Slave (at
+// most Config.MaxRetries times). A slave server the Master dialed is
+// dialed again until it is back; Info.Rejoin tells whether the process
+// that answers is the same one (state kept) or a new one (state lost).
 //
 // All methods are safe for concurrent use.
 package master
