@@ -61,5 +61,6 @@
 // yaegi v0.16.1 speaks Go 1.21: range over an int or a func and the
 // min/max/clear builtins are rejected with KindUnsupported. A snippet that
 // panics in a goroutine it started kills the host process; a supervisor
-// must restart it. Snippets are not sandboxed.
+// must restart it. Snippets get the whole standard library unless
+// Config.Sandbox confines them.
 package eval

@@ -151,12 +151,14 @@ func ctxError(ctx context.Context) *Error {
 // declarations into it. Replay errors are ignored: a declaration that
 // depended on a lost statement-mode global cannot be restored.
 func (e *Engine) recycle() error {
-	if e.ip != nil {
-		e.ip.abandon()
-	}
+	// Build the new interpreter first: if that fails, the old one stays
+	// in place rather than leaving the engine with none.
 	ip, err := newInterpreter(e.cfg, e.table)
 	if err != nil {
 		return err
+	}
+	if e.ip != nil {
+		e.ip.abandon()
 	}
 	ctx := context.Background()
 	for _, s := range e.imports {

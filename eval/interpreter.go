@@ -53,10 +53,12 @@ func newInterpreter(cfg Config, table *Table) (*interpreter, error) {
 	}
 	for _, ex := range []interp.Exports{std, cfg.Packages, tableExports(table)} {
 		if err := ip.in.Use(ex); err != nil {
+			ip.close()
 			return nil, fmt.Errorf("eval: registering symbols: %w", err)
 		}
 	}
 	if err := ip.importOnce(context.Background(), importSpec{path: "dpfw"}); err != nil {
+		ip.close()
 		return nil, err
 	}
 	return ip, nil

@@ -11,10 +11,11 @@
 //
 // Tasks wait in the master, in submission order, until a slave is idle;
 // Config.Pipeline lets each slave take several at once. When a
-// connection dies, every task queued for or running on its Slaves fails
-// at once with a *RemoteError of kind "lost" naming the slave, unless the
-// task is Idempotent, in which case it is run again on another Slave (at
-// most Config.MaxRetries times). A slave server the Master dialed is
+// connection dies, every task running on its Slaves fails at once with a
+// *RemoteError of kind "lost" naming the slave, unless the task is
+// Idempotent, in which case it is run again on another Slave (at most
+// Config.MaxRetries times); tasks pinned to those Slaves and not yet sent
+// fail with ErrGone. A slave server the Master dialed is
 // dialed again until it is back; Info.Rejoin tells whether the process
 // that answers is the same one (state kept) or a new one (state lost).
 //

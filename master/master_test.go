@@ -122,23 +122,32 @@ func TestParallelKeepsOrder(t *testing.T) {
 func TestParallelSpreadsOverSlaves(t *testing.T) {
 	m := cluster(t, 2)
 	ctx := ctxT(t)
-	// Each task holds its slave until both have started, so the two can
-	// only finish if they run on different slaves at the same time.
-	s1, s2 := m.Slaves()[0], m.Slaves()[1]
-	for _, s := range []*master.Slave{s1, s2} {
-		if err := s.TableSet(ctx, "peer", ""); err != nil {
+	// Each task says it started, then holds its slave until told to go:
+	// the test only says go once both have started, which can only
+	// happen if they run on different slaves at the same time.
+	src := `import "time"
+dpfw.Table().Set("started", true)
+for i := 0; i < 20000 && dpfw.Table().Get("go") == nil; i++ {
+	time.Sleep(time.Millisecond)
+}
+"ok"`
+	f := m.Submit(ctx, master.Task{Src: src})
+	g := m.Submit(ctx, master.Task{Src: src})
+	started := func(s *master.Slave) bool {
+		_, err := s.TableGet(ctx, "started")
+		return err == nil
+	}
+	slaves := m.Slaves()
+	waitFor(t, func() bool { return started(slaves[0]) && started(slaves[1]) })
+	for _, s := range slaves {
+		if err := s.TableSet(ctx, "go", true); err != nil {
 			t.Fatal(err)
 		}
 	}
-	src := `import "time"
-for i := 0; i < 2000 && len(dpfw.Table().Keys()) < 2; i++ { time.Sleep(time.Millisecond) }
-"ok"`
-	results, err := m.Parallel(ctx, master.Task{Src: src}, master.Task{Src: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if results[0].Slave == results[1].Slave {
-		t.Fatalf("both tasks ran on %s", results[0].Slave)
+	a, errA := f.Wait(ctx)
+	b, errB := g.Wait(ctx)
+	if errA != nil || errB != nil || a.Slave == b.Slave {
+		t.Fatalf("got %s/%v and %s/%v", a.Slave, errA, b.Slave, errB)
 	}
 }
 
@@ -218,8 +227,12 @@ func TestReserveWithoutWaiting(t *testing.T) {
 	if _, err := m.Reserve(ctx, false); !errors.Is(err, master.ErrNoIdle) {
 		t.Fatalf("got %v, want ErrNoIdle", err)
 	}
-	// A reserved slave takes no shared work: this task waits for Release.
+	// A reserved slave takes no shared work: this task waits for Release,
+	// even after a pinned task has gone through the same worker.
 	f := m.Submit(ctx, master.Task{Src: "7"})
+	if _, err := s.Run(ctx, "0"); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case <-f.Done():
 		t.Fatal("shared task ran on a reserved slave")

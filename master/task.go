@@ -109,16 +109,30 @@ func (m *Master) Reserve(ctx context.Context, wait bool) (*Slave, error) {
 	if !m.shared.pushFront(j) {
 		return nil, ErrClosed
 	}
+	if !wait {
+		// The idle slave counted above may be taken by someone else
+		// first: give an idle worker ample time to pop, then give up.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, noWaitGrace)
+		defer cancel()
+	}
 	select {
 	case s := <-j.reserve:
 		return s, nil
 	case <-ctx.Done():
 		j.abandon()
+		if !wait && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, ErrNoIdle
+		}
 		return nil, ctx.Err()
 	case <-m.done:
 		return nil, ErrClosed
 	}
 }
+
+// noWaitGrace bounds Reserve(ctx, false) when the slave it saw idle is
+// taken by another caller; an idle worker pops in microseconds.
+const noWaitGrace = 100 * time.Millisecond
 
 // abandon withdraws a reservation nobody waits for any more: if a slave
 // granted it meanwhile, that slave is released again.
@@ -250,17 +264,20 @@ func (s *Slave) stream(ctx context.Context, req *session.Request, local func(con
 		return Result{Slave: s.id}, s.callError(err)
 	}
 	defer ts.Close()
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	type outcome struct {
 		v   any
 		err error
 	}
 	lc := make(chan outcome, 1)
 	go func() { // exits when local returns; ts.Close unblocks its I/O
-		v, err := local(ctx, ts, closeWriter{ts})
+		v, err := local(lctx, ts, closeWriter{ts})
 		lc <- outcome{v, err}
 	}()
 	res, err := s.result(ts.Result(ctx))
 	if err != nil {
+		cancel() // Local may be blocked on something other than the stream
 		ts.Close()
 		<-lc
 		return res, err

@@ -2,6 +2,7 @@ package slave
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -25,7 +26,7 @@ func Reconnect(ctx context.Context, s *Slave, addr string, log *slog.Logger) err
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err == ErrClosed {
+		if errors.Is(err, ErrClosed) {
 			return err
 		}
 		if time.Since(start) > maxBackoff {

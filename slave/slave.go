@@ -113,6 +113,12 @@ func (s *Slave) Serve(ctx context.Context, ln net.Listener) error {
 // Connect dials the master at addr and serves it until the connection
 // ends or ctx is done. It blocks.
 func (s *Slave) Connect(ctx context.Context, addr string) error {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
 	sess, err := session.Dial(ctx, addr, s.cfg.Session, s.self)
 	if err != nil {
 		return err
@@ -176,7 +182,9 @@ func (s *Slave) spawn(f func()) bool {
 }
 
 // Close disconnects every master, waits for the connection goroutines
-// that Serve started, and closes the engines. It is idempotent.
+// that Serve started, and closes the engines. Connect and Reconnect run
+// on their callers' goroutines: they return ErrClosed soon after. It is
+// idempotent.
 func (s *Slave) Close() error {
 	s.mu.Lock()
 	already := s.closed

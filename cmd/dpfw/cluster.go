@@ -15,7 +15,8 @@ import (
 // examples can be typed almost as written. Failures panic, which the
 // local interpreter reports as the snippet's error.
 type clusterAPI struct {
-	m *master.Master
+	m    *master.Master
+	life context.Context // the REPL's
 
 	mu  sync.Mutex // protects ctx
 	ctx context.Context
@@ -35,12 +36,14 @@ func (a *clusterAPI) setContext(ctx context.Context) {
 	a.mu.Unlock()
 }
 
+// Tasks made here outlive the :local entry that made them (dpfw's
+// promise is forced later), so they run under the REPL's own context.
 func (a *clusterAPI) makeTask(src string) *master.Future {
-	return a.m.Submit(a.context(), master.Task{Src: src})
+	return a.m.Submit(a.life, master.Task{Src: src})
 }
 
 func (a *clusterAPI) makeTaskOn(s *master.Slave, src string) *master.Future {
-	return s.Submit(a.context(), master.Task{Src: src})
+	return s.Submit(a.life, master.Task{Src: src})
 }
 
 func (a *clusterAPI) force(f *master.Future) any {
@@ -107,11 +110,11 @@ func (a *clusterAPI) symbols() map[string]map[string]reflect.Value {
 
 // localEngine returns the master-side interpreter, creating it on first
 // use (it costs a few milliseconds and most sessions never need it).
-func (c *cli) localEngine() (*eval.Engine, error) {
+func (c *cli) localEngine(life context.Context) (*eval.Engine, error) {
 	if c.local != nil {
 		return c.local, nil
 	}
-	c.api = &clusterAPI{m: c.m, ctx: context.Background()}
+	c.api = &clusterAPI{m: c.m, life: life, ctx: life}
 	e, err := eval.New(eval.Config{Packages: c.api.symbols()})
 	if err != nil {
 		return nil, fmt.Errorf("starting the local interpreter: %w", err)
@@ -126,7 +129,7 @@ func (c *cli) localEngine() (*eval.Engine, error) {
 // cmdLocal runs src in the master's own interpreter, where package
 // cluster drives the slaves.
 func (c *cli) cmdLocal(ctx context.Context, src string) bool {
-	e, err := c.localEngine()
+	e, err := c.localEngine(ctx)
 	if err != nil {
 		c.failf("%v", err)
 		return false

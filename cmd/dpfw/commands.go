@@ -151,6 +151,8 @@ func (c *cli) cmdTable(ctx context.Context, id string) bool {
 		c.failf("%v", err)
 		return false
 	}
+	ctx, stop := withInterrupt(ctx)
+	defer stop()
 	keys, err := s.TableKeys(ctx)
 	if err != nil {
 		c.failf("%v", err)

@@ -38,7 +38,9 @@ func (c *cli) repl(ctx context.Context) {
 	}
 	defer saveHistory(line, hist)
 	if c.opts.local > 0 {
-		c.waitSlaves(ctx) // the banner should count the local slaves
+		wctx, stop := withInterrupt(ctx)
+		c.waitSlaves(wctx) // the banner should count the local slaves
+		stop()
 	}
 	fmt.Fprintf(c.out, "dpfw %s: %d slave(s); :help for commands, Ctrl-D to quit\n", master.Version, len(c.m.Slaves()))
 	for {

@@ -40,11 +40,14 @@ type supervisor struct {
 }
 
 // supervise runs the engines in a child process and keeps one running.
-// Everything that can fail for good (token, address) is checked here,
+// Everything that can fail for good (token, TLS files, address) is checked here,
 // once, so a misconfigured slave exits instead of restarting forever.
 func supervise(ctx context.Context, o options, log *slog.Logger) error {
 	tok, _, err := session.LoadToken(o.token)
 	if err != nil {
+		return err
+	}
+	if _, err := o.tlsConfig(); err != nil {
 		return err
 	}
 	exe, err := os.Executable()
