@@ -292,7 +292,8 @@ func TestLocalSlaveIsRestartedAfterCrash(t *testing.T) {
 
 func TestLocalRunsTheSeedExamples(t *testing.T) {
 	in := strings.Join([]string{
-		`:local t := cluster.MakeTask("2 + 3"); cluster.Force(t)`,
+		`:local t := cluster.MakeTask("2 + 3")`,
+		`:local cluster.Force(t)`,
 		`:local cluster.Parallel("2 + 1", "5 + 5")`,
 		`:local s := cluster.GetSlave(true)`,
 		":local cluster.Force(cluster.MakeTaskOn(s, `n := 0; dpfw.Table().Set(\"uniqID\", func() int { n++; return n })`))",
