@@ -57,6 +57,10 @@ func readTokenFile(path string) (string, error) {
 	return tok, nil
 }
 
+// createTokenFile writes a new random token to path. The token is written
+// to a temporary file first and linked into place, so that a process
+// racing us never reads a half-written token: whoever links first wins,
+// and the other reads the winner's.
 func createTokenFile(path string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("session: creating token: %w", err)
@@ -64,20 +68,22 @@ func createTokenFile(path string) (string, error) {
 	var raw [32]byte
 	rand.Read(raw[:])
 	tok := hex.EncodeToString(raw[:])
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return readTokenFile(path) // another process won the race
-	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".token-*")
 	if err != nil {
 		return "", fmt.Errorf("session: creating token: %w", err)
 	}
+	defer os.Remove(f.Name())
 	_, err = f.WriteString(tok + "\n")
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(path)
 		return "", fmt.Errorf("session: writing token: %w", err)
+	}
+	if err := os.Link(f.Name(), path); errors.Is(err, fs.ErrExist) {
+		return readTokenFile(path) // another process won the race
+	} else if err != nil {
+		return "", fmt.Errorf("session: creating token: %w", err)
 	}
 	return tok, nil
 }
