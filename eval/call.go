@@ -16,7 +16,10 @@ import (
 // serialization are as for Run.
 func (e *Engine) Call(ctx context.Context, name string, args ...any) (Result, error) {
 	return e.do(ctx, func(t *task) *Error {
-		f, ok := e.ip.lookupFunc(ctx, name)
+		f, ok, abandoned := e.ip.lookupFunc(ctx, name)
+		if abandoned {
+			return t.check(ctx, true, ctx.Err())
+		}
 		if !ok {
 			return errorf(KindNotFound, "no function %q is defined on this engine", name)
 		}

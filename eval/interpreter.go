@@ -183,23 +183,24 @@ func interruptible[T any](ctx context.Context, ip *interpreter, f func() (T, err
 // lookupFunc returns the interpreted top-level function name, if defined.
 // yaegi's Symbols lists only exported names, so the name is evaluated as an
 // expression instead; the compiled program is cached like any other.
-func (ip *interpreter) lookupFunc(ctx context.Context, name string) (reflect.Value, bool) {
+// abandoned reports that ctx ended while the lookup ran (see execute).
+func (ip *interpreter) lookupFunc(ctx context.Context, name string) (f reflect.Value, ok, abandoned bool) {
 	if f, ok := ip.funcs[name]; ok {
-		return f, true
+		return f, true, false
 	}
 	if !token.IsIdentifier(name) {
-		return reflect.Value{}, false
+		return reflect.Value{}, false, false
 	}
 	prog, err := ip.cached(";" + name)
 	if err != nil {
-		return reflect.Value{}, false
+		return reflect.Value{}, false, false
 	}
-	v, _, err := ip.execute(ctx, prog)
+	v, abandoned, err := ip.execute(ctx, prog)
 	if err != nil || !v.IsValid() || v.Kind() != reflect.Func || v.IsNil() {
-		return reflect.Value{}, false
+		return reflect.Value{}, false, abandoned
 	}
 	ip.funcs[name] = v
-	return v, true
+	return v, true, false
 }
 
 // abandon cuts the interpreter off from output capture and stops its
