@@ -250,6 +250,11 @@ func (s *Slave) callError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	select {
+	case <-s.m.done: // the Master closed the connection itself
+		return ErrClosed
+	default:
+	}
 	if errors.Is(err, session.ErrClosed) || s.gone() {
 		return &RemoteError{Kind: session.ErrLost, Slave: s.id, Msg: fmt.Sprintf("connection to %s lost mid-task: %v", s, err)}
 	}
