@@ -203,29 +203,28 @@ func (c *cli) connect(ctx context.Context, token string) error {
 }
 
 func (c *cli) main(ctx context.Context, stdin io.Reader) int {
-	switch {
-	case c.opts.exprSet:
-		if err := c.waitSlaves(ctx); err != nil {
-			return c.fatal(err)
-		}
-		c.eval(ctx, c.opts.expr, false)
-	case c.opts.file != "":
-		src, err := os.ReadFile(c.opts.file)
-		if err != nil {
-			return c.fatal(err)
-		}
-		if err := c.waitSlaves(ctx); err != nil {
-			return c.fatal(err)
-		}
-		c.eval(ctx, scriptSource(string(src)), false)
-	case !isTerminal(stdin):
-		if err := c.waitSlaves(ctx); err != nil {
-			return c.fatal(err)
-		}
-		c.batch(ctx, stdin)
-	default:
+	interactive := !c.opts.exprSet && c.opts.file == "" && isTerminal(stdin)
+	if interactive {
 		c.repl(ctx)
 		return 0
+	}
+	var src []byte
+	if c.opts.file != "" && !c.opts.exprSet {
+		var err error
+		if src, err = os.ReadFile(c.opts.file); err != nil {
+			return c.fatal(err)
+		}
+	}
+	if err := c.waitSlaves(ctx); err != nil {
+		return c.fatal(err)
+	}
+	switch {
+	case c.opts.exprSet:
+		c.eval(ctx, c.opts.expr, false)
+	case c.opts.file != "":
+		c.eval(ctx, scriptSource(string(src)), false)
+	default:
+		c.batch(ctx, stdin)
 	}
 	if c.failed {
 		return 1
