@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -127,6 +128,9 @@ func runChild(addr string) int {
 	signal.Ignore(os.Interrupt)
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1) // one engine: see limitProcs in cmd/slave
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400) // see tuneGC in cmd/slave
 	}
 	tok, _, err := session.LoadToken("")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/dpfw/dpfw/session"
 	"github.com/dpfw/dpfw/slave"
@@ -53,5 +54,18 @@ func logServing(log *slog.Logger, ln net.Listener, engines int) {
 func limitProcs(engines int) {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(engines)
+	}
+	tuneGC()
+}
+
+// tuneGC lets the heap grow to 5x the live data between collections
+// (GOGC=400) unless GOGC says otherwise. Interpreted code allocates at a
+// high rate from a small live heap, and the engines of one process share
+// its collector: measured with 8 fib(25) on one slave with 2 engines on
+// 2 cores, 623-673 ms at GOGC=100 and 494-622 ms at 400, against
+// 942-998 ms with one engine.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 }
