@@ -306,3 +306,12 @@ func TestLocalRunsTheSeedExamples(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
+
+func TestLoadDefinesOnEverySlave(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "defs.go")
+	os.WriteFile(file, []byte("package main\n\nfunc shout(s string) string { return strings.ToUpper(s) + \"!\" }\n\nfunc main() { panic(\"main must not run\") }\n"), 0o644)
+	out, errOut, code := dpfw(t, ":load "+file+"\n:on s1 shout(\"a\")\n:on s2 shout(\"b\")\n", "-local", "2")
+	if code != 0 || !strings.Contains(out, "loaded "+file+" on 2 slave(s)") || !strings.Contains(out, `"A!"`) || !strings.Contains(out, `"B!"`) {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
