@@ -315,3 +315,39 @@ func TestLoadDefinesOnEverySlave(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
+
+func TestReadEntryJoinsLinesAndDecodesHistory(t *testing.T) {
+	lines := []string{"func f() int {", "\treturn 1", "}", "x := `a" + histNewline + "b`"}
+	var prompts []string
+	read := func(p string) (string, error) {
+		prompts = append(prompts, p)
+		if len(lines) == 0 {
+			return "", io.EOF
+		}
+		l := lines[0]
+		lines = lines[1:]
+		return l, nil
+	}
+	entry, err := readEntry(read)
+	if err != nil || entry != "func f() int {\n\treturn 1\n}" {
+		t.Fatalf("got %q, %v", entry, err)
+	}
+	if strings.Join(prompts, "|") != prompt+"|"+contPrompt+"|"+contPrompt {
+		t.Fatalf("prompts %q", prompts)
+	}
+	// A history entry recalled with its encoded newline comes back whole.
+	if entry, err := readEntry(read); err != nil || entry != "x := `a\nb`" {
+		t.Fatalf("got %q, %v", entry, err)
+	}
+}
+
+func TestCompletion(t *testing.T) {
+	c := &cli{}
+	got := c.complete(":ta")
+	if len(got) != 1 || got[0] != ":table " {
+		t.Fatalf("got %q", got)
+	}
+	if got := c.complete("fmt.Pr"); got != nil {
+		t.Fatalf("Go code is not completed: %q", got)
+	}
+}
