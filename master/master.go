@@ -55,7 +55,6 @@ type Master struct {
 
 	mu        sync.Mutex
 	slaves    []*Slave
-	sessions  map[*session.Session]struct{}
 	changed   chan struct{} // closed and replaced whenever slaves changes
 	nextID    int
 	ids       map[string]string // "instance/engine" -> slave id
@@ -83,8 +82,8 @@ func New(cfg Config) *Master {
 	return &Master{
 		cfg: cfg, log: cfg.Logger, self: identity(cfg),
 		shared: newQueue(), done: make(chan struct{}),
-		sessions: map[*session.Session]struct{}{}, changed: make(chan struct{}),
-		ids: map[string]string{}, instances: map[string]bool{}, origins: map[string]string{},
+		changed: make(chan struct{}),
+		ids:     map[string]string{}, instances: map[string]bool{}, origins: map[string]string{},
 	}
 }
 
@@ -155,7 +154,6 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 		sess.Close()
 		return nil, ErrClosed
 	}
-	m.sessions[sess] = struct{}{}
 	peer := sess.Peer()
 	rejoin := m.rejoinLocked(peer, origin)
 	var added []*Slave
@@ -231,7 +229,6 @@ func (m *Master) watch(sess *session.Session, origin string) {
 		m.log.Warn("slave disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
 	}
 	m.mu.Lock()
-	delete(m.sessions, sess)
 	m.slaves = slices.DeleteFunc(m.slaves, func(s *Slave) bool { return s.sess == sess })
 	m.notify()
 	m.mu.Unlock()
@@ -335,16 +332,17 @@ func (m *Master) Close() error {
 	}
 	m.closed = true
 	close(m.done)
-	sessions := make([]*session.Session, 0, len(m.sessions))
-	for s := range m.sessions {
-		sessions = append(sessions, s)
+	// Every session has at least one Slave, so the slaves name them all.
+	sessions := map[*session.Session]bool{}
+	for _, s := range m.slaves {
+		sessions[s.sess] = true
 	}
 	m.notify()
 	m.mu.Unlock()
 	for _, j := range m.shared.close() {
 		j.fail(ErrClosed)
 	}
-	for _, s := range sessions {
+	for s := range sessions {
 		s.Close()
 	}
 	m.wg.Wait()
