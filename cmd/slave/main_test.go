@@ -163,17 +163,25 @@ func kill(t *testing.T, pid int) {
 	}
 }
 
-func TestKilledMidTaskFailsFutureAsLost(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills processes")
-	}
-	ctx := ctxT(t, 60*time.Second)
+// twoSlaves is a master that dialed two unsupervised one-engine slave
+// processes: killing one kills its engine.
+func twoSlaves(t *testing.T, ctx context.Context) *master.Master {
+	t.Helper()
 	m := newMaster(t)
 	for range 2 {
 		if _, err := m.Dial(ctx, startSlave(t, "-supervise=false", "-n", "1", "serve", "127.0.0.1:0").addr(t)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return m
+}
+
+func TestKilledMidTaskFailsFutureAsLost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills processes")
+	}
+	ctx := ctxT(t, 60*time.Second)
+	m := twoSlaves(t, ctx)
 	marker := filepath.Join(t.TempDir(), "pid")
 	f := m.Submit(ctx, master.Task{Src: markerSrc(marker, 10*time.Second, "1")})
 	kill(t, waitPID(t, marker, 20*time.Second))
@@ -195,12 +203,7 @@ func TestIdempotentTasksSurviveAKilledSlave(t *testing.T) {
 		t.Skip("kills processes")
 	}
 	ctx := ctxT(t, 60*time.Second)
-	m := newMaster(t)
-	for range 2 {
-		if _, err := m.Dial(ctx, startSlave(t, "-supervise=false", "-n", "1", "serve", "127.0.0.1:0").addr(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	m := twoSlaves(t, ctx)
 	dir := t.TempDir()
 	tasks := make([]master.Task, 6)
 	for i := range tasks {
@@ -287,7 +290,13 @@ func TestConnectRedialsARestartedMaster(t *testing.T) {
 	}
 	m1.Close()
 	ln.Close()
+	// The port may stay busy for a moment while the old connection's
+	// sockets close; the test is about the slave, not the kernel.
 	ln2, err := master.Listen(addr)
+	for deadline := time.Now().Add(5 * time.Second); err != nil && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		ln2, err = master.Listen(addr)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
