@@ -1,29 +1,37 @@
 package eval
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/dpfw/dpfw/eval/failure"
 )
 
-// Kind classifies an evaluation failure.
-type Kind string
+// Kind classifies an evaluation failure. It is dpfw's one failure
+// vocabulary (package failure), re-exported here so that users of eval
+// need not import it; session and master use the same type.
+type Kind = failure.Kind
 
-// Failure kinds carried by Error.Kind.
+// Failure kinds carried by Error.Kind. An Engine reports all but busy
+// and lost, which belong to connections (session, master).
 const (
-	KindCompile     Kind = "compile"     // the snippet does not parse or type-check
-	KindUnsupported Kind = "unsupported" // valid Go the interpreter cannot run (Go 1.21+ features)
-	KindPanic       Kind = "panic"       // the snippet panicked (or called os.Exit / log.Fatal)
-	KindTimeout     Kind = "timeout"     // the context deadline passed
-	KindCanceled    Kind = "canceled"    // the context was canceled
-	KindUnsendable  Kind = "unsendable"  // the result contains a func, chan or unsafe.Pointer
-	KindTooLarge    Kind = "too-large"   // the source exceeds Config.MaxSource
-	KindNotFound    Kind = "not-found"   // Call named no function defined on the engine
-	KindInternal    Kind = "internal"    // the interpreter itself failed
-	KindError       Kind = "error"       // user code returned a non-nil error
+	KindCompile     = failure.KindCompile     // the snippet does not parse or type-check
+	KindUnsupported = failure.KindUnsupported // valid Go the interpreter cannot run (Go 1.21+ features)
+	KindPanic       = failure.KindPanic       // the snippet panicked (or called os.Exit / log.Fatal)
+	KindError       = failure.KindError       // user code returned a non-nil error
+	KindTimeout     = failure.KindTimeout     // the context deadline passed
+	KindCanceled    = failure.KindCanceled    // the context was canceled
+	KindUnsendable  = failure.KindUnsendable  // the result contains a func, chan or unsafe.Pointer
+	KindTooLarge    = failure.KindTooLarge    // the source exceeds Config.MaxSource
+	KindNotFound    = failure.KindNotFound    // Call named no function defined on the engine
+	KindInternal    = failure.KindInternal    // the interpreter itself failed
+	KindBusy        = failure.KindBusy        // not from eval: the peer has too many tasks in flight
+	KindLost        = failure.KindLost        // not from eval: the connection ended mid-task
 )
 
-// ErrClosed is returned by every Engine method called after Close.
-var ErrClosed = errors.New("eval: engine closed")
+// ErrClosed is returned by every Engine method called after Close. It is
+// failure.ErrClosed, the same value as every other dpfw package's
+// ErrClosed.
+var ErrClosed = failure.ErrClosed
 
 // Error describes a failed evaluation. It is a plain value so that it can
 // cross the wire unchanged.

@@ -52,7 +52,7 @@ func (s *Slave) execBatch(j *job) {
 	}
 	for i, f := range j.futs {
 		if i >= len(resp.Batch) {
-			f.resolve(Result{Slave: s.id}, &RemoteError{Kind: session.ErrInternal, Slave: s.id, Msg: "short batch response"})
+			f.resolve(Result{Slave: s.id}, &RemoteError{Kind: KindInternal, Slave: s.id, Msg: "short batch response"})
 			continue
 		}
 		f.resolve(s.result(&resp.Batch[i], nil))

@@ -15,7 +15,7 @@
 // *RemoteError of kind "lost" naming the slave, unless the task is
 // Idempotent, in which case it is run again on another Slave (at most
 // Config.MaxRetries times); tasks pinned to those Slaves and not yet sent
-// fail with ErrGone. A slave server the Master dialed is
+// fail with ErrGone (itself kind "lost"). A slave server the Master dialed is
 // dialed again until it is back; Info.Rejoin tells whether the process
 // that answers is the same one (state kept) or a new one (state lost).
 //

@@ -20,7 +20,7 @@ const token = "test-token"
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // startSlave runs an in-process slave server on 127.0.0.1:0.
-func startSlave(t testing.TB, engines int) (*slave.Slave, string) {
+func startSlave(t testing.TB, engines int) (*slave.Node, string) {
 	t.Helper()
 	s, err := slave.New(slave.Config{Engines: engines, Session: session.Config{Token: token}, Logger: quiet})
 	if err != nil {
@@ -94,8 +94,8 @@ func TestSlaveDialsMaster(t *testing.T) {
 		t.Fatalf("got %#v, %v", res, err)
 	}
 	s.Close()
-	if err := <-done; err == nil {
-		t.Log("connect returned nil after close")
+	if err := <-done; !errors.Is(err, slave.ErrClosed) {
+		t.Fatalf("Connect after the node's Close: %v, want ErrClosed", err)
 	}
 }
 
@@ -156,12 +156,12 @@ func TestErrorsAreTypedAndSlaveSurvives(t *testing.T) {
 	ctx := ctxT(t)
 	cases := []struct {
 		src  string
-		kind master.ErrorKind
+		kind master.Kind
 	}{
-		{"x := 1\ny := undefinedName\n", session.ErrCompile},
-		{`panic("boom")`, session.ErrPanic},
-		{`make(chan int)`, session.ErrUnsendable},
-		{`func() {}`, session.ErrUnsendable},
+		{"x := 1\ny := undefinedName\n", master.KindCompile},
+		{`panic("boom")`, master.KindPanic},
+		{`make(chan int)`, master.KindUnsendable},
+		{`func() {}`, master.KindUnsendable},
 	}
 	for _, c := range cases {
 		_, err := m.Run(ctx, c.src)
@@ -169,7 +169,7 @@ func TestErrorsAreTypedAndSlaveSurvives(t *testing.T) {
 		if !errors.As(err, &re) || re.Kind != c.kind || re.Slave != "s1" {
 			t.Errorf("%q: got %v, want a %s error from s1", c.src, err, c.kind)
 		}
-		if c.kind == session.ErrCompile && re != nil && !strings.HasPrefix(re.Pos, "2:") {
+		if c.kind == master.KindCompile && re != nil && !strings.HasPrefix(re.Pos, "2:") {
 			t.Errorf("%q: position %q, want line 2", c.src, re.Pos)
 		}
 	}
@@ -182,7 +182,7 @@ func TestTimeoutAndCancelFreeTheEngine(t *testing.T) {
 	m := cluster(t, 1)
 	ctx := ctxT(t)
 	_, err := m.Submit(ctx, master.Task{Src: "for {}", Timeout: 100 * time.Millisecond}).Wait(ctx)
-	if !master.IsKind(err, session.ErrTimeout) {
+	if !master.IsKind(err, master.KindTimeout) {
 		t.Fatalf("got %v, want timeout", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
@@ -313,6 +313,32 @@ func(r io.Reader, w io.Writer) error {
 	}
 }
 
+// A stream function's or a called function's own error is kind "error",
+// not a panic: the task failed the way the user's code said.
+func TestUserErrorIsKindError(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	remote := `import ("errors"; "io")
+func(r io.Reader, w io.Writer) error { return errors.New("no input wanted") }`
+	local := func(ctx context.Context, r io.Reader, w io.WriteCloser) (any, error) {
+		w.Close()
+		_, err := io.Copy(io.Discard, r)
+		return nil, err
+	}
+	_, err := m.Submit(ctx, master.Task{Src: remote, Local: local}).Wait(ctx)
+	var re *master.RemoteError
+	if !errors.As(err, &re) || re.Kind != master.KindError || re.Msg != "no input wanted" || re.Slave != "s1" {
+		t.Fatalf("got %#v (%v), want kind error", re, err)
+	}
+	if _, err := m.Run(ctx, `import "errors"; func half(n int) (int, error) { if n%2 != 0 { return 0, errors.New("odd") }; return n / 2, nil }`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Submit(ctx, master.Task{Func: "half", Args: []any{3}}).Wait(ctx)
+	if !errors.As(err, &re) || re.Kind != master.KindError || re.Msg != "odd" {
+		t.Fatalf("got %v, want kind error", err)
+	}
+}
+
 func TestTableOps(t *testing.T) {
 	m := cluster(t, 1)
 	ctx := ctxT(t)
@@ -331,7 +357,7 @@ func TestTableOps(t *testing.T) {
 	if err := s.TableDelete(ctx, "k"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.TableGet(ctx, "k"); !master.IsKind(err, session.ErrNotFound) {
+	if _, err := s.TableGet(ctx, "k"); !master.IsKind(err, master.KindNotFound) {
 		t.Fatalf("deleted key: %v", err)
 	}
 }
@@ -348,7 +374,7 @@ func TestSlaveLostFailsPendingAtOnce(t *testing.T) {
 	s.Close()
 	for _, f := range []*master.Future{running, queued} {
 		_, err := f.Wait(ctx)
-		if !master.IsKind(err, session.ErrLost) && !errors.Is(err, master.ErrGone) {
+		if !master.IsKind(err, master.KindLost) {
 			t.Errorf("got %v, want lost", err)
 		}
 	}
@@ -383,7 +409,7 @@ func TestBatchKeepsOrderAndErrors(t *testing.T) {
 	}
 	tasks[7] = master.Task{Src: `panic("seven")`}
 	results, err := m.Batch(ctx, 10, tasks...)
-	if !master.IsKind(err, session.ErrPanic) || !strings.Contains(err.Error(), "task 7:") {
+	if !master.IsKind(err, master.KindPanic) || !strings.Contains(err.Error(), "task 7:") {
 		t.Fatalf("got %v, want task 7's panic", err)
 	}
 	for i, r := range results {

@@ -129,7 +129,7 @@ func (s *Slave) push(j *job) {
 	s.qmu.Lock()
 	if s.dead {
 		s.qmu.Unlock()
-		j.fail(ErrGone)
+		j.fail(s.goneErr())
 		return
 	}
 	s.pinned = append(s.pinned, j)
@@ -159,16 +159,22 @@ func (s *Slave) bury() {
 	left := s.pinned
 	s.pinned = nil
 	s.qmu.Unlock()
-	err := ErrGone
-	select {
-	case <-s.m.done:
-		err = ErrClosed
-	default:
-	}
+	err := s.goneErr()
 	for _, j := range left {
 		j.fail(err)
 	}
 	s.state.Store(int32(Gone))
+}
+
+// goneErr is the error of a job that will never be sent to s: ErrClosed
+// if the Master closed, else one that is both ErrGone and kind lost.
+func (s *Slave) goneErr() error {
+	select {
+	case <-s.m.done:
+		return ErrClosed
+	default:
+		return gone(s)
+	}
 }
 
 // Run is Submit followed by Wait.
@@ -195,7 +201,7 @@ func (s *Slave) loop() {
 	for s.acquire(slots, 1) {
 		if j := s.pop(); j != nil {
 			if !s.acquire(slots, cap(slots)-1) {
-				j.fail(ErrGone)
+				j.fail(s.goneErr())
 				return
 			}
 			s.run(j)

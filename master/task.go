@@ -182,7 +182,7 @@ func (s *Slave) retry(j *job, err error) bool {
 	for _, t := range j.batch {
 		idem = idem || t.Idempotent
 	}
-	if !IsKind(err, session.ErrLost) || !idem || j.tries >= s.m.cfg.MaxRetries {
+	if !IsKind(err, KindLost) || !idem || j.tries >= s.m.cfg.MaxRetries {
 		return false
 	}
 	j.tries++
@@ -255,8 +255,8 @@ func (s *Slave) callError(err error) error {
 		return ErrClosed
 	default:
 	}
-	if errors.Is(err, session.ErrClosed) || s.gone() {
-		return &RemoteError{Kind: session.ErrLost, Slave: s.id, Msg: fmt.Sprintf("connection to %s lost mid-task: %v", s, err)}
+	if errors.Is(err, session.ErrConnectionLost) || s.gone() {
+		return &RemoteError{Kind: KindLost, Slave: s.id, Msg: fmt.Sprintf("connection to %s lost mid-task: %v", s, err)}
 	}
 	return err
 }

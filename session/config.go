@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/dpfw/dpfw/eval/failure"
 )
 
 // Role is the part a process plays in the cluster. It is independent of
@@ -58,7 +60,7 @@ type Config struct {
 	MaxFrame int
 	// MaxStreams is the most tasks (calls and task streams) in flight
 	// at once that this side accepts from its peer; excess tasks are
-	// answered at once with an ErrBusy RemoteError. 0 means 256.
+	// answered at once with a RemoteError of kind busy. 0 means 256.
 	MaxStreams int
 	// Logger receives the session's log lines, yamux's included.
 	// nil means slog.Default().
@@ -102,7 +104,14 @@ var (
 	ErrNoToken       = errors.New("session: no cluster token configured")
 	ErrAuth          = errors.New("session: authentication failed")
 	ErrHandshake     = errors.New("session: handshake failed")
-	ErrClosed        = errors.New("session: closed")
 	ErrFrameTooLarge = errors.New("session: frame too large")
 	ErrRole          = errors.New("session: incompatible roles")
+	// ErrClosed ends every Call and task stream after this side's Close.
+	// It is failure.ErrClosed, the same value as every dpfw package's
+	// ErrClosed.
+	ErrClosed = failure.ErrClosed
+	// ErrConnectionLost ends every Call and task stream when the session
+	// died without this side's Close: the peer closed it or went away,
+	// the network failed, or the peer broke the protocol.
+	ErrConnectionLost = errors.New("session: connection lost")
 )

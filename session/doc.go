@@ -70,7 +70,7 @@
 // protocol violation: the receiver closes the session (ErrFrameTooLarge).
 // Senders never produce one: a too-large request fails locally with
 // ErrFrameTooLarge, a too-large response is replaced by a RemoteError of
-// kind ErrTooLarge. Malformed CBOR or an unknown type also closes the
+// kind too-large. Malformed CBOR or an unknown type also closes the
 // session with a log line. Decoding limits bound nesting, array and map
 // sizes; indefinite lengths are refused.
 //
@@ -104,8 +104,9 @@
 //
 // At most Config.MaxStreams tasks from a peer are in flight (queued or
 // running) at once; more are answered at once with a RemoteError of kind
-// ErrBusy. yamux keepalives every Config.KeepAlive, each bounded by
+// busy. yamux keepalives every Config.KeepAlive, each bounded by
 // Config.WriteTimeout, detect a dead peer; when the connection dies every
 // pending Call and task stream fails at once with an error wrapping
-// ErrClosed, and every running task's context is cancelled.
+// ErrConnectionLost (ErrClosed after this side's own Close), and every
+// running task's context is cancelled.
 package session

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/dpfw/dpfw/eval/failure"
 )
 
 // Kind says what a Request asks the slave to do.
@@ -74,30 +76,15 @@ type Response struct {
 	Batch []Response `cbor:"8,keyasint,omitempty"`
 }
 
-// ErrorKind classifies a RemoteError.
-type ErrorKind string
-
-const (
-	ErrCompile     ErrorKind = "compile"     // the source did not compile
-	ErrUnsupported ErrorKind = "unsupported" // Go syntax the slave's interpreter cannot run
-	ErrPanic       ErrorKind = "panic"       // the task panicked
-	ErrTimeout     ErrorKind = "timeout"     // the task ran past its timeout
-	ErrCanceled    ErrorKind = "canceled"    // the master cancelled the task
-	ErrUnsendable  ErrorKind = "unsendable"  // the result cannot cross the wire (func, chan…)
-	ErrTooLarge    ErrorKind = "too-large"   // the source, result or a frame exceeds a limit
-	ErrNotFound    ErrorKind = "not-found"   // no such engine, function or table key
-	ErrLost        ErrorKind = "lost"        // the connection to the slave died mid-task
-	ErrInternal    ErrorKind = "internal"    // a bug or an unexpected failure on the slave
-	ErrBusy        ErrorKind = "busy"        // the peer has Config.MaxStreams tasks in flight already
-)
-
-// RemoteError is a task's failure as reported by the slave that ran it.
+// RemoteError is a task's failure as reported by the slave that ran it,
+// or by this side about it (kinds busy and lost). Kind is dpfw's one
+// failure vocabulary (package failure).
 type RemoteError struct {
-	Kind  ErrorKind `cbor:"1,keyasint"`
-	Msg   string    `cbor:"2,keyasint,omitempty"`
-	Pos   string    `cbor:"3,keyasint,omitempty"` // line:column in the snippet, if known
-	Stack string    `cbor:"4,keyasint,omitempty"` // interpreted stack, if any
-	Slave string    `cbor:"5,keyasint,omitempty"` // filled in by the master
+	Kind  failure.Kind `cbor:"1,keyasint"`
+	Msg   string       `cbor:"2,keyasint,omitempty"`
+	Pos   string       `cbor:"3,keyasint,omitempty"` // line:column in the snippet, if known
+	Stack string       `cbor:"4,keyasint,omitempty"` // interpreted stack, if any
+	Slave string       `cbor:"5,keyasint,omitempty"` // filled in by the master
 }
 
 func (e *RemoteError) Error() string {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/yamux"
+
+	"github.com/dpfw/dpfw/eval/failure"
 )
 
 // Session is an authenticated connection between a master and a slave.
@@ -208,8 +210,9 @@ func (s *Session) RemoteAddr() net.Addr { return s.conn.RemoteAddr() }
 // Done returns a channel that is closed when the session has ended.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
-// Err returns why the session ended, or nil while it is alive. After
-// Close it wraps ErrClosed.
+// Err returns why the session ended, or nil while it is alive: ErrClosed
+// after this side's Close, else an error wrapping ErrConnectionLost and
+// the cause.
 func (s *Session) Err() error {
 	select {
 	case <-s.done:
@@ -220,9 +223,9 @@ func (s *Session) Err() error {
 }
 
 // Close ends the session: pending Calls and task streams fail at once
-// with ErrClosed, running tasks' contexts are cancelled. It waits for
-// the session's own goroutines (not for Serve's handlers; Serve does).
-// Close is idempotent.
+// with ErrClosed (the peer's with ErrConnectionLost), running tasks'
+// contexts are cancelled. It waits for the session's own goroutines (not
+// for Serve's handlers; Serve does). Close is idempotent.
 func (s *Session) Close() error {
 	s.shutdown(ErrClosed)
 	s.wg.Wait()
@@ -237,7 +240,7 @@ func (s *Session) shutdown(err error) {
 		s.closing = true
 		s.gmu.Unlock()
 		if !errors.Is(err, ErrClosed) {
-			err = fmt.Errorf("%w: %w", ErrClosed, err)
+			err = fmt.Errorf("%w: %w", ErrConnectionLost, err)
 		}
 		s.err = err
 		close(s.done)
@@ -355,7 +358,7 @@ func (s *Session) readFailed(where string, err error) {
 func (s *Session) admit(t *task) {
 	if s.inflight.Add(1) > int64(s.cfg.MaxStreams) {
 		s.inflight.Add(-1)
-		resp := &Response{Err: &RemoteError{Kind: ErrBusy, Msg: fmt.Sprintf("%d tasks in flight already", s.cfg.MaxStreams)}}
+		resp := &Response{Err: &RemoteError{Kind: failure.KindBusy, Msg: fmt.Sprintf("%d tasks in flight already", s.cfg.MaxStreams)}}
 		if t.stream != nil {
 			s.background(func() {
 				t.stream.SetDeadline(time.Now().Add(s.cfg.WriteTimeout))
@@ -401,8 +404,8 @@ func (s *Session) acceptLoop() {
 // Many Calls may run at once; they are pipelined on one stream.
 //
 // When ctx is done Call tells the peer to cancel the task and returns
-// ctx.Err() at once. When the session dies it returns an error wrapping
-// ErrClosed. A request that encodes to more than MaxFrame bytes fails
+// ctx.Err() at once. When the session ends it returns Err(): ErrClosed
+// or an error wrapping ErrConnectionLost. A request that encodes to more than MaxFrame bytes fails
 // with ErrFrameTooLarge without being sent; the session stays up.
 // A task that failed on the peer is a Response with Err set, not an error.
 func (s *Session) Call(ctx context.Context, req *Request) (*Response, error) {
@@ -499,9 +502,9 @@ func (s *Session) encodeResponse(resp *Response, id uint64) []byte {
 	if err == nil {
 		return b
 	}
-	kind := ErrInternal
+	kind := failure.KindInternal
 	if errors.Is(err, ErrFrameTooLarge) {
-		kind = ErrTooLarge
+		kind = failure.KindTooLarge
 	}
 	e.Resp = &Response{Took: resp.Took, Reset: resp.Reset, Err: &RemoteError{Kind: kind, Msg: "response not sendable: " + err.Error()}}
 	b, _ = encodeEnvelope(e, s.cfg.MaxFrame)

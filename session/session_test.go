@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/dpfw/dpfw/eval/failure"
 )
 
 const testToken = "test-token"
@@ -103,13 +105,13 @@ func (h *testHandler) ServeTask(ctx context.Context, req *Request, stream io.Rea
 	switch req.Kind {
 	case KindStream:
 		if stream == nil {
-			return &Response{Err: &RemoteError{Kind: ErrInternal, Msg: "no stream"}}
+			return &Response{Err: &RemoteError{Kind: failure.KindInternal, Msg: "no stream"}}
 		}
 		if req.Src == "block" {
 			h.started <- struct{}{}
 			<-ctx.Done()
 			h.canceled <- struct{}{}
-			return &Response{Err: &RemoteError{Kind: ErrCanceled}}
+			return &Response{Err: &RemoteError{Kind: failure.KindCanceled}}
 		}
 		buf := make([]byte, 4096)
 		n := 0
@@ -130,14 +132,14 @@ func (h *testHandler) ServeTask(ctx context.Context, req *Request, stream io.Rea
 		h.started <- struct{}{}
 		<-ctx.Done()
 		h.canceled <- struct{}{}
-		return &Response{Err: &RemoteError{Kind: ErrCanceled}}
+		return &Response{Err: &RemoteError{Kind: failure.KindCanceled}}
 	case strings.HasPrefix(req.Src, "big:"):
 		var n int
 		fmt.Sscan(req.Src[4:], &n)
 		return &Response{Output: make([]byte, n)}
 	}
 	if stream != nil {
-		return &Response{Err: &RemoteError{Kind: ErrInternal, Msg: "unexpected stream"}}
+		return &Response{Err: &RemoteError{Kind: failure.KindInternal, Msg: "unexpected stream"}}
 	}
 	return &Response{Text: req.Src}
 }
@@ -502,12 +504,17 @@ func TestSessionDeathFailsCalls(t *testing.T) {
 			case "conn close":
 				s.conn.Close()
 			}
+			// ErrClosed only for the side that called Close.
+			want, notWant := ErrConnectionLost, ErrClosed
+			if how == "master Close" {
+				want, notWant = ErrClosed, ErrConnectionLost
+			}
 			timeout := time.After(5 * time.Second)
 			for range n {
 				select {
 				case err := <-errc:
-					if !errors.Is(err, ErrClosed) {
-						t.Fatalf("got %v, want ErrClosed", err)
+					if !errors.Is(err, want) || errors.Is(err, notWant) {
+						t.Fatalf("got %v, want %v", err, want)
 					}
 				case <-timeout:
 					t.Fatal("pending calls not failed")
@@ -518,13 +525,13 @@ func TestSessionDeathFailsCalls(t *testing.T) {
 			case <-time.After(5 * time.Second):
 				t.Fatal("master Done not closed")
 			}
-			if !errors.Is(m.Err(), ErrClosed) {
+			if !errors.Is(m.Err(), want) {
 				t.Fatal(m.Err())
 			}
 			for range n { // handlers were cancelled
 				<-h.canceled
 			}
-			if _, err := m.Call(context.Background(), &Request{Kind: KindPing}); !errors.Is(err, ErrClosed) {
+			if _, err := m.Call(context.Background(), &Request{Kind: KindPing}); !errors.Is(err, want) {
 				t.Fatal(err)
 			}
 		})
@@ -604,7 +611,7 @@ func TestTaskStreamSessionDeath(t *testing.T) {
 	io.WriteString(ts, "a")
 	io.ReadFull(ts, make([]byte, 1))
 	s.Close()
-	if _, err := ts.Result(context.Background()); !errors.Is(err, ErrClosed) {
+	if _, err := ts.Result(context.Background()); !errors.Is(err, ErrConnectionLost) {
 		t.Fatal(err)
 	}
 	if _, err := ts.Read(make([]byte, 1)); err == nil || err == io.EOF {
@@ -625,7 +632,7 @@ func TestOversize(t *testing.T) {
 	}
 	// A response too large becomes a too-large RemoteError.
 	resp, err := m.Call(context.Background(), &Request{Kind: KindEval, Src: "big:5000"})
-	if err != nil || resp.Err == nil || resp.Err.Kind != ErrTooLarge {
+	if err != nil || resp.Err == nil || resp.Err.Kind != failure.KindTooLarge {
 		t.Fatal(err, resp)
 	}
 	// A peer that sends a frame over our limit is cut off.
@@ -658,7 +665,7 @@ func TestMaxStreams(t *testing.T) {
 		<-h.started
 	}
 	resp, err := m.Call(context.Background(), &Request{Kind: KindEval, Src: "x"})
-	if err != nil || resp.Err == nil || resp.Err.Kind != ErrBusy {
+	if err != nil || resp.Err == nil || resp.Err.Kind != failure.KindBusy {
 		t.Fatal(err, resp)
 	}
 	ts, err := m.OpenTask(context.Background(), &Request{Kind: KindStream})
@@ -666,7 +673,7 @@ func TestMaxStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, err = ts.Result(context.Background())
-	if err != nil || resp.Err == nil || resp.Err.Kind != ErrBusy {
+	if err != nil || resp.Err == nil || resp.Err.Kind != failure.KindBusy {
 		t.Fatal(err, resp)
 	}
 	ts.Close()
@@ -855,7 +862,7 @@ func TestKeepAliveDetectsDeadPeer(t *testing.T) {
 	start := time.Now()
 	select {
 	case err := <-errc:
-		if !errors.Is(err, ErrClosed) {
+		if !errors.Is(err, ErrConnectionLost) {
 			t.Fatal(err)
 		}
 	case <-time.After(5 * time.Second):
@@ -887,7 +894,8 @@ func TestTaskStreamUnreadOutput(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Close hung")
 	}
-	if _, err := ts.Result(context.Background()); !errors.Is(err, ErrClosed) {
+	// The slave's Close or the master's own, whichever it saw first.
+	if _, err := ts.Result(context.Background()); !errors.Is(err, ErrConnectionLost) && !errors.Is(err, ErrClosed) {
 		t.Fatal(err)
 	}
 }
@@ -941,7 +949,7 @@ func TestMalformedFrameClosesSession(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatal("slave did not close")
 		}
-		if !errors.Is(s.Err(), errMalformed) || !errors.Is(s.Err(), ErrClosed) {
+		if !errors.Is(s.Err(), errMalformed) || !errors.Is(s.Err(), ErrConnectionLost) {
 			t.Fatal(s.Err())
 		}
 		select {

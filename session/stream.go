@@ -50,7 +50,7 @@ func (s *Session) OpenTask(ctx context.Context, req *Request) (*TaskStream, erro
 		if s.Err() != nil {
 			return nil, s.Err()
 		}
-		return nil, fmt.Errorf("%w: opening task stream: %v", ErrClosed, err)
+		return nil, fmt.Errorf("%w: opening task stream: %v", ErrConnectionLost, err)
 	}
 	t := &TaskStream{s: s, st: st, id: s.nextID.Add(1), resDone: make(chan struct{})}
 	t.pr, t.pw = io.Pipe()
@@ -123,7 +123,7 @@ func (t *TaskStream) finish(resp *Response, err error) {
 		if se := t.s.Err(); se != nil {
 			err = se
 		} else if errors.Is(err, io.EOF) {
-			err = fmt.Errorf("%w: task stream ended without a result", ErrClosed)
+			err = fmt.Errorf("%w: task stream ended without a result", ErrConnectionLost)
 		}
 		t.pw.CloseWithError(err)
 	}
@@ -157,7 +157,8 @@ func (t *TaskStream) CloseWrite() error {
 
 // Result waits for the task's final Response. It blocks until the
 // slave's function returns, ctx is done (the task is then cancelled and
-// ctx.Err() returned), or the session dies (an error wrapping ErrClosed).
+// ctx.Err() returned), or the stream or session ends (ErrClosed after
+// this side's Close, else an error wrapping ErrConnectionLost).
 // The Response arrives after all the function's output, so output that
 // nobody reads delays it.
 func (t *TaskStream) Result(ctx context.Context) (*Response, error) {

@@ -1,11 +1,15 @@
-// Package slave serves dpfw masters: it runs the Go snippets they send on
-// a set of engines (one yaegi interpreter each, see package eval) and
-// answers over a session.
+// Package slave serves dpfw masters: a Node is a slave process's server
+// side, running the Go snippets masters send on a set of engines (one
+// yaegi interpreter each, see package eval) and answering over sessions.
 //
-// A Slave is either a server that masters dial (Serve) or a client that
-// dials a master (Connect); the protocol is the same both ways. Each
-// engine runs one task at a time, whichever master sent it, so masters
-// may share a slave. Results, captured output and errors go back in the
+// Words: a slave node (Node) is the process; each of its engines is, to
+// a master, one slave (master.Slave, ids s1, s2, …) that runs one task
+// at a time.
+//
+// A Node either serves masters that dial it (Serve) or dials a master
+// (Connect, Reconnect); the protocol is the same both ways. Each engine
+// runs one task at a time, whichever master sent it, so masters may
+// share a node. Results, captured output and errors go back in the
 // task's Response; nothing a snippet does, short of killing the process,
-// takes the slave down.
+// takes the node down.
 package slave

@@ -10,20 +10,20 @@ import (
 	"github.com/dpfw/dpfw/session"
 )
 
-// handler adapts a Slave's engines to session.Handler. The session runs
+// handler adapts a Node's engines to session.Handler. The session runs
 // every request on its own goroutine; each engine serializes its own
-// tasks, so two masters sharing a slave never run two tasks on one engine
+// tasks, so two masters sharing a node never run two tasks on one engine
 // at once.
-type handler struct{ s *Slave }
+type handler struct{ n *Node }
 
 func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.ReadWriter) *session.Response {
 	if req.Kind == session.KindPing {
 		return &session.Response{}
 	}
-	if req.Engine < 0 || req.Engine >= len(h.s.engines) {
-		return failure(session.ErrNotFound, fmt.Sprintf("no engine %d (this slave has %d)", req.Engine, len(h.s.engines)))
+	if req.Engine < 0 || req.Engine >= len(h.n.engines) {
+		return errResponse(eval.KindNotFound, fmt.Sprintf("no engine %d (this slave has %d)", req.Engine, len(h.n.engines)))
 	}
-	e := h.s.engines[req.Engine]
+	e := h.n.engines[req.Engine]
 	if req.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
@@ -34,7 +34,7 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 		return reply(e.Run(ctx, req.Src))
 	case session.KindStream:
 		if stream == nil {
-			return failure(session.ErrInternal, "stream task without a stream")
+			return errResponse(eval.KindInternal, "stream task without a stream")
 		}
 		return reply(e.RunStream(ctx, req.Src, stream, stream))
 	case session.KindCall:
@@ -44,7 +44,7 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 	case session.KindBatch:
 		return h.batch(ctx, req)
 	}
-	return failure(session.ErrInternal, fmt.Sprintf("unknown request kind %d", req.Kind))
+	return errResponse(eval.KindInternal, fmt.Sprintf("unknown request kind %d", req.Kind))
 }
 
 // batch runs a batch's requests in order, stopping early only if ctx is
@@ -56,9 +56,9 @@ func (h handler) batch(ctx context.Context, req *session.Request) *session.Respo
 		sub.Engine = req.Engine
 		switch {
 		case ctx.Err() != nil:
-			resp.Batch[i] = *failure(session.ErrCanceled, ctx.Err().Error())
+			resp.Batch[i] = *errResponse(eval.KindCanceled, ctx.Err().Error())
 		case sub.Kind != session.KindEval && sub.Kind != session.KindCall:
-			resp.Batch[i] = *failure(session.ErrInternal, fmt.Sprintf("request kind %d cannot be batched", sub.Kind))
+			resp.Batch[i] = *errResponse(eval.KindInternal, fmt.Sprintf("request kind %d cannot be batched", sub.Kind))
 		default:
 			resp.Batch[i] = *h.ServeTask(ctx, sub, nil)
 		}
@@ -70,7 +70,7 @@ func call(ctx context.Context, e *eval.Engine, req *session.Request) *session.Re
 	args := make([]any, len(req.Args))
 	for i, raw := range req.Args {
 		if err := session.DecodeValue(raw, &args[i]); err != nil {
-			return failure(session.ErrInternal, fmt.Sprintf("argument %d: %v", i, err))
+			return errResponse(eval.KindInternal, fmt.Sprintf("argument %d: %v", i, err))
 		}
 	}
 	return reply(e.Call(ctx, req.Func, args...))
@@ -88,7 +88,7 @@ func reply(res eval.Result, err error) *session.Response {
 	if res.HasValue && res.Value != nil {
 		raw, err := session.EncodeValue(res.Value)
 		if err != nil {
-			resp.Err = &session.RemoteError{Kind: session.ErrUnsendable, Msg: fmt.Sprintf("result %s cannot be sent: %v", res.Text, err)}
+			resp.Err = &session.RemoteError{Kind: eval.KindUnsendable, Msg: fmt.Sprintf("result %s cannot be sent: %v", res.Text, err)}
 			return resp
 		}
 		resp.Value = raw
@@ -99,15 +99,9 @@ func reply(res eval.Result, err error) *session.Response {
 func remoteError(err error) *session.RemoteError {
 	var ee *eval.Error
 	if !errors.As(err, &ee) {
-		return &session.RemoteError{Kind: session.ErrInternal, Msg: err.Error()}
+		return &session.RemoteError{Kind: eval.KindInternal, Msg: err.Error()}
 	}
-	kind := session.ErrorKind(ee.Kind)
-	if ee.Kind == eval.KindError {
-		// A stream function's own error is the task failing, like a panic
-		// would, but without a stack.
-		kind = session.ErrPanic
-	}
-	return &session.RemoteError{Kind: kind, Msg: ee.Msg, Pos: ee.Pos, Stack: ee.Stack}
+	return &session.RemoteError{Kind: ee.Kind, Msg: ee.Msg, Pos: ee.Pos, Stack: ee.Stack}
 }
 
 func table(t *eval.Table, req *session.Request) *session.Response {
@@ -115,13 +109,13 @@ func table(t *eval.Table, req *session.Request) *session.Response {
 	case session.TableGet:
 		v, ok := t.Lookup(req.Key)
 		if !ok {
-			return failure(session.ErrNotFound, fmt.Sprintf("no key %q in the table", req.Key))
+			return errResponse(eval.KindNotFound, fmt.Sprintf("no key %q in the table", req.Key))
 		}
 		return reply(eval.Result{Value: v, HasValue: true, Text: fmt.Sprint(v)}, nil)
 	case session.TableSet:
 		var v any
 		if err := session.DecodeValue(req.Value, &v); err != nil {
-			return failure(session.ErrInternal, fmt.Sprintf("value for %q: %v", req.Key, err))
+			return errResponse(eval.KindInternal, fmt.Sprintf("value for %q: %v", req.Key, err))
 		}
 		t.Set(req.Key, v)
 		return &session.Response{}
@@ -131,9 +125,9 @@ func table(t *eval.Table, req *session.Request) *session.Response {
 	case session.TableKeys:
 		return &session.Response{Keys: t.Keys()}
 	}
-	return failure(session.ErrInternal, fmt.Sprintf("unknown table op %d", req.Op))
+	return errResponse(eval.KindInternal, fmt.Sprintf("unknown table op %d", req.Op))
 }
 
-func failure(kind session.ErrorKind, msg string) *session.Response {
+func errResponse(kind eval.Kind, msg string) *session.Response {
 	return &session.Response{Err: &session.RemoteError{Kind: kind, Msg: msg}}
 }

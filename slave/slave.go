@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
+	"github.com/dpfw/dpfw/eval/failure"
 	"log/slog"
 	"net"
 	"os"
@@ -18,7 +18,7 @@ import (
 // Version is reported to masters in the handshake.
 const Version = "0.1.0"
 
-// Config configures a Slave. The zero value is usable once Session.Token
+// Config configures a Node. The zero value is usable once Session.Token
 // is set.
 type Config struct {
 	// Engines is the number of interpreters; 0 means one per CPU.
@@ -33,8 +33,9 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Slave owns a fixed set of engines and serves masters with them.
-type Slave struct {
+// Node is a slave process's server side: it owns a fixed set of engines
+// and serves masters with them. Its methods are safe for concurrent use.
+type Node struct {
 	cfg     Config
 	log     *slog.Logger
 	self    session.Identity
@@ -46,9 +47,9 @@ type Slave struct {
 	wg       sync.WaitGroup
 }
 
-// New creates the slave's engines. It fails if an interpreter cannot be
+// New creates the node's engines. It fails if an interpreter cannot be
 // created.
-func New(cfg Config) (*Slave, error) {
+func New(cfg Config) (*Node, error) {
 	if cfg.Engines <= 0 {
 		cfg.Engines = runtime.NumCPU()
 	}
@@ -58,17 +59,17 @@ func New(cfg Config) (*Slave, error) {
 	if cfg.Session.Logger == nil {
 		cfg.Session.Logger = cfg.Logger
 	}
-	s := &Slave{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}}
-	s.self = identity(cfg)
+	n := &Node{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}}
+	n.self = identity(cfg)
 	for range cfg.Engines {
 		e, err := eval.New(cfg.Eval)
 		if err != nil {
-			s.Close()
+			n.Close()
 			return nil, err
 		}
-		s.engines = append(s.engines, e)
+		n.engines = append(n.engines, e)
 	}
-	return s, nil
+	return n, nil
 }
 
 func identity(cfg Config) session.Identity {
@@ -81,17 +82,17 @@ func identity(cfg Config) session.Identity {
 	}
 }
 
-// Identity is what this slave tells masters about itself.
-func (s *Slave) Identity() session.Identity { return s.self }
+// Identity is what this node tells masters about itself.
+func (n *Node) Identity() session.Identity { return n.self }
 
-// Engine returns engine i, for callers that embed a slave and want to
+// Engine returns engine i, for callers that embed a node and want to
 // preload definitions or native state. It panics if i is out of range.
-func (s *Slave) Engine(i int) *eval.Engine { return s.engines[i] }
+func (n *Node) Engine(i int) *eval.Engine { return n.engines[i] }
 
 // Serve accepts masters on ln until ctx is done or ln fails, serving each
 // on its own goroutine. It blocks, and closes ln before returning; sessions
 // already accepted keep running until Close.
-func (s *Slave) Serve(ctx context.Context, ln net.Listener) error {
+func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	defer ln.Close()
@@ -103,7 +104,7 @@ func (s *Slave) Serve(ctx context.Context, ln net.Listener) error {
 			}
 			return err
 		}
-		if !s.spawn(func() { s.ServeConn(ctx, conn) }) {
+		if !n.spawn(func() { n.ServeConn(ctx, conn) }) {
 			conn.Close()
 			return ErrClosed
 		}
@@ -112,70 +113,73 @@ func (s *Slave) Serve(ctx context.Context, ln net.Listener) error {
 
 // Connect dials the master at addr and serves it until the connection
 // ends or ctx is done. It blocks.
-func (s *Slave) Connect(ctx context.Context, addr string) error {
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
+func (n *Node) Connect(ctx context.Context, addr string) error {
+	if n.isClosed() {
 		return ErrClosed
 	}
-	sess, err := session.Dial(ctx, addr, s.cfg.Session, s.self)
+	sess, err := session.Dial(ctx, addr, n.cfg.Session, n.self)
 	if err != nil {
 		return err
 	}
-	return s.serveSession(ctx, sess)
+	return n.serveSession(ctx, sess)
 }
 
 // ServeConn runs the handshake on conn and serves the master behind it
 // until the connection ends or ctx is done. It blocks. Handshake failures
 // are logged by the session package and returned.
-func (s *Slave) ServeConn(ctx context.Context, conn net.Conn) error {
-	sess, err := session.New(ctx, conn, s.cfg.Session, s.self)
+func (n *Node) ServeConn(ctx context.Context, conn net.Conn) error {
+	sess, err := session.New(ctx, conn, n.cfg.Session, n.self)
 	if err != nil {
 		return err
 	}
-	return s.serveSession(ctx, sess)
+	return n.serveSession(ctx, sess)
 }
 
-func (s *Slave) serveSession(ctx context.Context, sess *session.Session) error {
-	if !s.track(sess) {
+func (n *Node) serveSession(ctx context.Context, sess *session.Session) error {
+	if !n.track(sess) {
 		sess.Close()
 		return ErrClosed
 	}
-	defer s.untrack(sess)
-	s.log.Info("master connected", "addr", sess.RemoteAddr(), "host", sess.Peer().Host, "pid", sess.Peer().PID)
-	err := sess.Serve(ctx, handler{s})
+	defer n.untrack(sess)
+	n.log.Info("master connected", "addr", sess.RemoteAddr(), "host", sess.Peer().Host, "pid", sess.Peer().PID)
+	err := sess.Serve(ctx, handler{n})
 	sess.Close()
-	s.log.Info("master disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
+	n.log.Info("master disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
 	return err
 }
 
-func (s *Slave) track(sess *session.Session) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+func (n *Node) isClosed() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.closed
+}
+
+func (n *Node) track(sess *session.Session) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
 		return false
 	}
-	s.sessions[sess] = struct{}{}
+	n.sessions[sess] = struct{}{}
 	return true
 }
 
-func (s *Slave) untrack(sess *session.Session) {
-	s.mu.Lock()
-	delete(s.sessions, sess)
-	s.mu.Unlock()
+func (n *Node) untrack(sess *session.Session) {
+	n.mu.Lock()
+	delete(n.sessions, sess)
+	n.mu.Unlock()
 }
 
-// spawn runs f on a goroutine that Close waits for, unless s is closed.
-func (s *Slave) spawn(f func()) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+// spawn runs f on a goroutine that Close waits for, unless n is closed.
+func (n *Node) spawn(f func()) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
 		return false
 	}
-	s.wg.Add(1)
+	n.wg.Add(1)
 	go func() {
-		defer s.wg.Done()
+		defer n.wg.Done()
 		f()
 	}()
 	return true
@@ -185,27 +189,30 @@ func (s *Slave) spawn(f func()) bool {
 // that Serve started, and closes the engines. Connect and Reconnect run
 // on their callers' goroutines: they return ErrClosed soon after. It is
 // idempotent.
-func (s *Slave) Close() error {
-	s.mu.Lock()
-	already := s.closed
-	s.closed = true
-	sessions := make([]*session.Session, 0, len(s.sessions))
-	for sess := range s.sessions {
+func (n *Node) Close() error {
+	n.mu.Lock()
+	already := n.closed
+	n.closed = true
+	sessions := make([]*session.Session, 0, len(n.sessions))
+	for sess := range n.sessions {
 		sessions = append(sessions, sess)
 	}
-	s.mu.Unlock()
+	n.mu.Unlock()
 	if already {
 		return nil
 	}
 	for _, sess := range sessions {
 		sess.Close()
 	}
-	s.wg.Wait()
-	for _, e := range s.engines {
+	n.wg.Wait()
+	for _, e := range n.engines {
 		e.Close()
 	}
 	return nil
 }
 
-// ErrClosed is returned by Serve, Connect and ServeConn after Close.
-var ErrClosed = errors.New("slave: closed")
+// ErrClosed is returned by Serve, Connect, Reconnect and ServeConn after
+// Close. It is failure.ErrClosed, the same value as every dpfw package's
+// ErrClosed; a master that goes away is not ErrClosed but
+// session.ErrConnectionLost.
+var ErrClosed = failure.ErrClosed

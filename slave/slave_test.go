@@ -3,6 +3,7 @@ package slave_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -19,6 +20,8 @@ import (
 )
 
 const token = "slave-test-token"
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // syncBuffer is a log sink that tests can read while the slave writes.
 type syncBuffer struct {
@@ -81,7 +84,6 @@ func TestHostileConnectionsCostOnlyThemselves(t *testing.T) {
 	go func() { s.Serve(context.Background(), ln); close(served) }()
 	addr := ln.Addr().String()
 
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, NoRedial: true})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -142,5 +144,74 @@ func TestHostileConnectionsCostOnlyThemselves(t *testing.T) {
 	waitBelow(t, "goroutines", runtime.NumGoroutine, baseG+2)
 	if baseFD >= 0 {
 		waitBelow(t, "open descriptors", openFDs, baseFD)
+	}
+}
+
+// listenMaster starts a master that accepts slaves on addr ("" for a
+// free port), retrying while the port is still held by a closed one.
+func listenMaster(t *testing.T, ctx context.Context, addr string) (*master.Master, string) {
+	t.Helper()
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	var ln net.Listener
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if ln, err = master.Listen(addr); err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet})
+	go m.Serve(ctx, ln)
+	t.Cleanup(func() { m.Close() })
+	return m, ln.Addr().String()
+}
+
+// A node's Connect ends with ErrClosed only when the node itself was
+// closed; a master that goes away is ErrConnectionLost, which Reconnect
+// redials, until the node is closed.
+func TestConnectTellsOwnCloseFromLostMaster(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	n, err := slave.New(slave.Config{Engines: 1, Session: session.Config{Token: token}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+
+	m, addr := listenMaster(t, ctx, "")
+	errc := make(chan error, 1)
+	go func() { errc <- n.Connect(ctx, addr) }()
+	if err := m.WaitSlaves(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if err := <-errc; !errors.Is(err, session.ErrConnectionLost) || errors.Is(err, slave.ErrClosed) {
+		t.Fatalf("Connect after the master closed: %v, want ErrConnectionLost", err)
+	}
+
+	m, addr = listenMaster(t, ctx, "")
+	go func() { errc <- n.Reconnect(ctx, addr) }()
+	if err := m.WaitSlaves(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	m, _ = listenMaster(t, ctx, addr) // the same address: Reconnect finds it
+	if err := m.WaitSlaves(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := m.Run(ctx, "6 * 7"); err != nil || res.Value != int64(42) {
+		t.Fatalf("after the redial: %v, %v", res.Value, err)
+	}
+	n.Close()
+	if err := <-errc; !errors.Is(err, slave.ErrClosed) {
+		t.Fatalf("Reconnect after Close: %v, want ErrClosed", err)
+	}
+	if err := n.Connect(ctx, addr); !errors.Is(err, slave.ErrClosed) {
+		t.Fatalf("Connect after Close: %v, want ErrClosed", err)
 	}
 }

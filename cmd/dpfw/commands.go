@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/dpfw/dpfw/master"
-	"github.com/dpfw/dpfw/session"
 )
 
 // command is a REPL command: name, argument synopsis, help and action.
@@ -162,7 +161,7 @@ func (c *cli) cmdTable(ctx context.Context, id string) bool {
 	for _, k := range keys {
 		res, err := s.TableGet(ctx, k)
 		switch {
-		case master.IsKind(err, session.ErrUnsendable):
+		case master.IsKind(err, master.KindUnsendable):
 			fmt.Fprintf(w, "%s\t%s\t(stays on the slave)\n", k, res.Text)
 		case err != nil:
 			fmt.Fprintf(w, "%s\t%v\n", k, err)

@@ -28,7 +28,7 @@ func runEngines(ctx context.Context, o options, log *slog.Logger, ln net.Listene
 	defer s.Close()
 	if o.mode == "connect" {
 		log.Info("engines ready", "pid", os.Getpid(), "instance", s.Identity().Instance)
-		return slave.Reconnect(ctx, s, o.addr, log)
+		return s.Reconnect(ctx, o.addr)
 	}
 	if ln == nil {
 		if ln, err = session.Listen(o.addr); err != nil {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dpfw/dpfw/master"
-	"github.com/dpfw/dpfw/session"
 )
 
 // A hostile snippet is a file in testdata/hostile whose first line says
@@ -111,9 +110,9 @@ func runHostile(t *testing.T, ctx context.Context, ss []*master.Slave, h hostile
 		t.Errorf("%s: got %s (%v), want %s", h.name, got, err, h.want)
 	}
 	cres, cerr := companion.Wait(ctx)
-	lost := got == string(session.ErrLost)
+	lost := got == string(master.KindLost)
 	switch {
-	case lost && master.IsKind(cerr, session.ErrLost):
+	case lost && master.IsKind(cerr, master.KindLost):
 	case cerr != nil:
 		t.Errorf("%s: the companion task on the other engine failed: %v", h.name, cerr)
 	case cres.Value != int64(42):

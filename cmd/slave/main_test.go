@@ -190,7 +190,7 @@ func TestKilledMidTaskFailsFutureAsLost(t *testing.T) {
 	defer cancel()
 	res, err := f.Wait(wctx)
 	t.Logf("kill -> future failed in %v", time.Since(killed))
-	if !master.IsKind(err, session.ErrLost) {
+	if !master.IsKind(err, master.KindLost) {
 		t.Fatalf("want a lost error within 1s of the kill, got %v", err)
 	}
 	if res.Slave == "" || !strings.Contains(err.Error(), res.Slave) {
@@ -256,7 +256,7 @@ func TestSupervisorRestartsDeadChild(t *testing.T) {
 	}
 	_, err = before[0].Submit(ctx, master.Task{Src: `go func() { panic("x") }(); select {}`, Timeout: 10 * time.Second}).Wait(ctx)
 	died := time.Now()
-	if !master.IsKind(err, session.ErrLost) {
+	if !master.IsKind(err, master.KindLost) {
 		t.Fatalf("want lost, got %v", err)
 	}
 	p.waitLine(t, readyRE, 10*time.Second)
