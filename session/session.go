@@ -347,10 +347,8 @@ func (s *Session) readFailed(where string, err error) {
 	}
 	if errors.Is(err, errMalformed) || errors.Is(err, ErrFrameTooLarge) {
 		s.log.Warn("protocol violation, closing session", "where", where, "err", err.Error())
-	} else if errors.Is(err, io.EOF) || errors.Is(err, yamux.ErrSessionShutdown) || errors.Is(err, net.ErrClosed) {
-		err = fmt.Errorf("connection lost: %w", err)
 	}
-	s.shutdown(err)
+	s.shutdown(err) // wrapped in ErrConnectionLost
 }
 
 // admit queues a request for Serve, or answers it at once when the peer
