@@ -32,12 +32,14 @@ var stdNames = sync.OnceValue(func() map[string]string {
 	return names
 })
 
-// autoImports lists the standard packages src uses as pkg.Name without
-// importing them, so that `fmt.Println(x)` works as a whole snippet, as
-// it would in a Go playground with goimports. A name the snippet declares
-// itself (x := …, var x, func x, a parameter…) is not imported: there it
-// means the user's own x.
-func autoImports(src string) []importSpec {
+// autoImports lists the packages src uses as pkg.Name without importing
+// them, so that `fmt.Println(x)` works as a whole snippet, as it would in
+// a Go playground with goimports: standard packages, and the engine's
+// native packages (natives maps their names to their paths) whose names
+// no standard package has. A name the snippet declares itself (x := …,
+// var x, func x, a parameter…) is not imported: there it means the
+// user's own x.
+func autoImports(src string, natives map[string]string) []importSpec {
 	toks := scanIdents(src)
 	used, declared := map[string]bool{}, map[string]bool{}
 	for i, t := range toks {
@@ -60,7 +62,12 @@ func autoImports(src string) []importSpec {
 	}
 	var out []importSpec
 	for name := range used {
-		if path, ok := stdNames()[name]; ok && !declared[name] && name != "dpfw" {
+		if declared[name] || name == "dpfw" {
+			continue
+		}
+		if path, ok := stdNames()[name]; ok {
+			out = append(out, importSpec{path: path})
+		} else if path, ok := natives[name]; ok {
 			out = append(out, importSpec{path: path})
 		}
 	}

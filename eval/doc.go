@@ -39,6 +39,18 @@
 // import what it uses. The engine's Table is pre-imported as package dpfw
 // (dpfw.Table().Set("k", v)); import "dpfw" is accepted too.
 //
+// # Native packages
+//
+// Compiled Go runs hundreds of times faster than interpreted Go. A
+// Package is native code that snippets import and call, passing and
+// receiving interpreted values (slices, maps, their own structs, funcs as
+// callbacks): compiled into the program (Config.Packages) or registered
+// while the engine runs (Engine.Register), as the slave does with the Go
+// plugins it builds for masters (import path native/NAME). A package whose
+// name no standard package has is imported for the snippets that use it.
+// A new version of a registered package replaces the interpreter before
+// the next task, so that no function keeps calling the old code.
+//
 // # Recycling
 //
 // An interpreter is replaced by a fresh one (Result.Reset) when
@@ -49,9 +61,10 @@
 //   - it has compiled Config.RecycleAfter distinct sources: yaegi never
 //     frees compiled code, and statement snippets grow the global frame.
 //
-// The new interpreter replays every import and declaration that succeeded
-// before, so functions and types survive; variables declared by statements
-// do not. The Table is native and survives unchanged.
+// The new interpreter registers the same native packages and replays
+// every import and declaration that succeeded before, so functions and
+// types survive; variables declared by statements do not. The Table is
+// native and survives unchanged.
 //
 // Identical statement segments are compiled once and re-executed, which is
 // many times faster and does not grow memory.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
+	"sync"
 	"time"
 )
 
@@ -26,9 +26,10 @@ type Config struct {
 	// RecycleAfter replaces the interpreter after this many distinct
 	// compiles (0 = 2000), bounding yaegi's memory growth.
 	RecycleAfter int
-	// Packages are extra native symbols in yaegi Exports format
-	// ("path/name" keys), added to every interpreter.
-	Packages map[string]map[string]reflect.Value
+	// Packages are native packages compiled into the program, importable
+	// by every snippet (PackagesOf converts a table that `yaegi extract`
+	// generated). Engine.Register adds more while the engine runs.
+	Packages []Package
 	// Sandbox, if set, is a directory that confines snippets: they cannot
 	// import network, process, syscall or unsafe packages, cannot start
 	// processes, and may write files only under this directory (relative
@@ -65,7 +66,12 @@ type Engine struct {
 	imports []importSpec         // every import that succeeded, for replay
 	defs    []string             // declaration segments that succeeded, for replay
 	parsed  map[string][]segment // parseSnippet results by source, bounded by maxParsed
+	natives []Package            // packages registered at run time, in order, one per Path
 	closed  bool
+
+	pmu     sync.Mutex // protects the two fields below; never held with sem waited for
+	pending []Package  // registered, to apply when the next task starts
+	shut    bool       // Close has begun: Register fails
 }
 
 // Result is the outcome of one task.
@@ -92,8 +98,11 @@ func New(cfg Config) (*Engine, error) {
 		}
 		cfg.Sandbox = dir
 	}
+	if err := checkPackages(cfg.Packages); err != nil {
+		return nil, err
+	}
 	e := &Engine{cfg: cfg, table: &Table{}, sem: make(chan struct{}, 1), parsed: map[string][]segment{}}
-	ip, err := newInterpreter(cfg, e.table)
+	ip, err := newInterpreter(cfg, e.table, e.packages())
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +117,9 @@ func (e *Engine) Table() *Table { return e.table }
 // Close releases the interpreter. It waits for a running task to finish and
 // is idempotent; later calls to other methods return ErrClosed.
 func (e *Engine) Close() error {
+	e.pmu.Lock()
+	e.shut = true
+	e.pmu.Unlock()
 	e.sem <- struct{}{}
 	defer func() { <-e.sem }()
 	if !e.closed {
@@ -153,7 +165,7 @@ func ctxError(ctx context.Context) *Error {
 func (e *Engine) recycle() error {
 	// Build the new interpreter first: if that fails, the old one stays
 	// in place rather than leaving the engine with none.
-	ip, err := newInterpreter(e.cfg, e.table)
+	ip, err := newInterpreter(e.cfg, e.table, e.packages())
 	if err != nil {
 		return err
 	}
@@ -195,7 +207,7 @@ func (e *Engine) parse(src string) ([]segment, *Error) {
 	if segs, ok := e.parsed[src]; ok {
 		return segs, nil
 	}
-	segs, err := parseSnippet(src)
+	segs, err := parseSnippet(src, e.nativeNames())
 	if err != nil {
 		return nil, err
 	}

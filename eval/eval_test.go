@@ -257,9 +257,8 @@ func TestTimeout(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	started := make(chan struct{})
-	e := newEngine(t, Config{Packages: map[string]map[string]reflect.Value{
-		"hook/hook": {"Started": reflect.ValueOf(func() { close(started) })},
-	}})
+	e := newEngine(t, Config{Packages: []Package{{Path: "hook",
+		Symbols: map[string]reflect.Value{"Started": reflect.ValueOf(func() { close(started) })}}}})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		<-started

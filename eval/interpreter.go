@@ -32,8 +32,9 @@ type interpreter struct {
 
 var stdioOnce sync.Once
 
-// newInterpreter builds a fresh interpreter that sees table as package dpfw.
-func newInterpreter(cfg Config, table *Table) (*interpreter, error) {
+// newInterpreter builds a fresh interpreter that sees table as package
+// dpfw and can import pkgs.
+func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, error) {
 	// Without YAEGI_SPECIAL_STDIO, os.Stdout inside snippets is the real
 	// process stdout and escapes capture. yaegi reads it in interp.New.
 	stdioOnce.Do(func() { os.Setenv("YAEGI_SPECIAL_STDIO", "1") })
@@ -51,7 +52,11 @@ func newInterpreter(cfg Config, table *Table) (*interpreter, error) {
 	if cfg.Sandbox != "" {
 		std = sandboxSymbols(cfg.Sandbox)
 	}
-	for _, ex := range []interp.Exports{std, cfg.Packages, tableExports(table)} {
+	exports := []interp.Exports{std, tableExports(table)}
+	for _, p := range pkgs {
+		exports = append(exports, p.exports())
+	}
+	for _, ex := range exports {
 		if err := ip.in.Use(ex); err != nil {
 			ip.close()
 			return nil, fmt.Errorf("eval: registering symbols: %w", err)

@@ -102,6 +102,11 @@ func (e *Engine) do(ctx context.Context, body func(*task) *Error) (Result, error
 	}
 	defer e.release()
 	t := &task{maxResult: e.cfg.MaxResult}
+	reset, perr := e.applyPackages()
+	if perr != nil {
+		return t.res, errorf(KindInternal, "registering native packages: %v", perr)
+	}
+	t.res.Reset = reset
 	if e.ip.compiles >= e.cfg.RecycleAfter {
 		if err := e.recycle(); err != nil {
 			return t.res, errorf(KindInternal, "%v", err)
@@ -186,6 +191,10 @@ func (e *Engine) runImports(ctx context.Context, t *task, seg segment) *Error {
 		if err := e.ip.importOnce(ctx, s); err != nil {
 			if seg.auto {
 				continue // best effort: the snippet's own code decides
+			}
+			if missing := e.missingNative(s.path); missing != nil {
+				missing.Pos = seg.startPos()
+				return missing
 			}
 			return seg.convert(t, err)
 		}

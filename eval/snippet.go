@@ -58,11 +58,12 @@ type span struct {
 // parseSnippet cuts src into segments and checks them with go/parser, so
 // that syntax errors and unsupported constructs are reported before yaegi
 // sees the code (yaegi host-panics on some of them).
-func parseSnippet(src string) ([]segment, *Error) {
+// natives are the engine's native packages by name, for autoImports.
+func parseSnippet(src string, natives map[string]string) ([]segment, *Error) {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(src))
 	var segs []segment
-	if auto := autoImports(src); len(auto) > 0 {
+	if auto := autoImports(src, natives); len(auto) > 0 {
 		segs = append(segs, segment{kind: segImport, imports: auto, auto: true})
 	}
 	for _, sp := range group(splitTop(file, src)) {
@@ -144,6 +145,16 @@ func isDeclTok(t token.Token) bool {
 func located(file *token.File, src string, sp span) string {
 	p := file.Position(file.Pos(sp.start))
 	return fmt.Sprintf("/*line :%d:%d*/", p.Line, p.Column) + src[sp.start:sp.end]
+}
+
+// startPos is where the segment starts in the user's snippet, read back
+// from the directive that located wrote.
+func (seg segment) startPos() string {
+	var line, col int
+	if _, err := fmt.Sscanf(seg.src, "/*line :%d:%d*/", &line, &col); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d:%d", line, col)
 }
 
 func newSegment(file *token.File, src string, sp span) (segment, *Error) {

@@ -115,7 +115,7 @@ func (c *cli) localEngine(life context.Context) (*eval.Engine, error) {
 		return c.local, nil
 	}
 	c.api = &clusterAPI{m: c.m, life: life, ctx: life}
-	e, err := eval.New(eval.Config{Packages: c.api.symbols()})
+	e, err := eval.New(eval.Config{Packages: eval.PackagesOf(c.api.symbols())})
 	if err != nil {
 		return nil, fmt.Errorf("starting the local interpreter: %w", err)
 	}

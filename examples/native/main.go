@@ -2,7 +2,7 @@
 //
 // Interpreted Go is hundreds of times slower than compiled Go for
 // call-heavy code. A slave can register native packages with its
-// engines (slave.Config.Eval.Packages, in yaegi's Exports format); a
+// engines (slave.Config.Eval.Packages; eval.PackagesOf converts yaegi Exports); a
 // snippet then imports the package by name and calls the compiled code.
 // This program runs fib(27) three ways: compiled here, interpreted on
 // the slave, and native on the slave.
@@ -38,7 +38,7 @@ var kernels = map[string]map[string]reflect.Value{
 func main() {
 	cfg := session.Config{Token: "native-example"}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := slave.New(slave.Config{Engines: 1, Session: cfg, Logger: quiet, Eval: eval.Config{Packages: kernels}})
+	s, err := slave.New(slave.Config{Engines: 1, Session: cfg, Logger: quiet, Eval: eval.Config{Packages: eval.PackagesOf(kernels)}})
 	if err != nil {
 		log.Fatal(err)
 	}
