@@ -28,7 +28,8 @@
 // Before anything else (inside TLS when it is on), and within Config.HandshakeTimeout overall, each
 // side writes, concurrently with reading the other's:
 //
-//  1. the preamble: the 4 bytes "DPFW" and the protocol version byte 0x01;
+//  1. the preamble: the 4 bytes "DPFW" and the protocol version byte 0x02
+//     (version 1 carried values inline; its peers are refused here);
 //  2. a hello frame: {1: Identity, 2: Nonce (32 fresh random bytes)};
 //  3. a proof frame: {1: MAC}, where
 //     MAC = HMAC-SHA256(token, "dpfw/1 auth" || role || peerNonce || ownNonce)
@@ -71,8 +72,27 @@
 // Senders never produce one: a too-large request fails locally with
 // ErrFrameTooLarge, a too-large response is replaced by a RemoteError of
 // kind too-large. Malformed CBOR or an unknown type also closes the
-// session with a log line. Decoding limits bound nesting, array and map
-// sizes; indefinite lengths are refused.
+// session with a log line. Decoding limits bound the envelope's nesting
+// (32 levels), arrays (1 Mi elements) and maps (64 Ki pairs); indefinite
+// lengths are refused. A sender checks every frame against these limits
+// before it writes it, so a frame it would break fails its own task
+// (ErrFrameTooLarge) and never reaches the peer. Text strings are Go
+// strings: any bytes, valid UTF-8 or not, decode as they are.
+//
+// # Values
+//
+// Results, call arguments and table values (Request.Args, Request.Value,
+// Response.Value) are CBOR documents of their own, made by EncodeValue
+// and carried in the envelope as byte strings; the envelope's decoder
+// never looks inside them, and DecodeValue decodes them per task. A
+// value may nest MaxValueDepth (1000) levels of arrays, maps and tags,
+// hold 16 Mi elements in one array or map, and strings of any bytes; a
+// map may not hold two equal keys. EncodeValue refuses what the
+// receiver would refuse, with a RemoteError of kind too-large (limits)
+// or unsendable (funcs, channels, cycles, map keys that are
+// different in Go but equal in CBOR, such as 1 and int64(1) in a
+// map[any]any); a value that does not decode at the receiver fails its
+// task only.
 //
 // # Calls (control stream)
 //

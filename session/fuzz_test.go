@@ -7,14 +7,16 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/dpfw/dpfw/eval/failure"
 )
 
 // FuzzHandshake feeds arbitrary bytes to New as the peer's side of the
 // handshake. It must fail cleanly: no panic, no hang.
 func FuzzHandshake(f *testing.F) {
-	f.Add([]byte("DPFW\x01"))
+	f.Add([]byte("DPFW\x02"))
 	f.Add([]byte("GET / HTTP/1.1\r\n\r\n"))
-	f.Add(append([]byte("DPFW\x01"), handshakeFrame(&hello{Self: masterID, Nonce: make([]byte, nonceSize)})...))
+	f.Add(append([]byte("DPFW\x02"), handshakeFrame(&hello{Self: masterID, Nonce: make([]byte, nonceSize)})...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ours, theirs := net.Pipe()
 		go io.Copy(io.Discard, theirs)
@@ -36,6 +38,16 @@ func FuzzFrame(f *testing.F) {
 	var buf bytes.Buffer
 	writeEnvelope(&buf, &envelope{ID: 1, Type: frameRequest, Req: &Request{Kind: KindEval, Src: "1+1"}}, 1<<20)
 	f.Add(buf.Bytes())
+	val, _ := EncodeValue([]any{"\xff", 1.5})
+	for _, e := range []*envelope{
+		{ID: 2, Type: frameRequest, Req: &Request{Kind: KindEval, Src: "\"\xff\xfe\""}},
+		{ID: 3, Type: frameRequest, Req: &Request{Kind: KindCall, Func: "f", Args: [][]byte{val, {0x81}}}},
+		{ID: 3, Type: frameResponse, Resp: &Response{Value: val, Text: "[\xff 1.5]", Err: &RemoteError{Kind: failure.KindPanic, Msg: "\xfe"}}},
+	} {
+		buf.Reset()
+		writeEnvelope(&buf, e, 1<<20)
+		f.Add(bytes.Clone(buf.Bytes()))
+	}
 	f.Add([]byte{0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
-
 	"github.com/dpfw/dpfw/eval/failure"
 )
 
@@ -41,24 +39,27 @@ const (
 	TableKeys
 )
 
-// Request is one task sent by a master to a slave engine.
+// Request is one task sent by a master to a slave engine. Strings are
+// Go strings: Src may hold any bytes (the compiler judges them). Args
+// and Value hold values encoded by EncodeValue.
 type Request struct {
-	Kind    Kind              `cbor:"1,keyasint"`
-	Engine  int               `cbor:"2,keyasint,omitempty"`
-	Src     string            `cbor:"3,keyasint,omitempty"`
-	Func    string            `cbor:"4,keyasint,omitempty"`
-	Args    []cbor.RawMessage `cbor:"5,keyasint,omitempty"`
-	Timeout time.Duration     `cbor:"6,keyasint,omitempty"`
-	Op      TableOp           `cbor:"7,keyasint,omitempty"`
-	Key     string            `cbor:"8,keyasint,omitempty"`
-	Value   cbor.RawMessage   `cbor:"9,keyasint,omitempty"`
-	Batch   []Request         `cbor:"10,keyasint,omitempty"`
+	Kind    Kind          `cbor:"1,keyasint"`
+	Engine  int           `cbor:"2,keyasint,omitempty"`
+	Src     string        `cbor:"3,keyasint,omitempty"`
+	Func    string        `cbor:"4,keyasint,omitempty"`
+	Args    [][]byte      `cbor:"5,keyasint,omitempty"`
+	Timeout time.Duration `cbor:"6,keyasint,omitempty"`
+	Op      TableOp       `cbor:"7,keyasint,omitempty"`
+	Key     string        `cbor:"8,keyasint,omitempty"`
+	Value   []byte        `cbor:"9,keyasint,omitempty"`
+	Batch   []Request     `cbor:"10,keyasint,omitempty"`
 }
 
 // Response is a slave's answer to one Request.
 type Response struct {
-	// Value is the CBOR encoding of the result; empty when the task had none.
-	Value cbor.RawMessage `cbor:"1,keyasint,omitempty"`
+	// Value is the result as EncodeValue encodes it; empty when the task
+	// had none.
+	Value []byte `cbor:"1,keyasint,omitempty"`
 	// Text is the result as the slave's Go prints it, for display.
 	Text string `cbor:"2,keyasint,omitempty"`
 	// Output is what the task wrote to stdout and stderr, in order.

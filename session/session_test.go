@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
-
 	"github.com/dpfw/dpfw/eval/failure"
 )
 
@@ -269,8 +267,9 @@ func TestHandshakeRejectsJunk(t *testing.T) {
 		{"http", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP request"},
 		{"tls", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", "TLS ClientHello"},
 		{"version", "DPFW\x07", "unsupported protocol version 7"},
-		{"truncated", "DPFW\x01\x00\x00", "closed by peer"},
-		{"oversize", "DPFW\x01\xff\xff\xff\xff", "frame too large"},
+		{"version 1", "DPFW\x01", "unsupported protocol version 1 (want 2)"},
+		{"truncated", "DPFW\x02\x00\x00", "closed by peer"},
+		{"oversize", "DPFW\x02\xff\xff\xff\xff", "frame too large"},
 		{"silence", "", "timed out"},
 	}
 	for _, c := range cases {
@@ -417,7 +416,7 @@ func TestCallValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := m.Call(context.Background(), &Request{Kind: KindCall, Func: "f", Args: []cbor.RawMessage{raw}})
+		resp, err := m.Call(context.Background(), &Request{Kind: KindCall, Func: "f", Args: [][]byte{raw}})
 		if err != nil || !bytes.Equal(resp.Value, raw) {
 			t.Fatalf("%T: %v %+v", v, err, resp)
 		}

@@ -14,8 +14,9 @@ import (
 // big-endian body length followed by that many bytes of CBOR.
 
 const (
-	magic           = "DPFW"
-	protocolVersion = 1
+	magic = "DPFW"
+	// protocolVersion 2 carries values as byte strings (1 had them inline).
+	protocolVersion = 2
 	// maxHandshakeFrame bounds every handshake frame.
 	maxHandshakeFrame = 4 << 10
 	// maxDataChunk is the most payload bytes one data frame carries.
@@ -63,13 +64,17 @@ type verdict struct {
 var (
 	wireEnc = mustValueEncMode(cbor.EncOptions{Sort: cbor.SortNone})
 	// wireDec bounds what a hostile frame can make us build; the frame
-	// length bounds the bytes.
+	// length bounds the bytes. Values are byte strings here, decoded on
+	// their own by DecodeValue, so these limits apply to the envelope
+	// only. Strings are Go strings: any bytes, valid UTF-8 or not.
+	// encodeEnvelope holds every frame we send to the same limits.
 	wireDec = mustValueDecMode(cbor.DecOptions{
 		MaxNestedLevels:  32,
 		MaxArrayElements: 1 << 20,
 		MaxMapPairs:      1 << 16,
 		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
 		IndefLength:      cbor.IndefLengthForbidden,
+		UTF8:             cbor.UTF8DecodeInvalid,
 	})
 )
 
@@ -103,7 +108,9 @@ func readFrame(r io.Reader, max int) ([]byte, error) {
 	return body, nil
 }
 
-// encodeEnvelope encodes e as a frame body no larger than max.
+// encodeEnvelope encodes e as a frame body no larger than max, and
+// within the limits the peer's decoder enforces: a frame the peer would
+// take for a protocol violation fails here, for its own task only.
 func encodeEnvelope(e *envelope, max int) ([]byte, error) {
 	b, err := wireEnc.Marshal(e)
 	if err != nil {
@@ -111,6 +118,9 @@ func encodeEnvelope(e *envelope, max int) ([]byte, error) {
 	}
 	if len(b) > max {
 		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, len(b), max)
+	}
+	if err := wireDec.Wellformed(b); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFrameTooLarge, err)
 	}
 	return b, nil
 }
