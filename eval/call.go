@@ -97,7 +97,7 @@ func convertTo(a any, t reflect.Type, depth int) (reflect.Value, error) {
 	}
 	v := reflect.ValueOf(a)
 	switch {
-	case depth > maxDepth:
+	case depth > MaxDepth:
 		return reflect.Value{}, fmt.Errorf("value nested too deeply")
 	case v.Type().AssignableTo(t):
 		out := reflect.New(t).Elem()

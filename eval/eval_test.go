@@ -320,6 +320,33 @@ func TestUnsendable(t *testing.T) {
 	}
 }
 
+// Results may nest MaxDepth levels of slices, maps and structs, counted
+// as the wire counts them (pointers and interfaces are no level).
+func TestResultDepthLimit(t *testing.T) {
+	e := newEngine(t, Config{})
+	nested := func(n int, wrap string) string {
+		return fmt.Sprintf("type N struct{ In any }\nvar v any = 7; for i := 0; i < %d; i++ { v = %s }; v", n, wrap)
+	}
+	for _, wrap := range []string{"[]any{v}", "map[string]any{\"k\": v}", "&N{v}"} {
+		r := run(t, e, nested(MaxDepth, wrap))
+		if !r.HasValue {
+			t.Errorf("%s at depth %d: no value", wrap, MaxDepth)
+		}
+		_, err := runErr(t, e, context.Background(), nested(MaxDepth+1, wrap))
+		if err.Kind != KindTooLarge || !strings.Contains(err.Msg, "more than 1000 levels") {
+			t.Errorf("%s at depth %d: %v", wrap, MaxDepth+1, err)
+		}
+	}
+	for src, kind := range map[string]Kind{
+		"s := []any{nil}; s[0] = s; s": KindTooLarge,
+		"var p any; p = &p; p":         KindUnsendable,
+	} {
+		if _, err := runErr(t, e, context.Background(), src); err.Kind != kind {
+			t.Errorf("%s: %v, want %s", src, err, kind)
+		}
+	}
+}
+
 func TestCall(t *testing.T) {
 	e := newEngine(t, Config{})
 	run(t, e, `import "errors"

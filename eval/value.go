@@ -13,8 +13,20 @@ var (
 	noValueType = reflect.TypeOf((*any)(nil))
 )
 
-// maxDepth bounds deep copies; deeper values are most likely cyclic.
-const maxDepth = 1000
+// MaxDepth is the deepest nesting of slices, arrays, maps and structs
+// that a result may have; pointers and interfaces do not count. It is
+// the wire's limit (session.MaxValueDepth; package slave, which joins
+// the two, does not compile if they differ), so a result the engine accepts is one the session can
+// send. A deeper result fails with KindTooLarge; a cyclic one is too
+// deep, or a cycle of pointers (KindUnsendable).
+const MaxDepth = 1000
+
+// maxHops bounds a chain of pointers and interfaces with no container in
+// between; only a cycle makes a longer one.
+const maxHops = 64
+
+// tooDeep is deepCopy's report of a value nested deeper than MaxDepth.
+const tooDeep = "too deep"
 
 // setValue records v, the raw result of seg, in the task's Result.
 func (t *task) setValue(v reflect.Value, seg segment) *Error {
@@ -54,7 +66,7 @@ const maxText = 4 << 10
 // dataSize estimates the bytes of data in v, stopping as soon as it is
 // over limit.
 func dataSize(v reflect.Value, limit, depth int) (int, bool) {
-	if !v.IsValid() || depth > maxDepth {
+	if !v.IsValid() || depth > 4*MaxDepth {
 		return 0, false
 	}
 	switch v.Kind() {
@@ -110,8 +122,12 @@ func sendable(v reflect.Value) (any, *Error) {
 	if s, ok := errorText(v); ok {
 		return s, nil
 	}
-	c, bad := deepCopy(v, 0)
-	if bad != "" {
+	c, bad := deepCopy(v, 0, 0)
+	switch bad {
+	case "":
+	case tooDeep:
+		return nil, errorf(KindTooLarge, "result of type %s nests more than %d levels of slices, maps and structs (the limit)", v.Type(), MaxDepth)
+	default:
 		return nil, errorf(KindUnsendable, "result of type %s cannot be sent: it contains %s", v.Type(), bad)
 	}
 	if !c.IsValid() || !c.CanInterface() {
@@ -159,11 +175,9 @@ func display(v any, size int) string {
 }
 
 // deepCopy returns a copy of v sharing no memory with it, or a description
-// of the unsendable part ("a func", "a chan", ...).
-func deepCopy(v reflect.Value, depth int) (reflect.Value, string) {
-	if depth > maxDepth {
-		return reflect.Value{}, fmt.Sprintf("more than %d levels of nesting (a cycle?)", maxDepth)
-	}
+// of the unsendable part ("a func", "a chan", ..., or tooDeep). v is
+// depth containers deep, after hops pointers and interfaces.
+func deepCopy(v reflect.Value, depth, hops int) (reflect.Value, string) {
 	t := v.Type()
 	switch v.Kind() {
 	case reflect.Func:
@@ -172,32 +186,42 @@ func deepCopy(v reflect.Value, depth int) (reflect.Value, string) {
 		return reflect.Value{}, "a chan"
 	case reflect.UnsafePointer:
 		return reflect.Value{}, "an unsafe.Pointer"
-	case reflect.Pointer:
-		return copyPointer(v, depth)
-	case reflect.Interface:
-		return copyInterface(v, depth)
+	case reflect.Pointer, reflect.Interface:
+		if hops >= maxHops {
+			return reflect.Value{}, "a cycle of pointers"
+		}
+		if v.Kind() == reflect.Pointer {
+			return copyPointer(v, depth, hops+1)
+		}
+		return copyInterface(v, depth, hops+1)
+	case reflect.Slice, reflect.Array, reflect.Map, reflect.Struct:
+		if depth >= MaxDepth && !leaf(t) {
+			return reflect.Value{}, tooDeep
+		}
+	}
+	switch v.Kind() {
 	case reflect.Slice:
 		if v.IsNil() {
 			return reflect.Zero(t), ""
 		}
-		return copyElems(reflect.MakeSlice(t, v.Len(), v.Len()), v, depth)
+		return copyElems(reflect.MakeSlice(t, v.Len(), v.Len()), v, depth+1)
 	case reflect.Array:
-		return copyElems(reflect.New(t).Elem(), v, depth)
+		return copyElems(reflect.New(t).Elem(), v, depth+1)
 	case reflect.Map:
-		return copyMap(v, depth)
+		return copyMap(v, depth+1)
 	case reflect.Struct:
-		return copyStruct(v, depth)
+		return copyStruct(v, depth+1)
 	}
 	out := reflect.New(t).Elem()
 	out.Set(v)
 	return out, ""
 }
 
-func copyPointer(v reflect.Value, depth int) (reflect.Value, string) {
+func copyPointer(v reflect.Value, depth, hops int) (reflect.Value, string) {
 	if v.IsNil() {
 		return reflect.Zero(v.Type()), ""
 	}
-	e, bad := deepCopy(v.Elem(), depth+1)
+	e, bad := deepCopy(v.Elem(), depth, hops)
 	if bad != "" {
 		return e, bad
 	}
@@ -206,7 +230,7 @@ func copyPointer(v reflect.Value, depth int) (reflect.Value, string) {
 	return out, ""
 }
 
-func copyInterface(v reflect.Value, depth int) (reflect.Value, string) {
+func copyInterface(v reflect.Value, depth, hops int) (reflect.Value, string) {
 	out := reflect.New(v.Type()).Elem()
 	if v.IsNil() {
 		return out, ""
@@ -215,7 +239,7 @@ func copyInterface(v reflect.Value, depth int) (reflect.Value, string) {
 		out.Set(reflect.ValueOf(s))
 		return out, ""
 	}
-	e, bad := deepCopy(v.Elem(), depth+1)
+	e, bad := deepCopy(v.Elem(), depth, hops)
 	if bad != "" {
 		return e, bad
 	}
@@ -225,7 +249,7 @@ func copyInterface(v reflect.Value, depth int) (reflect.Value, string) {
 
 func copyElems(out, v reflect.Value, depth int) (reflect.Value, string) {
 	for i := range v.Len() {
-		e, bad := deepCopy(v.Index(i), depth+1)
+		e, bad := deepCopy(v.Index(i), depth, 0)
 		if bad != "" {
 			return e, bad
 		}
@@ -241,11 +265,11 @@ func copyMap(v reflect.Value, depth int) (reflect.Value, string) {
 	out := reflect.MakeMapWithSize(v.Type(), v.Len())
 	it := v.MapRange()
 	for it.Next() {
-		k, bad := deepCopy(it.Key(), depth+1)
+		k, bad := deepCopy(it.Key(), depth, 0)
 		if bad != "" {
 			return k, bad
 		}
-		e, bad := deepCopy(it.Value(), depth+1)
+		e, bad := deepCopy(it.Value(), depth, 0)
 		if bad != "" {
 			return e, bad
 		}
@@ -254,23 +278,43 @@ func copyMap(v reflect.Value, depth int) (reflect.Value, string) {
 	return out, ""
 }
 
+// leaf reports whether a container of type t crosses the wire as one
+// item, not a level of nesting: bytes are a CBOR byte string, and a
+// shallow struct its own encoding.
+func leaf(t reflect.Type) bool {
+	k := t.Kind()
+	return shallow(t) || ((k == reflect.Slice || k == reflect.Array) && t.Elem().Kind() == reflect.Uint8)
+}
+
+// shallow reports whether values of struct type t are copied as they
+// are (see copyStruct).
+func shallow(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			return true
+		}
+	}
+	return false
+}
+
 // copyStruct copies field by field. Structs with unexported fields (native
 // types such as time.Time) cannot be copied that way through reflect; they
 // are copied shallowly after checking their type for unsendable parts.
 func copyStruct(v reflect.Value, depth int) (reflect.Value, string) {
 	t := v.Type()
 	out := reflect.New(t).Elem()
-	for i := range t.NumField() {
-		if !t.Field(i).IsExported() {
-			if bad := badType(t, 0); bad != "" {
-				return reflect.Value{}, bad
-			}
-			out.Set(v)
-			return out, ""
+	if shallow(t) {
+		if bad := badType(t, 0); bad != "" {
+			return reflect.Value{}, bad
 		}
+		out.Set(v)
+		return out, ""
 	}
 	for i := range t.NumField() {
-		e, bad := deepCopy(v.Field(i), depth+1)
+		e, bad := deepCopy(v.Field(i), depth, 0)
 		if bad != "" {
 			return e, bad
 		}
