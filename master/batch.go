@@ -28,20 +28,28 @@ func (m *Master) Batch(ctx context.Context, size int, tasks ...Task) ([]Result, 
 
 var errBatchStream = errors.New("master: stream tasks (Local) cannot be batched")
 
+// execBatch sends j's tasks as one request. A task whose arguments
+// cannot be sent fails alone; the others go.
 func (s *Slave) execBatch(j *job) {
-	req := &session.Request{Kind: session.KindBatch, Engine: s.engine, Batch: make([]session.Request, len(j.batch))}
+	req := &session.Request{Kind: session.KindBatch, Engine: s.engine}
+	var sent []*Future // the futures of req.Batch, in order
 	for i, t := range j.batch {
 		if t.Local != nil {
 			j.fail(errBatchStream)
 			return
 		}
-		req.Batch[i] = session.Request{Kind: session.KindEval, Src: t.Src, Timeout: t.Timeout}
+		sub := session.Request{Kind: session.KindEval, Src: t.Src, Timeout: t.Timeout}
 		if t.Func != "" {
-			if err := encodeCall(&req.Batch[i], t); err != nil {
-				j.fail(err)
-				return
+			if err := s.encodeCall(&sub, t); err != nil {
+				j.futs[i].resolve(Result{Slave: s.id}, err)
+				continue
 			}
 		}
+		req.Batch = append(req.Batch, sub)
+		sent = append(sent, j.futs[i])
+	}
+	if len(sent) == 0 {
+		return
 	}
 	resp, err := s.sess.Call(j.ctx, req)
 	if err != nil {
@@ -50,7 +58,7 @@ func (s *Slave) execBatch(j *job) {
 		}
 		return
 	}
-	for i, f := range j.futs {
+	for i, f := range sent {
 		if i >= len(resp.Batch) {
 			f.resolve(Result{Slave: s.id}, &RemoteError{Kind: KindInternal, Slave: s.id, Msg: "short batch response"})
 			continue

@@ -12,9 +12,9 @@ import (
 // Result is a finished task.
 type Result struct {
 	// Value is the task's result decoded into plain Go values: int64,
-	// float64, string, []byte, bool, []any, map[string]any, or nil when
-	// the snippet ended without an expression. For a stream task it is
-	// what Local returned.
+	// float64, string, []byte, bool, []any, map[string]any (map[any]any
+	// when the keys are not all strings), or nil when the snippet ended
+	// without an expression. For a stream task it is what Local returned.
 	Value any
 	// Raw is the encoded value, for Future.Decode into a typed variable.
 	Raw []byte
@@ -89,10 +89,12 @@ func (f *Future) Wait(ctx context.Context) (Result, error) {
 
 // Decode waits like Wait and decodes the task's value into dst, a
 // non-nil pointer to a Go value of a compatible type: an int result into
-// *int, a []string into *[]string, a map into a struct.
+// *int, a []string into *[]string, a map into a struct. It also decodes
+// values that have no plain form, for which Wait fails (a map with
+// struct keys into a map[K]V).
 func (f *Future) Decode(ctx context.Context, dst any) error {
 	res, err := f.Wait(ctx)
-	if err != nil {
+	if err != nil && (res.Raw == nil || !IsKind(err, KindUnsendable)) {
 		return err
 	}
 	if res.Raw == nil {

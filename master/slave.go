@@ -313,7 +313,7 @@ func (s *Slave) TableGet(ctx context.Context, key string) (Result, error) {
 func (s *Slave) TableSet(ctx context.Context, key string, v any) error {
 	raw, err := session.EncodeValue(v)
 	if err != nil {
-		return fmt.Errorf("master: table value for %q: %w", key, err)
+		return s.valueError(fmt.Sprintf("table value for %q", key), err)
 	}
 	resp, err := s.sess.Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableSet, Key: key, Value: raw})
 	_, err = s.result(resp, err)

@@ -205,7 +205,7 @@ func (s *Slave) do(ctx context.Context, t Task) (Result, error) {
 		return s.stream(ctx, req, t.Local)
 	}
 	if t.Func != "" {
-		if err := encodeCall(req, t); err != nil {
+		if err := s.encodeCall(req, t); err != nil {
 			return Result{Slave: s.id}, err
 		}
 	}
@@ -213,16 +213,29 @@ func (s *Slave) do(ctx context.Context, t Task) (Result, error) {
 	return s.result(resp, err)
 }
 
-func encodeCall(req *session.Request, t Task) error {
+// encodeCall makes req a call of t.Func. An argument that cannot be
+// sent fails the task with the RemoteError EncodeValue gives, naming s.
+func (s *Slave) encodeCall(req *session.Request, t Task) error {
 	req.Kind, req.Func = session.KindCall, t.Func
 	for i, a := range t.Args {
 		raw, err := session.EncodeValue(a)
 		if err != nil {
-			return fmt.Errorf("master: argument %d of %s: %w", i, t.Func, err)
+			return s.valueError(fmt.Sprintf("argument %d of %s", i, t.Func), err)
 		}
 		req.Args = append(req.Args, raw)
 	}
 	return nil
+}
+
+// valueError is EncodeValue's refusal of a value, naming the value and
+// the slave it was for.
+func (s *Slave) valueError(what string, err error) error {
+	out := &RemoteError{Kind: KindUnsendable, Slave: s.id, Msg: what + ": " + err.Error()}
+	var re *RemoteError
+	if errors.As(err, &re) {
+		out.Kind, out.Msg = re.Kind, what+": "+re.Msg
+	}
+	return out
 }
 
 // result converts a slave's answer, or the lack of one, into a Result.
@@ -238,7 +251,10 @@ func (s *Slave) result(resp *session.Response, err error) (Result, error) {
 	}
 	if len(resp.Value) > 0 {
 		if err := session.DecodeValue(resp.Value, &res.Value); err != nil {
-			return res, fmt.Errorf("master: decoding the result from %s: %w", s.id, err)
+			// Raw stays: Future.Decode into a typed variable may still
+			// work (a map with struct keys has no form as a plain any).
+			return res, &RemoteError{Kind: KindUnsendable, Slave: s.id,
+				Msg: fmt.Sprintf("the result does not decode into a plain Go value (%v); Future.Decode into a typed variable may", err)}
 		}
 	}
 	return res, nil

@@ -10,6 +10,10 @@ import (
 	"github.com/dpfw/dpfw/session"
 )
 
+// A result the engine accepts must be one the wire can carry: the two
+// depth limits are one number (this line does not compile otherwise).
+const _ = uint(eval.MaxDepth-session.MaxValueDepth) + uint(session.MaxValueDepth-eval.MaxDepth)
+
 // handler adapts a Node's engines to session.Handler. The session runs
 // every request on its own goroutine; each engine serializes its own
 // tasks, so two masters sharing a node never run two tasks on one engine
@@ -70,7 +74,7 @@ func call(ctx context.Context, e *eval.Engine, req *session.Request) *session.Re
 	args := make([]any, len(req.Args))
 	for i, raw := range req.Args {
 		if err := session.DecodeValue(raw, &args[i]); err != nil {
-			return errResponse(eval.KindInternal, fmt.Sprintf("argument %d: %v", i, err))
+			return errResponse(eval.KindUnsendable, fmt.Sprintf("argument %d does not decode: %v", i, err))
 		}
 	}
 	return reply(e.Call(ctx, req.Func, args...))
@@ -88,7 +92,7 @@ func reply(res eval.Result, err error) *session.Response {
 	if res.HasValue && res.Value != nil {
 		raw, err := session.EncodeValue(res.Value)
 		if err != nil {
-			resp.Err = &session.RemoteError{Kind: eval.KindUnsendable, Msg: fmt.Sprintf("result %s cannot be sent: %v", res.Text, err)}
+			resp.Err = valueError("result", err)
 			return resp
 		}
 		resp.Value = raw
@@ -115,7 +119,7 @@ func table(t *eval.Table, req *session.Request) *session.Response {
 	case session.TableSet:
 		var v any
 		if err := session.DecodeValue(req.Value, &v); err != nil {
-			return errResponse(eval.KindInternal, fmt.Sprintf("value for %q: %v", req.Key, err))
+			return errResponse(eval.KindUnsendable, fmt.Sprintf("value for %q does not decode: %v", req.Key, err))
 		}
 		t.Set(req.Key, v)
 		return &session.Response{}
@@ -126,6 +130,15 @@ func table(t *eval.Table, req *session.Request) *session.Response {
 		return &session.Response{Keys: t.Keys()}
 	}
 	return errResponse(eval.KindInternal, fmt.Sprintf("unknown table op %d", req.Op))
+}
+
+// valueError is EncodeValue's refusal of a value, what naming it.
+func valueError(what string, err error) *session.RemoteError {
+	var re *session.RemoteError
+	if errors.As(err, &re) {
+		return &session.RemoteError{Kind: re.Kind, Msg: what + ": " + re.Msg}
+	}
+	return &session.RemoteError{Kind: eval.KindUnsendable, Msg: what + ": " + err.Error()}
 }
 
 func errResponse(kind eval.Kind, msg string) *session.Response {

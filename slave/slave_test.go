@@ -95,7 +95,7 @@ func TestHostileConnectionsCostOnlyThemselves(t *testing.T) {
 		"garbage":   []byte("\x00\xff\x13\x37 not a protocol at all\n"),
 		"http":      []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
 		"tls hello": {0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03},
-		"truncated": []byte("DPFW\x01\x00\x00"),
+		"truncated": []byte("DPFW\x02\x00\x00"),
 		"silence":   nil,
 	}
 	var wg sync.WaitGroup
