@@ -159,6 +159,25 @@ func ctxError(ctx context.Context) *Error {
 	return errorf(KindCanceled, "canceled")
 }
 
+// Reset replaces the interpreter with a fresh one and forgets every
+// import, declaration and global that earlier tasks made: the next task
+// runs as on a new engine. The table is kept (it is the engine's
+// persistent state; delete its keys to clear it). Reset waits for a
+// running task like Run does, and gives up when ctx is done first.
+func (e *Engine) Reset(ctx context.Context) error {
+	if err := e.acquire(ctx); err != nil {
+		return err
+	}
+	defer e.release()
+	imports, defs := e.imports, e.defs
+	e.imports, e.defs = nil, nil
+	if err := e.recycle(); err != nil {
+		e.imports, e.defs = imports, defs // the old interpreter is still in place
+		return errorf(KindInternal, "%v", err)
+	}
+	return nil
+}
+
 // recycle replaces the interpreter with a fresh one and replays imports and
 // declarations into it. Replay errors are ignored: a declaration that
 // depended on a lost statement-mode global cannot be restored.

@@ -588,6 +588,57 @@ func TestRecycleAfter(t *testing.T) {
 	}
 }
 
+func TestReset(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, "func f() int { return 1 }\ntype T struct{ A int }\nx := 5\nimport \"strings\"")
+	run(t, e, `dpfw.Table().Set("k", 7)`)
+	if err := e.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{"f()", "x", "T{}"} {
+		if _, err := runErr(t, e, context.Background(), src); err.Kind != KindCompile {
+			t.Errorf("%s after Reset: %v, want a compile error", src, err)
+		}
+	}
+	if r := run(t, e, `dpfw.Table().Get("k")`); r.Value != 7 {
+		t.Errorf("table after Reset: %v, want 7", r.Value)
+	}
+	// Declarations work again, and a redefinition with another type is
+	// a new declaration, not a clash with the forgotten one.
+	run(t, e, "func f() string { return \"new\" }")
+	if r := run(t, e, "f()"); r.Value != "new" {
+		t.Errorf("f() = %v", r.Value)
+	}
+	if r := run(t, e, `strings.ToUpper("a")`); r.Value != "A" {
+		t.Errorf("import after Reset: %v", r.Value)
+	}
+	// Recycling after a Reset replays only what came after it.
+	e2 := newEngine(t, Config{RecycleAfter: 4})
+	run(t, e2, "func gone() int { return 1 }")
+	if err := e2.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	run(t, e2, "func kept() int { return 2 }")
+	for i := 0; ; i++ {
+		if r := run(t, e2, fmt.Sprintf("kept() + %d", i)); r.Reset {
+			break
+		}
+	}
+	if _, err := runErr(t, e2, context.Background(), "gone()"); err.Kind != KindCompile {
+		t.Errorf("gone() after Reset and recycle: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var ee *Error
+	if err := e.Reset(ctx); !errors.As(err, &ee) || ee.Kind != KindCanceled {
+		t.Errorf("Reset(canceled ctx) = %v, want kind canceled", err)
+	}
+	e.Close()
+	if err := e.Reset(context.Background()); err != ErrClosed {
+		t.Errorf("Reset after Close = %v, want ErrClosed", err)
+	}
+}
+
 // Replay after recycling must restore the latest definitions.
 func TestReplayRedefinitions(t *testing.T) {
 	e := newEngine(t, Config{RecycleAfter: 6})

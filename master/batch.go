@@ -38,7 +38,7 @@ func (s *Slave) execBatch(j *job) {
 			j.fail(errBatchStream)
 			return
 		}
-		sub := session.Request{Kind: session.KindEval, Src: t.Src, Timeout: t.Timeout}
+		sub := session.Request{Kind: session.KindEval, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
 		if t.Func != "" {
 			if err := s.encodeCall(&sub, t); err != nil {
 				j.futs[i].resolve(Result{Slave: s.id}, err)

@@ -419,6 +419,31 @@ func TestBatchKeepsOrderAndErrors(t *testing.T) {
 	}
 }
 
+// A Fresh task runs on a reset engine: earlier declarations and globals
+// are gone, the table is not; in a batch too.
+func TestFreshTaskSeesNothingEarlier(t *testing.T) {
+	m := cluster(t, 1)
+	ctx := ctxT(t)
+	for _, src := range []string{"func f() int { return 1 }", "x := 2", `dpfw.Table().Set("k", 3)`} {
+		if _, err := m.Run(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, src := range []string{"f()", "x"} {
+		if _, err := m.Submit(ctx, master.Task{Src: src, Fresh: true}).Wait(ctx); !master.IsKind(err, master.KindCompile) {
+			t.Errorf("fresh %s: got %v, want a compile error", src, err)
+		}
+	}
+	res, err := m.Submit(ctx, master.Task{Src: `func f() string { return "mine" }; f() + fmt.Sprint(dpfw.Table().Get("k"))`, Fresh: true}).Wait(ctx)
+	if err != nil || res.Value != "mine3" {
+		t.Fatalf("fresh redefinition: %v, %v", res.Value, err)
+	}
+	results, err := m.Batch(ctx, 2, master.Task{Src: "y := 4"}, master.Task{Src: "y", Fresh: true})
+	if !master.IsKind(err, master.KindCompile) || results[0].Slave == "" {
+		t.Errorf("batch: %v (%v)", err, results)
+	}
+}
+
 func TestPipelinedMasterKeepsPinnedOrder(t *testing.T) {
 	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 4})
 	t.Cleanup(func() { m.Close() })

@@ -11,8 +11,8 @@ import (
 	"github.com/dpfw/dpfw/session"
 )
 
-// Task is one unit of work for a slave. Exactly one of Src and Func is
-// set.
+// Task is one unit of work for a slave. At most one of Src and Func is
+// set; a Fresh task with neither only resets the engine.
 type Task struct {
 	// Src is Go source run on the slave's engine; the value of its last
 	// expression is the result.
@@ -29,6 +29,10 @@ type Task struct {
 	// on its own goroutine in the master, and what it returns is the
 	// task's Result.Value. Closing w ends the slave function's input.
 	Local func(ctx context.Context, r io.Reader, w io.WriteCloser) (any, error)
+	// Fresh runs Src on a reset engine: the slave replaces its
+	// interpreter first, so nothing earlier tasks declared, imported or
+	// assigned is visible (its table stays).
+	Fresh bool
 	// Idempotent lets the master re-run the task on another slave if its
 	// slave is lost mid-task (at most Config.MaxRetries times).
 	Idempotent bool
@@ -194,7 +198,7 @@ func (s *Slave) retry(j *job, err error) bool {
 }
 
 func (s *Slave) do(ctx context.Context, t Task) (Result, error) {
-	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout}
+	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, graceful(t.Timeout))

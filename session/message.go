@@ -53,6 +53,11 @@ type Request struct {
 	Key     string        `cbor:"8,keyasint,omitempty"`
 	Value   []byte        `cbor:"9,keyasint,omitempty"`
 	Batch   []Request     `cbor:"10,keyasint,omitempty"`
+	// Fresh, on KindEval and KindStream, resets Engine just before the
+	// task runs: a new interpreter, with none of the declarations,
+	// imports or globals of earlier tasks (the table stays). Isolated
+	// runs, such as one program after another, ask for it.
+	Fresh bool `cbor:"11,keyasint,omitempty"`
 }
 
 // Response is a slave's answer to one Request.

@@ -33,6 +33,11 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
+	if req.Fresh && (req.Kind == session.KindEval || req.Kind == session.KindStream) {
+		if err := e.Reset(ctx); err != nil {
+			return reply(eval.Result{}, err)
+		}
+	}
 	switch req.Kind {
 	case session.KindEval:
 		return reply(e.Run(ctx, req.Src))

@@ -31,6 +31,7 @@ func init() {
 		{":par", "SRC ;; SRC ...", "run the snippets in parallel on idle slaves", (*cli).cmdPar},
 		{":table", "ID", "show the keys and values of slave ID's table", (*cli).cmdTable},
 		{":load", "FILE.go", "run a Go file's definitions on every slave", (*cli).cmdLoad},
+		{":reset", "[ID]", "forget every definition, import and global on slave ID, or on every slave (tables stay)", (*cli).cmdReset},
 		{":local", "SRC", "run SRC in the master: package cluster has MakeTask, MakeTaskOn, Force, Parallel, Broadcast, GetSlave, Slaves", (*cli).cmdLocal},
 		{":quit", "", "leave (also Ctrl-D)", func(*cli, context.Context, string) bool { return true }},
 	}
@@ -191,14 +192,44 @@ func (c *cli) cmdLoad(ctx context.Context, file string) bool {
 	return false
 }
 
+func (c *cli) cmdReset(ctx context.Context, id string) bool {
+	slaves := c.m.Slaves()
+	if id != "" {
+		s, err := c.m.Slave(id)
+		if err != nil {
+			c.failf("%v", err)
+			return false
+		}
+		slaves = []*master.Slave{s}
+	}
+	ctx, stop := withInterrupt(ctx)
+	defer stop()
+	futs := make([]*master.Future, len(slaves))
+	for i, s := range slaves {
+		futs[i] = s.Submit(ctx, master.Task{Fresh: true})
+	}
+	for i, f := range futs {
+		if _, err := f.Wait(ctx); err != nil {
+			c.failf("%s: %v", slaves[i].ID(), err)
+			return false
+		}
+	}
+	fmt.Fprintf(c.out, "# reset %d slave(s)\n", len(slaves))
+	return false
+}
+
 // eval runs src on one idle slave and prints the outcome; meta adds
 // which slave ran it and how long it took. The slave that ran the
 // previous entry is preferred while it is idle, so that `x := 1`
 // followed by `x + 1` works as in any REPL.
 func (c *cli) eval(ctx context.Context, src string, meta bool) {
+	c.run(ctx, master.Task{Src: src, Timeout: c.opts.timeout}, meta)
+}
+
+// run is eval for a task built by the caller.
+func (c *cli) run(ctx context.Context, task master.Task, meta bool) {
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	task := master.Task{Src: src, Timeout: c.opts.timeout}
 	var res master.Result
 	err := master.ErrGone
 	if s, serr := c.m.Slave(c.last); serr == nil && s.Info().State == master.Idle {

@@ -18,6 +18,8 @@
 //	-wait N         slaves to wait for before running -e, a file or stdin (default 1)
 //	-wait-timeout D how long to wait for them (default 30s)
 //	-timeout D      bound on each task (default: none)
+//	-fresh          run -e or the file on a reset engine: nothing that
+//	                earlier tasks declared on that slave is visible
 //	-token T        cluster token (else $DPFW_TOKEN, else the user's token file)
 //	-tls-cert F, -tls-key F, -tls-ca F
 //	                TLS under the token handshake (else $DPFW_TLS_CERT,
@@ -61,6 +63,7 @@ type options struct {
 	wait        int
 	waitTimeout time.Duration
 	timeout     time.Duration
+	fresh       bool
 	token       string
 	tls         tlsFiles
 	verbose     bool
@@ -86,6 +89,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.wait, "wait", 1, "slaves to wait for before running -e, a file or stdin")
 	fs.DurationVar(&o.waitTimeout, "wait-timeout", 30*time.Second, "how long to wait for -wait slaves")
 	fs.DurationVar(&o.timeout, "timeout", 0, "bound on each task (0: none)")
+	fs.BoolVar(&o.fresh, "fresh", false, "run -e or the file on a reset engine (nothing earlier tasks declared is visible)")
 	fs.StringVar(&o.token, "token", "", "cluster token (default: $DPFW_TOKEN, else the user's token file)")
 	fs.BoolVar(&o.verbose, "v", false, "log connection events")
 	fs.StringVar(&o.tls.cert, "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate (PEM) (default $DPFW_TLS_CERT)")
@@ -102,6 +106,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("at most one script file")
 	}
 	o.file = fs.Arg(0)
+	if o.fresh && !o.exprSet && o.file == "" {
+		return o, errors.New("-fresh applies to -e or a file")
+	}
 	if o.local < 0 {
 		o.local = 0
 		if len(o.dial) == 0 && o.listen == "" {
@@ -220,9 +227,9 @@ func (c *cli) main(ctx context.Context, stdin io.Reader) int {
 	}
 	switch {
 	case c.opts.exprSet:
-		c.eval(ctx, c.opts.expr, false)
+		c.run(ctx, master.Task{Src: c.opts.expr, Timeout: c.opts.timeout, Fresh: c.opts.fresh}, false)
 	case c.opts.file != "":
-		c.eval(ctx, scriptSource(string(src)), false)
+		c.run(ctx, master.Task{Src: scriptSource(string(src)), Timeout: c.opts.timeout, Fresh: c.opts.fresh}, false)
 	default:
 		c.batch(ctx, stdin)
 	}

@@ -117,6 +117,27 @@ func slaveServer(t *testing.T, token string, engines int) string {
 	return waitAddr(t, lines)
 }
 
+// State outlives a master's connection; -fresh and :reset forget it.
+func TestFreshAndReset(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	if out, errOut, code := dpfw(t, "", "-dial", a, "-e", "func f() int { return 1 }"); code != 0 {
+		t.Fatalf("define: exit %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := dpfw(t, "", "-dial", a, "-e", "f()"); code != 0 || out != "1\n" {
+		t.Fatalf("f() from a second master: exit %d %q %q", code, out, errOut)
+	}
+	if _, errOut, code := dpfw(t, "", "-dial", a, "-fresh", "-e", "f()"); code != 1 || !strings.Contains(errOut, "undefined: f") {
+		t.Fatalf("-fresh: exit %d, stderr %q; want undefined: f", code, errOut)
+	}
+	out, errOut, _ := dpfw(t, "func g() int { return 2 }\ng()\n:reset s1\ng()\n", "-dial", a)
+	if !strings.Contains(out, "2\n") || !strings.Contains(out, "# reset 1 slave(s)") || !strings.Contains(errOut, "undefined: g") {
+		t.Fatalf(":reset: stdout %q, stderr %q", out, errOut)
+	}
+	if _, errOut, code := dpfw(t, "", "-dial", a, "-fresh"); code != 2 || !strings.Contains(errOut, "-fresh applies to -e or a file") {
+		t.Fatalf("-fresh alone: exit %d, stderr %q", code, errOut)
+	}
+}
+
 func TestEmbeddedDefaultRunsOnLocalSlaves(t *testing.T) {
 	out, errOut, code := dpfw(t, "2 + 3\n:slaves\n", "-local", "2")
 	if code != 0 {

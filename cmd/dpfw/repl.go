@@ -197,7 +197,7 @@ func (c *cli) complete(line string) []string {
 		}
 		return out
 	}
-	if cmd == ":on" || cmd == ":table" {
+	if cmd == ":on" || cmd == ":table" || cmd == ":reset" {
 		for _, s := range c.m.Slaves() {
 			if strings.HasPrefix(s.ID(), rest) && !strings.Contains(rest, " ") {
 				out = append(out, cmd+" "+s.ID()+" ")
