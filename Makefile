@@ -1,7 +1,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test test-short bench fmt lint fuzz clean
+.PHONY: all build test test-short bench corpus corpus-expect corpus-baseline fmt lint fuzz clean
 
 all: build
 
@@ -21,6 +21,22 @@ test-short:
 bench: build
 	bin/dpfw-bench -json bin/bench.json
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./session ./eval ./master
+
+# corpus runs the Go programs of eval/testdata/gocorpus through the real
+# dpfw and slave binaries and prints a PASS / WRONG / ERROR / CRASH table;
+# it fails when a program does worse (or, unrecorded, better) than
+# eval/testdata/gocorpus/baseline.txt. make test runs the same check.
+corpus: build
+	bin/dpfw-corpus -policy baseline
+
+# corpus-expect records each program's expected output with the Go
+# toolchain (built and run as go run does); corpus-baseline re-records
+# the baseline after a fix.
+corpus-expect: build
+	bin/dpfw-corpus -expect
+
+corpus-baseline: build
+	bin/dpfw-corpus -record
 
 fmt:
 	gofmt -w .
