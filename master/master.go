@@ -2,13 +2,9 @@ package master
 
 import (
 	"context"
-	crand "crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -16,8 +12,8 @@ import (
 	"github.com/dpfw/dpfw/session"
 )
 
-// Version is reported to slaves in the handshake.
-const Version = "0.1.0"
+// Version is the dpfw release, reported to slaves in the handshake.
+const Version = session.Version
 
 // Config configures a Master. The zero value is usable once Session.Token
 // is set.
@@ -51,17 +47,19 @@ type Master struct {
 	// shared holds the jobs for whichever slave is idle first. They wait
 	// in the master, not behind a busy slave.
 	shared *queue
-	done   chan struct{}
+	// ctx ends when the Master closes; done is ctx.Done().
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   <-chan struct{}
 
-	mu        sync.Mutex
-	slaves    []*Slave
-	changed   chan struct{} // closed and replaced whenever slaves changes
-	nextID    int
-	ids       map[string]string // "instance/engine" -> slave id
-	instances map[string]bool   // every process Instance seen
-	origins   map[string]string // dialed address -> Instance last seen there
-	closed    bool
-	wg        sync.WaitGroup
+	mu      sync.Mutex // protects the fields below, and orders wg.Add before wg.Wait
+	slaves  []*Slave
+	changed chan struct{} // closed and replaced whenever slaves changes
+	nextID  int
+	ids     map[string][]string // slave node Instance -> ids of its engines, ever seen
+	origins map[string]string   // dialed address -> Instance last seen there
+	closed  bool
+	wg      sync.WaitGroup // every goroutine the Master started; Close waits
 }
 
 // New returns a Master with no slaves. Connect it to slaves with Dial or
@@ -79,22 +77,14 @@ func New(cfg Config) *Master {
 	if cfg.MaxRetries <= 0 {
 		cfg.MaxRetries = 3
 	}
-	return &Master{
-		cfg: cfg, log: cfg.Logger, self: identity(cfg),
-		shared: newQueue(), done: make(chan struct{}),
-		changed: make(chan struct{}),
-		ids:     map[string]string{}, instances: map[string]bool{}, origins: map[string]string{},
+	m := &Master{
+		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0),
+		shared: newQueue(), changed: make(chan struct{}),
+		ids: map[string][]string{}, origins: map[string]string{},
 	}
-}
-
-func identity(cfg Config) session.Identity {
-	host, _ := os.Hostname()
-	var b [8]byte
-	crand.Read(b[:])
-	return session.Identity{
-		Role: session.RoleMaster, Name: cfg.Name, Host: host, PID: os.Getpid(),
-		Version: Version, Instance: hex.EncodeToString(b[:]),
-	}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.done = m.ctx.Done()
+	return m
 }
 
 // Listen opens a listener for slaves to connect to. An address without a
@@ -104,49 +94,51 @@ func Listen(addr string) (net.Listener, error) { return session.Listen(addr) }
 
 // Dial connects to a slave server at addr and adds its engines to the
 // pool. It returns once the handshake is done. Unless Config.NoRedial is
-// set, the Master dials addr again whenever that connection ends, with
-// backoff, until it closes.
+// set, the Master dials addr again whenever that connection ends (see
+// session.Redial for the waits), until it closes.
 func (m *Master) Dial(ctx context.Context, addr string) ([]*Slave, error) {
 	sess, err := session.Dial(ctx, addr, m.cfg.Session, m.self)
 	if err != nil {
 		return nil, fmt.Errorf("master: dial %s: %w", addr, err)
 	}
-	return m.add(sess, addr)
+	added, err := m.add(sess, addr)
+	if err != nil {
+		return nil, err
+	}
+	m.spawn(func() {
+		m.watch(sess)
+		if !m.cfg.NoRedial {
+			session.Redial(m.ctx, addr, m.cfg.Session, m.self, func(sess *session.Session) {
+				if _, err := m.add(sess, addr); err == nil {
+					m.watch(sess)
+				}
+			})
+		}
+	})
+	return added, nil
 }
 
 // Serve accepts slaves on ln until ctx is done, ln fails or the Master
-// closes. It blocks; handshakes run on their own goroutines, and a failed
-// handshake affects only its own connection.
+// closes, and closes ln. It blocks; handshakes run on their own
+// goroutines, and a failed handshake affects only its own connection. It
+// returns ctx.Err(), ln's error, or ErrClosed when the Master closed.
 func (m *Master) Serve(ctx context.Context, ln net.Listener) error {
 	ctx, cancel := m.merge(ctx)
 	defer cancel()
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return err
+	err := session.Accept(ctx, ln, m.cfg.Session, m.self, m.spawn, func(sess *session.Session) {
+		if _, err := m.add(sess, ""); err == nil {
+			m.watch(sess)
 		}
-		if !m.spawn(func() { m.accept(ctx, conn) }) {
-			conn.Close()
-			return ErrClosed
-		}
+	})
+	if m.ctx.Err() != nil {
+		return ErrClosed
 	}
-}
-
-func (m *Master) accept(ctx context.Context, conn net.Conn) {
-	sess, err := session.New(ctx, conn, m.cfg.Session, m.self)
-	if err != nil {
-		return // session logged it; the listener carries on
-	}
-	m.add(sess, "")
+	return err
 }
 
 // add registers every engine of sess as a Slave and starts its worker.
-// origin is the address the Master dialed, "" for accepted slaves.
+// origin is the address the Master dialed, "" for accepted slaves. The
+// caller then watches sess.
 func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -165,8 +157,6 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 		m.wg.Add(1)
 		go s.loop()
 	}
-	m.wg.Add(1)
-	go m.watch(sess, origin)
 	m.notify()
 	m.logJoin(sess, rejoin, added)
 	return added, nil
@@ -176,31 +166,29 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 // (same Instance: its state is intact) and from one restarted at an
 // address the Master dialed before (new Instance: state lost).
 func (m *Master) rejoinLocked(peer session.Identity, origin string) Rejoin {
+	rejoin := Joined
 	switch {
-	case m.instances[peer.Instance]:
-		return Reconnected
-	case origin != "" && m.origins[origin] != "" && m.origins[origin] != peer.Instance:
-		m.origins[origin] = peer.Instance
-		m.instances[peer.Instance] = true
-		return Restarted
+	case m.ids[peer.Instance] != nil:
+		rejoin = Reconnected
+	case origin != "" && m.origins[origin] != "":
+		rejoin = Restarted
 	}
 	if origin != "" {
 		m.origins[origin] = peer.Instance
 	}
-	m.instances[peer.Instance] = true
-	return Joined
+	return rejoin
 }
 
 // idLocked gives engine i of a process the id it had before, if the
 // process reconnects, or the next free one.
 func (m *Master) idLocked(instance string, engine int) string {
-	key := fmt.Sprintf("%s/%d", instance, engine)
-	if id, ok := m.ids[key]; ok {
-		return id
+	ids := m.ids[instance]
+	for len(ids) <= engine {
+		m.nextID++
+		ids = append(ids, fmt.Sprintf("s%d", m.nextID))
 	}
-	m.nextID++
-	m.ids[key] = fmt.Sprintf("s%d", m.nextID)
-	return m.ids[key]
+	m.ids[instance] = ids
+	return ids[engine]
 }
 
 func (m *Master) logJoin(sess *session.Session, rejoin Rejoin, added []*Slave) {
@@ -216,9 +204,9 @@ func (m *Master) logJoin(sess *session.Session, rejoin Rejoin, added []*Slave) {
 	}
 }
 
-// watch forgets sess once it ends, and redials origin if it has one.
-func (m *Master) watch(sess *session.Session, origin string) {
-	defer m.wg.Done()
+// watch waits for sess to end, or the Master to close, and forgets its
+// slaves.
+func (m *Master) watch(sess *session.Session) {
 	select {
 	case <-sess.Done():
 	case <-m.done:
@@ -232,37 +220,6 @@ func (m *Master) watch(sess *session.Session, origin string) {
 	m.slaves = slices.DeleteFunc(m.slaves, func(s *Slave) bool { return s.sess == sess })
 	m.notify()
 	m.mu.Unlock()
-	if origin != "" && !m.cfg.NoRedial {
-		m.redial(origin)
-	}
-}
-
-// Backoff bounds for redialing a slave server.
-const (
-	minBackoff = 50 * time.Millisecond
-	maxBackoff = 5 * time.Second
-)
-
-// redial dials addr with exponential backoff and jitter until it
-// succeeds or the Master closes.
-func (m *Master) redial(addr string) {
-	wait := minBackoff
-	for {
-		select {
-		case <-time.After(wait/2 + rand.N(wait/2+1)):
-		case <-m.done:
-			return
-		}
-		ctx, cancel := m.merge(context.Background())
-		sess, err := session.Dial(ctx, addr, m.cfg.Session, m.self)
-		cancel()
-		if err == nil {
-			m.add(sess, addr)
-			return
-		}
-		m.log.Debug("redial failed", "addr", addr, "err", err)
-		wait = min(2*wait, maxBackoff)
-	}
 }
 
 // notify wakes WaitSlaves callers; m.mu must be held.
@@ -331,7 +288,7 @@ func (m *Master) Close() error {
 		return nil
 	}
 	m.closed = true
-	close(m.done)
+	m.cancel()
 	// Every session has at least one Slave, so the slaves name them all.
 	sessions := map[*session.Session]bool{}
 	for _, s := range m.slaves {
@@ -367,14 +324,8 @@ func (m *Master) spawn(f func()) bool {
 // merge returns a context that is done when ctx is or the Master closes.
 func (m *Master) merge(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
-	go func() { // exits when either side is done; cancel is always called
-		select {
-		case <-m.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	return ctx, cancel
+	stop := context.AfterFunc(m.ctx, cancel)
+	return ctx, func() { stop(); cancel() }
 }
 
 func ids(ss []*Slave) []string {

@@ -1,10 +1,13 @@
 package session
 
 import (
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/dpfw/dpfw/eval/failure"
@@ -39,7 +42,23 @@ type Identity struct {
 	PID      int    `cbor:"4,keyasint,omitempty"`
 	Engines  int    `cbor:"5,keyasint,omitempty"`
 	Version  string `cbor:"6,keyasint,omitempty"`
-	Instance string `cbor:"7,keyasint,omitempty"` // random per process
+	Instance string `cbor:"7,keyasint,omitempty"` // random per master or slave node: tells a restarted one
+}
+
+// Version is the dpfw release that this build is, sent in every
+// Identity (the wire protocol has its own version: see doc.go).
+const Version = "0.1.0"
+
+// NewIdentity describes this process in role: its host name, pid, the
+// Version and a fresh random Instance, which tells a peer that reconnects
+// (same Instance, state kept) from one restarted (new Instance). Call it
+// once per master or slave node.
+func NewIdentity(role Role, name string, engines int) Identity {
+	host, _ := os.Hostname()
+	var b [8]byte
+	rand.Read(b[:])
+	return Identity{Role: role, Name: name, Host: host, PID: os.Getpid(), Engines: engines,
+		Version: Version, Instance: hex.EncodeToString(b[:])}
 }
 
 // Config tunes a Session. The zero value is usable except for Token,

@@ -2,12 +2,9 @@ package slave
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"github.com/dpfw/dpfw/eval/failure"
 	"log/slog"
 	"net"
-	"os"
 	"runtime"
 	"sync"
 
@@ -15,8 +12,8 @@ import (
 	"github.com/dpfw/dpfw/session"
 )
 
-// Version is reported to masters in the handshake.
-const Version = "0.1.0"
+// Version is the dpfw release, reported to masters in the handshake.
+const Version = session.Version
 
 // Config configures a Node. The zero value is usable once Session.Token
 // is set.
@@ -41,10 +38,14 @@ type Node struct {
 	self    session.Identity
 	engines []*eval.Engine
 
-	mu       sync.Mutex
+	// ctx ends when the Node closes: it stops Reconnect.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu       sync.Mutex // protects the fields below, and orders wg.Add before wg.Wait
 	sessions map[*session.Session]struct{}
 	closed   bool
-	wg       sync.WaitGroup
+	wg       sync.WaitGroup // the goroutines Serve started; Close waits
 }
 
 // New creates the node's engines. It fails if an interpreter cannot be
@@ -60,7 +61,8 @@ func New(cfg Config) (*Node, error) {
 		cfg.Session.Logger = cfg.Logger
 	}
 	n := &Node{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}}
-	n.self = identity(cfg)
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	n.self = session.NewIdentity(session.RoleSlave, cfg.Name, cfg.Engines)
 	for range cfg.Engines {
 		e, err := eval.New(cfg.Eval)
 		if err != nil {
@@ -72,16 +74,6 @@ func New(cfg Config) (*Node, error) {
 	return n, nil
 }
 
-func identity(cfg Config) session.Identity {
-	host, _ := os.Hostname()
-	var b [8]byte
-	rand.Read(b[:])
-	return session.Identity{
-		Role: session.RoleSlave, Name: cfg.Name, Host: host, PID: os.Getpid(),
-		Engines: cfg.Engines, Version: Version, Instance: hex.EncodeToString(b[:]),
-	}
-}
-
 // Identity is what this node tells masters about itself.
 func (n *Node) Identity() session.Identity { return n.self }
 
@@ -89,26 +81,22 @@ func (n *Node) Identity() session.Identity { return n.self }
 // preload definitions or native state. It panics if i is out of range.
 func (n *Node) Engine(i int) *eval.Engine { return n.engines[i] }
 
-// Serve accepts masters on ln until ctx is done or ln fails, serving each
-// on its own goroutine. It blocks, and closes ln before returning; sessions
-// already accepted keep running until Close.
+// Serve accepts masters on ln until ctx is done, ln fails or n closes,
+// serving each on its own goroutine. It blocks, and closes ln before
+// returning ctx.Err(), ln's error or ErrClosed; sessions already
+// accepted keep running until Close.
 func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(n.ctx, cancel)
 	defer stop()
-	defer ln.Close()
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return err
-		}
-		if !n.spawn(func() { n.ServeConn(ctx, conn) }) {
-			conn.Close()
-			return ErrClosed
-		}
+	err := session.Accept(ctx, ln, n.cfg.Session, n.self, n.spawn, func(sess *session.Session) {
+		n.serveSession(ctx, sess)
+	})
+	if n.isClosed() {
+		return ErrClosed
 	}
+	return err
 }
 
 // Connect dials the master at addr and serves it until the connection
@@ -201,6 +189,7 @@ func (n *Node) Close() error {
 	if already {
 		return nil
 	}
+	n.cancel()
 	for _, sess := range sessions {
 		sess.Close()
 	}
