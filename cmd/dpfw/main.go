@@ -50,6 +50,7 @@ import (
 	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/slave/supervise"
 )
 
 // options are the parsed command line.
@@ -137,14 +138,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
 	}
-	m := master.New(master.Config{Session: scfg, Logger: logger(stderr, o.verbose)})
-	defer m.Close()
-	c := &cli{m: m, opts: o, out: stdout, errw: stderr}
+	log := logger(stderr, o.verbose)
+	c := &cli{m: master.New(master.Config{Session: scfg, Logger: log}), log: log, opts: o, out: stdout, errw: stderr}
+	defer c.stopLocal() // closes the master too
 	if err := c.connect(ctx, tok); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
 	}
-	defer c.stopLocal()
 	return c.main(ctx, stdin)
 }
 
@@ -176,15 +176,16 @@ func logger(w io.Writer, verbose bool) *slog.Logger {
 // cli is one run of the command: the master, how to reach its slaves,
 // and where to print.
 type cli struct {
-	m        *master.Master
-	opts     options
-	out      io.Writer
-	errw     io.Writer
-	children []*child
-	failed   bool         // a task failed (exit status 1 when not interactive)
-	last     string       // the slave that ran the previous entry
-	local    *eval.Engine // the :local interpreter, once used
-	api      *clusterAPI
+	m           *master.Master
+	log         *slog.Logger
+	opts        options
+	out         io.Writer
+	errw        io.Writer
+	localSlaves []*supervise.Supervisor
+	failed      bool         // a task failed (exit status 1 when not interactive)
+	last        string       // the slave that ran the previous entry
+	local       *eval.Engine // the :local interpreter, once used
+	api         *clusterAPI
 }
 
 // connect brings up slaves as the flags ask: spawned local ones, dialed

@@ -372,3 +372,62 @@ func TestCompletion(t *testing.T) {
 		t.Fatalf("Go code is not completed: %q", got)
 	}
 }
+
+// Local slaves hold a lifeline to dpfw: when dpfw is killed outright
+// (no chance to stop them), they exit by themselves. Their connection
+// ending would not do it: they redial a master that went away.
+func TestLocalSlavesDieWithAKilledDpfw(t *testing.T) {
+	cmd := exec.Command(dpfwBin, "-local", "2")
+	cmd.Env = env(testToken)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	io.WriteString(stdin, ":slaves\n")
+	row := regexp.MustCompile(`^s\d+\s+\S+\s+\S+\s+(\d+)\s`)
+	var pids []int
+	sc := bufio.NewScanner(stdout)
+	for len(pids) < 2 && sc.Scan() {
+		if m := row.FindStringSubmatch(sc.Text()); m != nil {
+			var pid int
+			fmt.Sscan(m[1], &pid)
+			pids = append(pids, pid)
+		}
+	}
+	if len(pids) < 2 {
+		t.Fatalf("no two slave rows in :slaves (%v)", sc.Err())
+	}
+	go io.Copy(io.Discard, stdout)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	for _, pid := range pids {
+		for alive(pid) {
+			if time.Since(killed) > 10*time.Second {
+				t.Fatalf("local slave pid %d outlived a killed dpfw by 10s", pid)
+			}
+			time.Sleep(10 * time.Millisecond) // polling /proc: there is no event to wait on
+		}
+	}
+	t.Logf("both local slaves gone %v after dpfw was killed", time.Since(killed))
+}
+
+// alive reports whether pid runs: it exists and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
+}

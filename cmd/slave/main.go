@@ -10,14 +10,15 @@
 // exponential backoff whenever the master goes away, until interrupted.
 //
 // The engines run in a child process (this binary again) under a
-// supervisor that does no interpretation. Some snippets kill the process
-// that runs them and the interpreter cannot stop them: a panic in a
-// goroutine the snippet started, a stack overflow, os.Exit, running out of
-// memory. The supervisor restarts the child at once (backing off only if
-// it keeps dying), so the slave stays available; masters see a new
-// process whose engines' state is lost. For serve the supervisor owns the
-// listening socket and hands it to every child, so the address never
-// changes. SIGINT or SIGTERM stops both.
+// supervisor that does no interpretation (package slave/supervise, which
+// states the restart policy): some snippets kill the process that runs
+// them and the interpreter cannot stop them (a panic in a goroutine the
+// snippet started, a stack overflow, running out of memory). The
+// supervisor starts a new child at once, backing off only in a crash
+// loop, so the slave stays available; masters see a new process whose
+// engines' state is lost. For serve the supervisor owns the listening
+// socket and hands it to every child, so the address never changes.
+// SIGINT or SIGTERM stops both; a killed supervisor takes its child along.
 //
 // Flags:
 //
@@ -59,6 +60,7 @@ import (
 
 	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/slave/supervise"
 )
 
 func main() {
@@ -93,10 +95,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := newLogger(stderr, o.verbose)
 	switch {
-	case isWorker():
-		return runWorker(ctx, o, log)
+	case supervise.IsChild():
+		ctx, ln, err := supervise.Child(ctx, log)
+		if err != nil {
+			return err
+		}
+		return runEngines(ctx, o, log, ln)
 	case o.supervise:
-		return supervise(ctx, o, log)
+		return superviseEngines(ctx, o, log, stderr)
 	default:
 		return runEngines(ctx, o, log, nil)
 	}
