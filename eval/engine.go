@@ -3,10 +3,10 @@ package eval
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/dpfw/dpfw/eval/sandbox"
 )
 
 // Config tunes an Engine. The zero value is usable: zero fields take the
@@ -30,11 +30,15 @@ type Config struct {
 	// by every snippet (PackagesOf converts a table that `yaegi extract`
 	// generated). Engine.Register adds more while the engine runs.
 	Packages []Package
-	// Sandbox, if set, is a directory that confines snippets: they cannot
-	// import network, process, syscall or unsafe packages, cannot start
-	// processes, and may write files only under this directory (relative
-	// paths are taken inside it). Empty means the full standard library.
+	// Sandbox, if set, is a directory that confines snippets (package
+	// eval/sandbox says exactly how): they cannot import packages that
+	// reach the network, other processes, system calls or unsafe memory,
+	// and they read and write files only inside this directory, which is
+	// also their working and temporary directory. Engine.Register then
+	// refuses run-time native code. Empty means the full standard library.
 	Sandbox string
+
+	sandbox *sandbox.Sandbox // opened by New from Sandbox
 }
 
 func (c Config) withDefaults() Config {
@@ -88,22 +92,22 @@ type Result struct {
 // milliseconds, mostly yaegi loading its standard library.
 func New(cfg Config) (*Engine, error) {
 	cfg = cfg.withDefaults()
-	if cfg.Sandbox != "" {
-		dir, err := filepath.Abs(cfg.Sandbox)
-		if err == nil {
-			err = os.MkdirAll(dir, 0o700)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("eval: sandbox directory: %w", err)
-		}
-		cfg.Sandbox = dir
-	}
 	if err := checkPackages(cfg.Packages); err != nil {
 		return nil, err
+	}
+	if cfg.Sandbox != "" {
+		sb, err := sandbox.New(cfg.Sandbox)
+		if err != nil {
+			return nil, fmt.Errorf("eval: %w", err)
+		}
+		cfg.Sandbox, cfg.sandbox = sb.Dir(), sb
 	}
 	e := &Engine{cfg: cfg, table: &Table{}, sem: make(chan struct{}, 1), parsed: map[string][]segment{}}
 	ip, err := newInterpreter(cfg, e.table, e.packages())
 	if err != nil {
+		if cfg.sandbox != nil {
+			cfg.sandbox.Close()
+		}
 		return nil, err
 	}
 	e.ip = ip
@@ -126,6 +130,9 @@ func (e *Engine) Close() error {
 		e.closed = true
 		e.ip.abandon()
 		e.ip = nil
+		if e.cfg.sandbox != nil {
+			e.cfg.sandbox.Close()
+		}
 	}
 	return nil
 }

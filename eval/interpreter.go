@@ -39,18 +39,20 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	// process stdout and escapes capture. yaegi reads it in interp.New.
 	stdioOnce.Do(func() { os.Setenv("YAEGI_SPECIAL_STDIO", "1") })
 	c := &capture{}
+	opts := interp.Options{Stdin: strings.NewReader(""), Stdout: c, Stderr: c.stderr()}
+	if cfg.sandbox != nil {
+		opts.Args = []string{"snippet"} // not the host's command line, which may hold a token
+	}
 	ip := &interpreter{
-		in: interp.New(interp.Options{
-			Stdin: strings.NewReader(""), Stdout: c, Stderr: c.stderr(),
-		}),
+		in:  interp.New(opts),
 		out: c, cache: map[string]*interp.Program{}, imported: map[string]bool{},
 		funcs: map[string]reflect.Value{}, jobs: make(chan func()),
 	}
 	go runJobs(ip.jobs) // exits when abandon or close closes jobs
 	ip.stopper = newStopper(ip.in)
 	std := stdlib.Symbols
-	if cfg.Sandbox != "" {
-		std = sandboxSymbols(cfg.Sandbox)
+	if cfg.sandbox != nil {
+		std = cfg.sandbox.Symbols(std)
 	}
 	exports := []interp.Exports{std, tableExports(table)}
 	for _, p := range pkgs {

@@ -167,8 +167,12 @@ func checkPackages(pkgs []Package) error {
 //
 // Register fails, registering nothing, for a package that cannot be used
 // (an invalid path or name, no symbols, the path of a standard package or
-// dpfw), and after Close.
+// dpfw), on a sandboxed engine (native code is beyond any sandbox), and
+// after Close.
 func (e *Engine) Register(pkg Package) error {
+	if e.cfg.sandbox != nil {
+		return fmt.Errorf("eval: package %s: a sandboxed engine loads no native code at run time", pkg.Path)
+	}
 	if err := pkg.check(); err != nil {
 		return err
 	}

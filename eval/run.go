@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/dpfw/dpfw/eval/sandbox"
 )
 
 // task is the state of one Run, RunStream or Call while it holds the lock.
@@ -195,6 +197,10 @@ func (e *Engine) runImports(ctx context.Context, t *task, seg segment) *Error {
 			if missing := e.missingNative(s.path); missing != nil {
 				missing.Pos = seg.startPos()
 				return missing
+			}
+			if why, denied := sandbox.Denied(s.path); denied && e.cfg.sandbox != nil {
+				return &Error{Kind: KindCompile, Pos: seg.startPos(),
+					Msg: fmt.Sprintf("package %s is not available in the sandbox: %s", s.path, why)}
 			}
 			return seg.convert(t, err)
 		}

@@ -26,8 +26,9 @@
 //	-token T    cluster token (else $DPFW_TOKEN, else the user's token file)
 //	-name NAME  label shown by masters
 //	-supervise  run the engines in a restarted child process (default true)
-//	-sandbox DIR  confine snippets: no network, process, syscall or unsafe
-//	            packages; file writes only under DIR
+//	-sandbox DIR  confine snippets: files (reads and writes) only inside
+//	            DIR, no network, processes, syscall, unsafe or reflect
+//	            (package eval/sandbox has the whole list)
 //	-tls-cert F, -tls-key F, -tls-ca F
 //	            TLS under the token handshake (a CA makes certificates
 //	            mutual); default $DPFW_TLS_CERT, $DPFW_TLS_KEY, $DPFW_TLS_CA
@@ -117,7 +118,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.name, "name", "", "label shown by masters")
 	fs.BoolVar(&o.verbose, "v", false, "log debug events")
 	fs.BoolVar(&o.supervise, "supervise", true, "run the engines in a child process that is restarted when a snippet kills it")
-	fs.StringVar(&o.eval.Sandbox, "sandbox", "", "confine snippets; file writes only under this directory")
+	fs.StringVar(&o.eval.Sandbox, "sandbox", "", "confine snippets: files only inside this directory; no network, processes, syscall, unsafe or reflect")
 	fs.StringVar(&o.tls[0], "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate (PEM)")
 	fs.StringVar(&o.tls[1], "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key (PEM)")
 	fs.StringVar(&o.tls[2], "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle that peers' certificates must chain to")
