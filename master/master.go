@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,13 @@ type Config struct {
 	// NoRedial stops the Master from dialing a slave server again when
 	// a connection it dialed ends.
 	NoRedial bool
+	// Resolver looks up the names of "dns:" Dial targets; nil means
+	// net.DefaultResolver.
+	Resolver Resolver
+	// ResolveEvery is how often a "dns:" target is resolved again, so
+	// that slaves added to the name are dialed and removed ones are no
+	// longer redialed; 0 means 10s.
+	ResolveEvery time.Duration
 	// MaxRetries bounds how often an Idempotent task is re-run after its
 	// slave was lost; 0 means 3.
 	MaxRetries int
@@ -77,6 +85,12 @@ func New(cfg Config) *Master {
 	if cfg.MaxRetries <= 0 {
 		cfg.MaxRetries = 3
 	}
+	if cfg.Resolver == nil {
+		cfg.Resolver = net.DefaultResolver
+	}
+	if cfg.ResolveEvery <= 0 {
+		cfg.ResolveEvery = 10 * time.Second
+	}
 	m := &Master{
 		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0),
 		shared: newQueue(), changed: make(chan struct{}),
@@ -96,7 +110,17 @@ func Listen(addr string) (net.Listener, error) { return session.Listen(addr) }
 // pool. It returns once the handshake is done. Unless Config.NoRedial is
 // set, the Master dials addr again whenever that connection ends (see
 // session.Redial for the waits), until it closes.
+//
+// addr may also be "dns:NAME:PORT": the Master then dials every address
+// NAME resolves to (through Config.Resolver), and resolves it again every
+// Config.ResolveEvery, dialing addresses that appear and no longer
+// redialing those that go (a Kubernetes headless Service lists the ready
+// pods of a Deployment this way). Dial returns the slaves of the first
+// resolution; a name that does not resolve yet is logged and tried again.
 func (m *Master) Dial(ctx context.Context, addr string) ([]*Slave, error) {
+	if strings.HasPrefix(addr, DNSPrefix) {
+		return m.dialDNS(ctx, addr)
+	}
 	sess, err := session.Dial(ctx, addr, m.cfg.Session, m.self)
 	if err != nil {
 		return nil, fmt.Errorf("master: dial %s: %w", addr, err)
@@ -105,17 +129,25 @@ func (m *Master) Dial(ctx context.Context, addr string) ([]*Slave, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.spawn(func() {
+	m.spawn(func() { m.keep(m.ctx, addr, sess) })
+	return added, nil
+}
+
+// keep watches sess (nil: not connected yet) until it ends and then,
+// unless Config.NoRedial is set, keeps addr dialed with session.Redial
+// until ctx is done.
+func (m *Master) keep(ctx context.Context, addr string, sess *session.Session) {
+	if sess != nil {
 		m.watch(sess)
-		if !m.cfg.NoRedial {
-			session.Redial(m.ctx, addr, m.cfg.Session, m.self, func(sess *session.Session) {
-				if _, err := m.add(sess, addr); err == nil {
-					m.watch(sess)
-				}
-			})
+	}
+	if m.cfg.NoRedial {
+		return
+	}
+	session.Redial(ctx, addr, m.cfg.Session, m.self, func(sess *session.Session) {
+		if _, err := m.add(sess, addr); err == nil {
+			m.watch(sess)
 		}
 	})
-	return added, nil
 }
 
 // Serve accepts slaves on ln until ctx is done, ln fails or the Master
