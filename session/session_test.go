@@ -745,7 +745,7 @@ func TestLoadToken(t *testing.T) {
 	cfgDir, _ := os.UserConfigDir()
 	path := filepath.Join(cfgDir, "dpfw", "token")
 	tok, src, err := LoadToken("")
-	if err != nil || len(tok) != 64 || src != "file "+path {
+	if err != nil || len(tok) != 64 || src != "new file "+path {
 		t.Fatal(tok, src, err)
 	}
 	fi, err := os.Stat(path)

@@ -47,6 +47,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dpfw/dpfw/cmd/internal/buildinfo"
+	"github.com/dpfw/dpfw/cmd/internal/cmdline"
 	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
@@ -68,6 +70,11 @@ type options struct {
 	token       string
 	tls         tlsFiles
 	verbose     bool
+	// resolveEvery is how often dns: targets are resolved again.
+	resolveEvery time.Duration
+	// command is a subcommand ("version", "token") and its arguments.
+	command     string
+	commandArgs []string
 }
 
 func main() {
@@ -83,30 +90,46 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("dpfw", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.IntVar(&o.local, "local", -1, "spawn N local slave processes (default: one per CPU without -dial/-listen)")
-	dial := fs.String("dial", "", "comma-separated slave server addresses to connect to")
-	fs.StringVar(&o.listen, "listen", "", "address to accept slaves on (slave connect ADDR)")
-	fs.StringVar(&o.expr, "e", "", "run this snippet and exit")
-	fs.IntVar(&o.wait, "wait", 1, "slaves to wait for before running -e, a file or stdin")
-	fs.DurationVar(&o.waitTimeout, "wait-timeout", 30*time.Second, "how long to wait for -wait slaves")
-	fs.DurationVar(&o.timeout, "timeout", 0, "bound on each task (0: none)")
+	fs.IntVar(&o.local, "local", -1, "spawn `N` local slave processes; default one per CPU without -dial, -listen or -ssh")
+	dial := fs.String("dial", "", "dial the slave servers at `ADDRS` (comma-separated HOST:PORT or dns:NAME:PORT)")
+	fs.StringVar(&o.listen, "listen", "", "accept slaves (slave connect) on `ADDR`; a bare PORT is 127.0.0.1:PORT")
+	fs.StringVar(&o.expr, "e", "", "run the snippet `SRC` and exit")
+	fs.IntVar(&o.wait, "wait", 1, "`N` slaves to wait for before running -e, a file or stdin (1)")
+	fs.DurationVar(&o.waitTimeout, "wait-timeout", 30*time.Second, "how long `D` to wait for -wait slaves (30s)")
+	fs.DurationVar(&o.timeout, "timeout", 0, "bound `D` on each task (none)")
+	fs.DurationVar(&o.resolveEvery, "resolve-every", 10*time.Second, "how often `D` to resolve dns: addresses again (10s)")
+	fs.StringVar(&o.token, "token", "", "cluster `TOKEN`; default $DPFW_TOKEN, else the token file")
 	fs.BoolVar(&o.fresh, "fresh", false, "run -e or the file on a reset engine (nothing earlier tasks declared is visible)")
-	fs.StringVar(&o.token, "token", "", "cluster token (default: $DPFW_TOKEN, else the user's token file)")
 	fs.BoolVar(&o.verbose, "v", false, "log connection events")
-	fs.StringVar(&o.tls.cert, "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate (PEM) (default $DPFW_TLS_CERT)")
-	fs.StringVar(&o.tls.key, "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key (PEM) (default $DPFW_TLS_KEY)")
-	fs.StringVar(&o.tls.ca, "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle that peers' certificates must chain to (default $DPFW_TLS_CA)")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&o.tls.cert, "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate `FILE` (PEM); default $DPFW_TLS_CERT")
+	fs.StringVar(&o.tls.key, "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key `FILE` (PEM); default $DPFW_TLS_KEY")
+	fs.StringVar(&o.tls.ca, "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle `FILE` that peers' certificates must chain to; default $DPFW_TLS_CA")
+	fs.Usage = cmdline.Usage(fs, stderr,
+		"dpfw [flags]               the REPL; without -dial, -listen or -ssh, on local slaves",
+		"dpfw [flags] -e SRC        run SRC on one slave, print its value, exit",
+		"dpfw [flags] FILE.go       run the file on one slave, exit",
+		"... | dpfw [flags]         run the snippets read from stdin, exit",
+		"dpfw token [new | set]     print this user's cluster token, make a new one, or store one read from stdin",
+		"dpfw version               print the version")
+	pos, err := cmdline.Parse(fs, args)
+	if err != nil {
 		return o, err
 	}
 	fs.Visit(func(f *flag.Flag) { o.exprSet = o.exprSet || f.Name == "e" })
 	if *dial != "" {
 		o.dial = strings.Split(*dial, ",")
 	}
-	if fs.NArg() > 1 {
+	o.listen = cmdline.Addr(o.listen)
+	if len(pos) > 0 && (pos[0] == "version" || pos[0] == "token") {
+		o.command, o.commandArgs = pos[0], pos[1:]
+		return o, nil
+	}
+	if len(pos) > 1 {
 		return o, errors.New("at most one script file")
 	}
-	o.file = fs.Arg(0)
+	if len(pos) == 1 {
+		o.file = pos[0]
+	}
 	if o.fresh && !o.exprSet && o.file == "" {
 		return o, errors.New("-fresh applies to -e or a file")
 	}
@@ -128,6 +151,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 2
 	}
+	switch o.command {
+	case "version":
+		fmt.Fprintln(stdout, buildinfo.Read().Line("dpfw", master.Version))
+		return 0
+	case "token":
+		return tokenCommand(o, stdin, stdout, stderr)
+	}
 	tok, _, err := session.LoadToken(o.token)
 	if err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
@@ -139,7 +169,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	log := logger(stderr, o.verbose)
-	c := &cli{m: master.New(master.Config{Session: scfg, Logger: log}), log: log, opts: o, out: stdout, errw: stderr}
+	c := &cli{m: master.New(master.Config{Session: scfg, Logger: log, ResolveEvery: o.resolveEvery}), log: log, opts: o, out: stdout, errw: stderr}
 	defer c.stopLocal() // closes the master too
 	if err := c.connect(ctx, tok); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)

@@ -59,15 +59,18 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/dpfw/dpfw/cmd/internal/buildinfo"
+	"github.com/dpfw/dpfw/cmd/internal/cmdline"
 	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/slave"
 	"github.com/dpfw/dpfw/slave/supervise"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr); err != nil && !errors.Is(err, context.Canceled) {
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "slave:", err)
 		os.Exit(1)
 	}
@@ -90,6 +93,10 @@ type options struct {
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
+	if len(args) == 1 && args[0] == "version" {
+		fmt.Println(buildinfo.Read().Line("slave", slave.Version))
+		return nil
+	}
 	o, err := parse(args, stderr)
 	if err != nil {
 		return err
@@ -113,35 +120,39 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	o := options{args: args}
 	fs := flag.NewFlagSet("slave", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.IntVar(&o.engines, "n", 0, "number of engines (default: number of CPUs)")
-	fs.StringVar(&o.token, "token", "", "cluster token (default: $DPFW_TOKEN, else the user's token file)")
-	fs.StringVar(&o.name, "name", "", "label shown by masters")
+	fs.IntVar(&o.engines, "n", 0, "`N` engines (interpreters); default one per CPU")
+	fs.StringVar(&o.token, "token", "", "cluster `TOKEN`; default $DPFW_TOKEN, else the token file")
+	fs.StringVar(&o.name, "name", "", "`NAME` shown by masters")
 	fs.BoolVar(&o.verbose, "v", false, "log debug events")
-	fs.BoolVar(&o.supervise, "supervise", true, "run the engines in a child process that is restarted when a snippet kills it")
-	fs.StringVar(&o.eval.Sandbox, "sandbox", "", "confine snippets: files only inside this directory; no network, processes, syscall, unsafe or reflect")
-	fs.StringVar(&o.tls[0], "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate (PEM)")
-	fs.StringVar(&o.tls[1], "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key (PEM)")
-	fs.StringVar(&o.tls[2], "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle that peers' certificates must chain to")
-	fs.IntVar(&o.eval.MaxSource, "max-source", 0, "snippet size limit in bytes (default 1 MiB)")
-	fs.IntVar(&o.eval.MaxResult, "max-result", 0, "result data size limit in bytes (default 64 MiB)")
-	fs.IntVar(&o.eval.MaxOutput, "max-output", 0, "captured output per task in bytes (default 1 MiB)")
-	fs.IntVar(&o.session.MaxFrame, "max-frame", 0, "encoded request/response limit in bytes (default 64 MiB)")
-	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "tasks in flight per connection (default 256)")
-	fs.DurationVar(&o.session.HandshakeTimeout, "handshake-timeout", 0, "bound on the handshake (default 5s)")
-	fs.DurationVar(&o.session.KeepAlive, "keepalive", 0, "keepalive interval (default 1s)")
-	fs.DurationVar(&o.session.WriteTimeout, "write-timeout", 0, "bound on each write and keepalive answer (default 3s)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: slave [flags] serve ADDR | connect ADDR")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	fs.BoolVar(&o.supervise, "supervise", true, "run the engines in a child process, restarted when a snippet kills it (on; -supervise=false: off)")
+	fs.StringVar(&o.eval.Sandbox, "sandbox", "", "confine snippets: files only inside `DIR`; no network, processes, syscall, unsafe or reflect")
+	fs.StringVar(&o.tls[0], "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate `FILE` (PEM); default $DPFW_TLS_CERT")
+	fs.StringVar(&o.tls[1], "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key `FILE` (PEM); default $DPFW_TLS_KEY")
+	fs.StringVar(&o.tls[2], "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle `FILE` that peers' certificates must chain to; default $DPFW_TLS_CA")
+	fs.IntVar(&o.eval.MaxSource, "max-source", 0, "snippet size limit in `BYTES` (1 MiB)")
+	fs.IntVar(&o.eval.MaxResult, "max-result", 0, "result data limit in `BYTES` (64 MiB)")
+	fs.IntVar(&o.eval.MaxOutput, "max-output", 0, "captured output per task in `BYTES` (1 MiB)")
+	fs.IntVar(&o.session.MaxFrame, "max-frame", 0, "encoded request or response limit in `BYTES` (64 MiB)")
+	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "`N` tasks in flight per connection (256)")
+	fs.DurationVar(&o.session.HandshakeTimeout, "handshake-timeout", 0, "bound `D` on the handshake (5s)")
+	fs.DurationVar(&o.session.KeepAlive, "keepalive", 0, "keepalive interval `D` (1s)")
+	fs.DurationVar(&o.session.WriteTimeout, "write-timeout", 0, "bound `D` on each write and keepalive answer (3s)")
+	fs.Usage = cmdline.Usage(fs, stderr, "slave serve ADDR [flags]     wait for masters to dial ADDR",
+		"slave connect ADDR [flags]   dial the master at ADDR and serve it",
+		"slave version                print the version",
+		"",
+		"ADDR is HOST:PORT; \":PORT\" or a bare PORT means 127.0.0.1:PORT (loopback only),",
+		"0.0.0.0:PORT every interface. The token is -token, else $DPFW_TOKEN, else the file",
+		"~/.config/dpfw/token, which only serve creates.")
+	pos, err := cmdline.Parse(fs, args)
+	if err != nil {
 		return o, err
 	}
-	if fs.NArg() != 2 || (fs.Arg(0) != "serve" && fs.Arg(0) != "connect") {
+	if len(pos) != 2 || (pos[0] != "serve" && pos[0] != "connect") {
 		fs.Usage()
 		return o, errors.New("expected: serve ADDR or connect ADDR")
 	}
-	o.mode, o.addr = fs.Arg(0), fs.Arg(1)
+	o.mode, o.addr = pos[0], cmdline.Addr(pos[1])
 	if o.engines <= 0 {
 		o.engines = runtime.NumCPU()
 	}
