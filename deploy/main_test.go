@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -189,6 +190,24 @@ func (p *proc) waitLine(t *testing.T, re *regexp.Regexp, within time.Duration) [
 			}
 		case <-deadline:
 			t.Fatalf("%s printed no line matching %v within %v", p.name, re, within)
+		}
+	}
+}
+
+// waitLines waits until every one of res has matched a line, in any order.
+func (p *proc) waitLines(t *testing.T, within time.Duration, res ...*regexp.Regexp) {
+	t.Helper()
+	deadline := time.After(within)
+	left := slices.Clone(res)
+	for len(left) > 0 {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				t.Fatalf("%s ended while waiting for %v; it printed:\n%s", p.name, left, p.printed())
+			}
+			left = slices.DeleteFunc(left, func(re *regexp.Regexp) bool { return re.MatchString(l) })
+		case <-deadline:
+			t.Fatalf("%s printed no line matching %v within %v", p.name, left, within)
 		}
 	}
 }

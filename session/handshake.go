@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"syscall"
 	"time"
 )
 
@@ -118,10 +119,19 @@ func exchange(conn net.Conn, out []byte, read func() error) error {
 	return <-errc
 }
 
+// errSilentPeer is a connection closed before it sent a byte: a TCP
+// health check (a Kubernetes tcpSocket probe, a load balancer) or a port
+// scan. It is logged at debug level only, so that probes every few
+// seconds do not fill the log.
+var errSilentPeer = errors.New("the peer closed the connection without sending anything (a port probe?)")
+
 // readPreamble reads and checks the magic and protocol version.
 func readPreamble(r io.Reader) error {
 	var pre [len(magic) + 1]byte
-	if _, err := io.ReadFull(r, pre[:]); err != nil {
+	if n, err := io.ReadFull(r, pre[:]); err != nil {
+		if n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) {
+			return fmt.Errorf("%w: %w", ErrHandshake, errSilentPeer)
+		}
 		return err
 	}
 	if string(pre[:len(magic)]) != magic {

@@ -80,7 +80,11 @@ func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Sessio
 	cfg = cfg.withDefaults()
 	fail := func(err error) (*Session, error) {
 		conn.Close()
-		cfg.Logger.Warn("handshake failed", "remote", addrString(conn.RemoteAddr()), "err", err.Error())
+		level := slog.LevelWarn
+		if errors.Is(err, errSilentPeer) {
+			level = slog.LevelDebug
+		}
+		cfg.Logger.Log(context.Background(), level, "handshake failed", "remote", addrString(conn.RemoteAddr()), "err", err.Error())
 		return nil, err
 	}
 	if cfg.Token == "" {

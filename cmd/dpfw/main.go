@@ -158,10 +158,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "token":
 		return tokenCommand(o, stdin, stdout, stderr)
 	}
-	tok, _, err := session.LoadToken(o.token)
+	tok, src, err := session.LoadToken(o.token)
 	if err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
+	}
+	if path, ok := strings.CutPrefix(src, "new file "); ok {
+		fmt.Fprintf(stderr, "dpfw: created a new cluster token in %s\n", path)
 	}
 	scfg := session.Config{Token: tok}
 	if scfg.TLS, err = o.tls.load(); err != nil {
@@ -171,7 +174,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	log := logger(stderr, o.verbose)
 	c := &cli{m: master.New(master.Config{Session: scfg, Logger: log, ResolveEvery: o.resolveEvery}), log: log, opts: o, out: stdout, errw: stderr}
 	defer c.stopLocal() // closes the master too
-	if err := c.connect(ctx, tok); err != nil {
+	if err := c.connect(ctx, tok, tokenShown(tok, src)); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
 	}
@@ -220,7 +223,8 @@ type cli struct {
 
 // connect brings up slaves as the flags ask: spawned local ones, dialed
 // servers, and a listener for remote ones.
-func (c *cli) connect(ctx context.Context, token string) error {
+// shown is the token as the join command may print it (tokenShown).
+func (c *cli) connect(ctx context.Context, token, shown string) error {
 	for _, addr := range c.opts.dial {
 		if _, err := c.m.Dial(ctx, strings.TrimSpace(addr)); err != nil {
 			return err
@@ -232,7 +236,7 @@ func (c *cli) connect(ctx context.Context, token string) error {
 			return err
 		}
 		go c.m.Serve(ctx, ln) // ends when the master closes
-		fmt.Fprintf(c.errw, "dpfw: listening on %s; on each slave node run:\n  %s\n", ln.Addr(), joinCommand(ln.Addr().String(), token))
+		fmt.Fprintf(c.errw, "dpfw: listening on %s; on each slave node run:\n  %s\n", ln.Addr(), joinCommand(ln.Addr().String(), shown))
 	}
 	if c.opts.local > 0 {
 		return c.startLocal(ctx, token)
@@ -317,6 +321,20 @@ func scriptSource(src string) string {
 		out += "\nscriptMain()"
 	}
 	return out
+}
+
+// tokenShown is the token as dpfw may print it: a token read from (or
+// put in) this user's token file is printed, so that other nodes can use
+// it; one given by -token or $DPFW_TOKEN is not, as it may come from a
+// secret store (a Kubernetes Secret) and logs are not the place for it.
+func tokenShown(token, source string) string {
+	switch source {
+	case "flag":
+		return "<your -token>"
+	case "env":
+		return "\"$DPFW_TOKEN\""
+	}
+	return token
 }
 
 // joinCommand is what a remote node runs to join this master. An
