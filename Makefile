@@ -8,9 +8,12 @@ all: build
 build:
 	$(GO) build -o bin/ ./cmd/...
 
+# deploy/ is a module of its own (the Kubernetes and BuildKit packages its
+# tests use stay out of dpfw's go.mod); its tests build the image binaries.
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	cd deploy && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
@@ -45,6 +48,7 @@ lint:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 	$(GO) vet $(PKGS)
 	$(GO) mod tidy -diff
+	cd deploy && $(GO) vet ./... && $(GO) mod tidy -diff
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzHandshake -fuzztime 20s ./session

@@ -280,7 +280,7 @@ var servingRE = regexp.MustCompile(`msg="serving masters" addr=(\S+)`)
 // its working directory (the image's WORKDIR, its HOME), and `slave
 // version` the build arguments.
 func TestImageEntrypoint(t *testing.T) {
-	if !isolated(t, "") {
+	if !isolated(t, nil) {
 		return
 	}
 	df, err := parseDockerfile(filepath.Join(repoRoot, "Dockerfile"))

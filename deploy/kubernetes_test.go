@@ -495,7 +495,7 @@ var (
 // a new pod becomes ready and its address joins the Service's name; a
 // removed pod's address leaves the name, then the pod gets SIGTERM.
 func TestKubernetesServe(t *testing.T) {
-	if !isolated(t, resolvConf) {
+	if !isolated(t, map[string]string{"/etc/resolv.conf": resolvConf}) {
 		return
 	}
 	ms := loadManifests(t, "kubernetes/serve")
@@ -571,7 +571,7 @@ func TestKubernetesServe(t *testing.T) {
 // listens behind the Service dpfw-master, and the slave Deployment's pods
 // connect to that name.
 func TestKubernetesConnect(t *testing.T) {
-	if !isolated(t, resolvConf) {
+	if !isolated(t, map[string]string{"/etc/resolv.conf": resolvConf}) {
 		return
 	}
 	ms := loadManifests(t, "kubernetes/connect")
