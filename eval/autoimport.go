@@ -5,8 +5,6 @@ import (
 	"go/token"
 	"strings"
 	"sync"
-
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // stdNames maps the name of every standard library package whose name is
@@ -15,7 +13,7 @@ import (
 // those itself.
 var stdNames = sync.OnceValue(func() map[string]string {
 	paths := map[string][]string{}
-	for key := range stdlib.Symbols {
+	for key := range stdSymbols() {
 		i := strings.LastIndexByte(key, '/')
 		if i < 0 || strings.Contains(key, "internal") {
 			continue

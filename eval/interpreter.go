@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // interpreter is one yaegi interpreter with its output capture and compile
@@ -50,9 +49,9 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	}
 	go runJobs(ip.jobs) // exits when abandon or close closes jobs
 	ip.stopper = newStopper(ip.in)
-	std := stdlib.Symbols
+	std := stdSymbols()
 	if cfg.sandbox != nil {
-		std = cfg.sandbox.Symbols(std)
+		std = cfg.sandbox.Symbols(sandboxStd())
 	}
 	exports := []interp.Exports{std, tableExports(table)}
 	for _, p := range pkgs {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // NativePrefix starts the import path of every package compiled at run
@@ -124,17 +123,6 @@ func checkImportPath(p string) error {
 		}
 	}
 	return nil
-}
-
-// stdPath reports whether p is the path of a standard library package
-// the interpreter provides.
-func stdPath(p string) bool {
-	for key := range stdlib.Symbols {
-		if path.Dir(key) == p {
-			return true
-		}
-	}
-	return false
 }
 
 // checkPackages checks a list of packages and that no two share a path.
