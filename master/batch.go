@@ -28,20 +28,20 @@ func (m *Master) Batch(ctx context.Context, size int, tasks ...Task) ([]Result, 
 
 var errBatchStream = errors.New("master: stream tasks (Local) cannot be batched")
 
-// execBatch sends j's tasks as one request. A task whose arguments
-// cannot be sent fails alone; the others go.
-func (s *Slave) execBatch(j *job) {
+// execBatch sends j's tasks as one request and returns their outcomes.
+// A task whose arguments cannot be sent fails alone; the others go.
+func (s *Slave) execBatch(j *job) []outcome {
 	req := &session.Request{Kind: session.KindBatch, Engine: s.engine}
+	var outs []outcome
 	var sent []*Future // the futures of req.Batch, in order
 	for i, t := range j.batch {
 		if t.Local != nil {
-			j.fail(errBatchStream)
-			return
+			return j.failed(errBatchStream)
 		}
 		sub := session.Request{Kind: session.KindEval, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
 		if t.Func != "" {
 			if err := s.encodeCall(&sub, t); err != nil {
-				j.futs[i].resolve(Result{Slave: s.id}, err)
+				outs = append(outs, outcome{j.futs[i], Result{Slave: s.id}, err})
 				continue
 			}
 		}
@@ -49,20 +49,22 @@ func (s *Slave) execBatch(j *job) {
 		sent = append(sent, j.futs[i])
 	}
 	if len(sent) == 0 {
-		return
+		return outs
 	}
 	resp, err := s.sess.Call(j.ctx, req)
 	if err != nil {
-		if err = s.callError(err); !s.retry(j, err) {
-			j.fail(err)
+		if err = s.callError(err); s.retry(j, err) {
+			return outs
 		}
-		return
+		return append(outs, j.failed(err)...) // a future resolves once: its own failure first
 	}
 	for i, f := range sent {
 		if i >= len(resp.Batch) {
-			f.resolve(Result{Slave: s.id}, &RemoteError{Kind: KindInternal, Slave: s.id, Msg: "short batch response"})
+			outs = append(outs, outcome{f, Result{Slave: s.id}, &RemoteError{Kind: KindInternal, Slave: s.id, Msg: "short batch response"}})
 			continue
 		}
-		f.resolve(s.result(&resp.Batch[i], nil))
+		res, err := s.result(&resp.Batch[i], nil)
+		outs = append(outs, outcome{f, res, err})
 	}
+	return outs
 }

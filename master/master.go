@@ -182,8 +182,7 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 	rejoin := m.rejoinLocked(peer, origin)
 	var added []*Slave
 	for i := range max(peer.Engines, 1) {
-		s := newSlave(m, m.idLocked(peer.Instance, i), sess, i)
-		s.rejoin = rejoin
+		s := newSlave(m, m.idLocked(peer.Instance, i), sess, i, rejoin)
 		m.slaves = append(m.slaves, s)
 		added = append(added, s)
 		m.wg.Add(1)

@@ -244,6 +244,123 @@ func TestReserveWithoutWaiting(t *testing.T) {
 	}
 }
 
+// Reserve(ctx, false) is exact: it returns a slave whenever one is idle
+// at the moment of the call, and never more slaves than are idle; a task's
+// Future resolves only once its slave is idle again, and Release with
+// nothing pending frees the slave at once.
+func TestReserveWithoutWaitingIsExact(t *testing.T) {
+	m := cluster(t, 3)
+	ctx := ctxT(t)
+	got := make(chan *master.Slave, 10)
+	errc := make(chan error, 10)
+	for range 10 {
+		go func() {
+			s, err := m.Reserve(ctx, false)
+			if err != nil {
+				errc <- err
+				return
+			}
+			got <- s
+		}()
+	}
+	ids := map[string]bool{}
+	for range 10 {
+		select {
+		case s := <-got:
+			ids[s.ID()] = true
+		case err := <-errc:
+			if !errors.Is(err, master.ErrNoIdle) {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(ids) != 3 {
+		t.Fatalf("10 concurrent Reserve(ctx, false) on 3 idle slaves reserved %v, want all 3 once", ids)
+	}
+	for _, s := range m.Slaves() {
+		s.Release()
+	}
+	for i := range 20 {
+		if _, err := m.Run(ctx, "1"); err != nil {
+			t.Fatal(err)
+		}
+		s, err := m.Reserve(ctx, false)
+		if err != nil {
+			t.Fatalf("round %d, after a shared task: %v", i, err)
+		}
+		if _, err := s.Run(ctx, "2"); err != nil {
+			t.Fatal(err)
+		}
+		s.Release()
+	}
+}
+
+// A Slave's State follows what it does: idle, reserved, busy while its
+// task runs, reserved again, idle on Release, gone with its connection.
+func TestSlaveStateMachine(t *testing.T) {
+	m := newMaster(t)
+	n, addr := startSlave(t, 1)
+	ctx := ctxT(t)
+	if _, err := m.Dial(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+	s := m.Slaves()[0]
+	state := func(want master.State) {
+		t.Helper()
+		if got := s.Info().State; got != want {
+			t.Fatalf("state %v, want %v", got, want)
+		}
+	}
+	state(master.Idle)
+	if r, err := m.Reserve(ctx, false); err != nil || r != s {
+		t.Fatal(r, err)
+	}
+	state(master.Reserved)
+	running, finish := make(chan struct{}), make(chan struct{})
+	f := s.Submit(ctx, master.Task{
+		Src: `import "io"; func(r io.Reader, w io.Writer) error { _, err := io.Copy(w, r); return err }`,
+		Local: func(ctx context.Context, r io.Reader, w io.WriteCloser) (any, error) {
+			close(running)
+			<-finish
+			return nil, w.Close()
+		},
+	})
+	<-running
+	state(master.Busy)
+	if _, err := m.Reserve(ctx, false); !errors.Is(err, master.ErrNoIdle) {
+		t.Fatalf("Reserve while the only slave is busy: %v", err)
+	}
+	close(finish)
+	if _, err := f.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	state(master.Reserved)
+	s.Release()
+	state(master.Idle)
+	if info := s.Info(); info.Tasks != 1 || info.Rejoin != master.Joined {
+		t.Fatalf("tasks %d, rejoin %v", info.Tasks, info.Rejoin)
+	}
+	n.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Info().State != master.Gone {
+		if time.Now().After(deadline) {
+			t.Fatalf("state %v 10s after the node closed, want gone", s.Info().State)
+		}
+		time.Sleep(5 * time.Millisecond) // the connection's end has no event a test can wait on
+	}
+	if _, err := s.Run(ctx, "1"); !errors.Is(err, master.ErrGone) || !master.IsKind(err, master.KindLost) {
+		t.Fatalf("a task pinned to a gone slave: %v", err)
+	}
+}
+
+func TestRejoinString(t *testing.T) {
+	for r, want := range map[master.Rejoin]string{master.Joined: "joined", master.Reconnected: "reconnected", master.Restarted: "restarted", 7: "Rejoin(7)", -1: "Rejoin(-1)"} {
+		if got := r.String(); got != want {
+			t.Errorf("%d: %q, want %q", int(r), got, want)
+		}
+	}
+}
+
 func TestBroadcastDefinesEverywhere(t *testing.T) {
 	m := cluster(t, 2)
 	ctx := ctxT(t)

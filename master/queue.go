@@ -1,9 +1,6 @@
 package master
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync"
 
 // queue is the master's FIFO of jobs for any idle slave. Workers pop
 // from it; ready carries one wake-up token at a time, which a worker
@@ -11,7 +8,6 @@ import (
 // one idle worker and a burst wakes as many as it needs.
 type queue struct {
 	ready chan struct{}
-	idle  atomic.Int32 // workers waiting on ready
 
 	mu     sync.Mutex // protects the fields below
 	jobs   []*job
@@ -68,6 +64,17 @@ func (q *queue) pop() *job {
 		q.signal()
 	}
 	return j
+}
+
+// passOn wakes an idle worker if jobs wait: a worker that took a
+// wake-up and no job must not leave them unclaimed.
+func (q *queue) passOn() {
+	q.mu.Lock()
+	more := q.head < len(q.jobs)
+	q.mu.Unlock()
+	if more {
+		q.signal()
+	}
 }
 
 func (q *queue) signal() {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"net"
 	"sync"
-	"sync/atomic"
 
 	"github.com/dpfw/dpfw/session"
 )
 
-// State is what a Slave is doing.
+// State is what a Slave is doing. It is derived from the worker's
+// bookkeeping (see Slave), never stored, so it cannot disagree with it.
 type State int32
 
 const (
@@ -44,31 +44,52 @@ const (
 )
 
 func (r Rejoin) String() string {
-	return [...]string{"joined", "reconnected", "restarted"}[r]
+	switch r {
+	case Joined:
+		return "joined"
+	case Reconnected:
+		return "reconnected"
+	case Restarted:
+		return "restarted"
+	}
+	return fmt.Sprintf("Rejoin(%d)", int(r))
 }
 
-// Slave is one engine of a connected slave process: one interpreter with
+// Slave is one engine of a connected slave node: one interpreter with
 // its own table, running one task at a time. Its methods are safe for
 // concurrent use.
+//
+// Its worker (loop) runs its jobs. What the slave is doing is three
+// facts under mu and whether its connection has ended; State is derived
+// from them, in this order:
+//
+//	exited, or the connection ended  the worker is or will be gone    -> Gone
+//	running > 0   task jobs taken and not finished (<= Config.Pipeline) -> Busy
+//	reserved      taken by Reserve: the worker takes no shared jobs    -> Reserved
+//	otherwise                                                          -> Idle
+//
+// The transitions: the worker takes a shared job (running+1) only while
+// not reserved, and takes a reservation only on its way to a shared
+// job, both under mu; tryReserve reserves only a slave with nothing
+// running or pinned; a finished task's running-1 happens before its
+// Future resolves, so whoever waits on the Future sees the slave idle.
 type Slave struct {
 	m      *Master
 	id     string
 	sess   *session.Session
 	engine int
-	// wake tells the worker that pinned has grown.
+	rejoin Rejoin // how its node joined; fixed
+	// wake tells the worker that pinned has grown or reserved was cleared.
 	wake chan struct{}
 
-	qmu sync.Mutex // protects the two fields below
+	mu sync.Mutex // protects the fields below
 	// pinned holds the jobs for this slave only (Slave.Submit,
 	// Broadcast, Release), in submission order.
-	pinned []*job
-	dead   bool // the worker has exited: nothing will run pinned jobs
-
-	state    atomic.Int32
-	tasks    atomic.Int64
-	busy     atomic.Int32 // tasks in flight
-	reserved atomic.Bool
-	rejoin   Rejoin
+	pinned   []*job
+	running  int
+	reserved bool
+	exited   bool
+	tasks    int64 // tasks finished
 }
 
 // Info is a snapshot of a Slave for display.
@@ -84,8 +105,8 @@ type Info struct {
 	Rejoin Rejoin
 }
 
-func newSlave(m *Master, id string, sess *session.Session, engine int) *Slave {
-	return &Slave{m: m, id: id, sess: sess, engine: engine, wake: make(chan struct{}, 1)}
+func newSlave(m *Master, id string, sess *session.Session, engine int, rejoin Rejoin) *Slave {
+	return &Slave{m: m, id: id, sess: sess, engine: engine, rejoin: rejoin, wake: make(chan struct{}, 1)}
 }
 
 // ID is the slave's name in this master: "s1", "s2", … in joining order.
@@ -93,10 +114,25 @@ func (s *Slave) ID() string { return s.id }
 
 // Info returns the slave's current state.
 func (s *Slave) Info() Info {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return Info{
 		ID: s.id, Addr: s.sess.RemoteAddr(), Peer: s.sess.Peer(), Engine: s.engine,
-		State: State(s.state.Load()), Tasks: s.tasks.Load(), Rejoin: s.rejoin,
+		State: s.stateLocked(), Tasks: s.tasks, Rejoin: s.rejoin,
 	}
+}
+
+// stateLocked derives the State; s.mu must be held.
+func (s *Slave) stateLocked() State {
+	switch {
+	case s.exited || s.gone():
+		return Gone
+	case s.running > 0:
+		return Busy
+	case s.reserved:
+		return Reserved
+	}
+	return Idle
 }
 
 func (s *Slave) String() string {
@@ -126,44 +162,94 @@ func (s *Slave) Submit(ctx context.Context, t Task) *Future {
 
 // push appends j to the pinned queue, or fails it if the worker is gone.
 func (s *Slave) push(j *job) {
-	s.qmu.Lock()
-	if s.dead {
-		s.qmu.Unlock()
+	s.mu.Lock()
+	if s.exited {
+		s.mu.Unlock()
 		j.fail(s.goneErr())
 		return
 	}
 	s.pinned = append(s.pinned, j)
-	s.qmu.Unlock()
+	s.mu.Unlock()
+	s.poke()
+}
+
+// poke wakes the worker if it waits.
+func (s *Slave) poke() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
 }
 
-func (s *Slave) pop() *job {
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
+// popPinned takes the oldest pinned job, counting a task as running.
+func (s *Slave) popPinned() *job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if len(s.pinned) == 0 {
 		return nil
 	}
 	j := s.pinned[0]
 	s.pinned[0] = nil
 	s.pinned = s.pinned[1:]
+	if !j.release {
+		s.running++
+	}
 	return j
+}
+
+// popShared takes the oldest shared job, counting it as running, unless
+// s is reserved or gone. A reservation on the way is granted here, which
+// makes s reserved. When s takes nothing while jobs wait, the wake-up
+// it may have consumed is passed on to another idle worker.
+func (s *Slave) popShared() *job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !s.reserved && !s.exited && !s.gone() {
+		j := s.m.shared.pop()
+		switch {
+		case j == nil:
+			return nil
+		case j.reserve == nil:
+			s.running++
+			return j
+		case j.grant(s):
+			s.reserved = true
+		}
+	}
+	s.m.shared.passOn()
+	return nil
+}
+
+// tryReserve reserves s if it is idle: connected, not reserved, with
+// nothing running or pinned.
+func (s *Slave) tryReserve() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stateLocked() != Idle || len(s.pinned) > 0 {
+		return false
+	}
+	s.reserved = true
+	return true
+}
+
+// isReserved reports whether Reserve holds s.
+func (s *Slave) isReserved() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reserved
 }
 
 // bury marks the worker gone and fails what was still queued for it.
 func (s *Slave) bury() {
-	s.qmu.Lock()
-	s.dead = true
+	s.mu.Lock()
+	s.exited = true
 	left := s.pinned
 	s.pinned = nil
-	s.qmu.Unlock()
+	s.mu.Unlock()
 	err := s.goneErr()
 	for _, j := range left {
 		j.fail(err)
 	}
-	s.state.Store(int32(Gone))
 }
 
 // goneErr is the error of a job that will never be sent to s: ErrClosed
@@ -182,9 +268,18 @@ func (s *Slave) Run(ctx context.Context, src string) (Result, error) {
 	return s.Submit(ctx, Task{Src: src}).Wait(ctx)
 }
 
-// Release returns a reserved slave to the idle pool. Releasing a slave
-// that is not reserved does nothing.
+// Release returns a reserved slave to the shared pool, after the tasks
+// already pinned to it; with none pending it is back at once. Releasing
+// a slave that is not reserved does nothing.
 func (s *Slave) Release() {
+	s.mu.Lock()
+	if len(s.pinned) == 0 && s.running == 0 {
+		s.reserved = false
+		s.mu.Unlock()
+		s.poke() // it may wait for pinned jobs only
+		return
+	}
+	s.mu.Unlock()
 	s.push(&job{release: true})
 }
 
@@ -199,20 +294,20 @@ func (s *Slave) loop() {
 	defer s.bury()
 	slots := make(chan struct{}, s.m.cfg.Pipeline)
 	for s.acquire(slots, 1) {
-		if j := s.pop(); j != nil {
+		if j := s.popPinned(); j != nil {
 			if !s.acquire(slots, cap(slots)-1) {
-				j.fail(s.goneErr())
+				if !j.release {
+					s.finish(j, j.failed(s.goneErr()))
+				}
 				return
 			}
 			s.run(j)
 			s.release(slots, cap(slots))
 			continue
 		}
-		if !s.reserved.Load() && !s.gone() {
-			if j := s.m.shared.pop(); j != nil {
-				s.start(j, slots)
-				continue
-			}
+		if j := s.popShared(); j != nil {
+			s.start(j, slots)
+			continue
 		}
 		if !s.wait() {
 			return
@@ -237,19 +332,14 @@ func (s *Slave) start(j *job, slots chan struct{}) {
 // gone.
 func (s *Slave) wait() bool {
 	var ready chan struct{}
-	if !s.reserved.Load() {
+	if !s.isReserved() {
 		ready = s.m.shared.ready
-		s.m.shared.idle.Add(1)
-		defer s.m.shared.idle.Add(-1)
 	}
 	select {
 	case <-s.wake:
 	case <-ready:
-		if s.gone() {
-			s.m.shared.signal() // the token was for a live slave
-			return false
-		}
 	case <-s.sess.Done():
+		s.m.shared.passOn() // in case it took a wake-up meant for a live slave
 		return false
 	case <-s.m.done:
 		return false
@@ -277,27 +367,27 @@ func (s *Slave) release(slots chan struct{}, n int) {
 	}
 }
 
+// run runs a job taken from either queue: a release, or a task job,
+// which popPinned or popShared counted as running.
 func (s *Slave) run(j *job) {
-	switch {
-	case j.release:
-		s.reserved.Store(false)
-	case j.reserve != nil:
-		if j.grant(s) {
-			s.reserved.Store(true)
-		}
-	default:
-		s.busy.Add(1)
-		s.state.Store(int32(Busy))
-		s.exec(j)
-		s.tasks.Add(1)
-		if s.busy.Add(-1) > 0 {
-			return
-		}
+	if j.release {
+		s.mu.Lock()
+		s.reserved = false
+		s.mu.Unlock()
+		return
 	}
-	if s.reserved.Load() {
-		s.state.Store(int32(Reserved))
-	} else {
-		s.state.Store(int32(Idle))
+	s.finish(j, s.exec(j))
+}
+
+// finish ends a running task job: the slave's bookkeeping first, then
+// the job's futures, so that whoever a future wakes sees the slave idle.
+func (s *Slave) finish(j *job, outs []outcome) {
+	s.mu.Lock()
+	s.running--
+	s.tasks++
+	s.mu.Unlock()
+	for _, o := range outs {
+		o.fut.resolve(o.res, o.err)
 	}
 }
 

@@ -103,55 +103,56 @@ func (j *job) fail(err error) {
 
 // Reserve takes an idle slave out of the shared pool, for a series of
 // tasks that must run on the same engine (Slave.Submit); Release gives it
-// back. With wait false it fails with ErrNoIdle unless a slave is idle
-// right now; with wait true it blocks until one is, or ctx is done.
+// back. With wait false it returns at once: a slave that is idle right
+// now (connected, not reserved, nothing running or pinned; the first in
+// joining order), or ErrNoIdle. With wait true it blocks until a slave
+// is free for it, ahead of the shared tasks queued, or ctx is done.
 func (m *Master) Reserve(ctx context.Context, wait bool) (*Slave, error) {
-	if !wait && m.shared.idle.Load() == 0 {
+	if m.ctx.Err() != nil {
+		return nil, ErrClosed
+	}
+	if !wait {
+		for _, s := range m.Slaves() {
+			if s.tryReserve() {
+				return s, nil
+			}
+		}
 		return nil, ErrNoIdle
 	}
 	j := &job{reserve: make(chan *Slave, 1)}
 	if !m.shared.pushFront(j) {
 		return nil, ErrClosed
 	}
-	if !wait {
-		// The idle slave counted above may be taken by someone else
-		// first: give an idle worker ample time to pop, then give up.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, noWaitGrace)
-		defer cancel()
-	}
 	select {
 	case s := <-j.reserve:
 		return s, nil
 	case <-ctx.Done():
 		j.abandon()
-		if !wait && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, ErrNoIdle
-		}
 		return nil, ctx.Err()
 	case <-m.done:
+		j.abandon()
 		return nil, ErrClosed
 	}
 }
-
-// noWaitGrace bounds Reserve(ctx, false) when the slave it saw idle is
-// taken by another caller; an idle worker pops in microseconds.
-const noWaitGrace = 100 * time.Millisecond
 
 // abandon withdraws a reservation nobody waits for any more: if a slave
 // granted it meanwhile, that slave is released again.
 func (j *job) abandon() {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	j.abandoned = true
+	var s *Slave
 	select {
-	case s := <-j.reserve:
-		s.Release()
+	case s = <-j.reserve:
 	default:
+	}
+	j.mu.Unlock()
+	if s != nil {
+		s.Release()
 	}
 }
 
 // grant gives s to the reservation, unless its caller has given up.
+// The worker calls it with s.mu held.
 func (j *job) grant(s *Slave) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -162,22 +163,40 @@ func (j *job) grant(s *Slave) bool {
 	return true
 }
 
-// exec runs a task job on s and resolves its future, or hands it to
-// another slave if s was lost and the task may be re-run.
-func (s *Slave) exec(j *job) {
+// outcome is a future's result, which Slave.finish delivers.
+type outcome struct {
+	fut *Future
+	res Result
+	err error
+}
+
+// failed is err as the outcome of every future of j.
+func (j *job) failed(err error) []outcome {
+	var outs []outcome
+	if j.fut != nil {
+		outs = append(outs, outcome{j.fut, Result{}, err})
+	}
+	for _, f := range j.futs {
+		outs = append(outs, outcome{f, Result{}, err})
+	}
+	return outs
+}
+
+// exec runs a task job on s and returns its futures' outcomes, or none
+// when it handed the job to another slave (s was lost and the task may
+// be re-run).
+func (s *Slave) exec(j *job) []outcome {
 	if err := j.ctx.Err(); err != nil {
-		j.fail(err)
-		return
+		return j.failed(err)
 	}
 	if j.batch != nil {
-		s.execBatch(j)
-		return
+		return s.execBatch(j)
 	}
 	res, err := s.do(j.ctx, j.task)
 	if err != nil && s.retry(j, err) {
-		return
+		return nil
 	}
-	j.fut.resolve(res, err)
+	return []outcome{{j.fut, res, err}}
 }
 
 // retry hands j to another slave if s was lost and j may run again.
