@@ -9,6 +9,14 @@
 // on an established net.Conn; Dial and Listen are conveniences. Listen
 // binds 127.0.0.1 unless the address names a host.
 //
+// Only the master sends tasks (Call, OpenTask) and only the slave runs
+// them (Serve); each method fails with ErrRole on the other role's
+// session. A task that arrives at a master anyway (a rogue or buggy
+// slave) is answered at once with a RemoteError of kind internal
+// ("refused: a master runs no tasks…") and logged once per session; the
+// session carries on. So a slave, which runs whatever its masters send,
+// can never make a master run anything.
+//
 // # TLS (optional)
 //
 // With Config.TLS set, the connection is wrapped in TLS (1.3 with

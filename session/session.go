@@ -47,6 +47,8 @@ type Session struct {
 	pending map[uint64]chan *Response     // Calls awaiting a response, by ID
 	running map[uint64]context.CancelFunc // admitted control tasks, by ID
 
+	refusedOnce sync.Once // logs the first task refused for the peer's role
+
 	closeOnce sync.Once
 	done      chan struct{}
 	err       error // set once, before done is closed
@@ -355,23 +357,21 @@ func (s *Session) readFailed(where string, err error) {
 	s.shutdown(err) // wrapped in ErrConnectionLost
 }
 
-// admit queues a request for Serve, or answers it at once when the peer
+// admit queues a request for Serve, or answers it at once: when this
+// side is a master (only a master sends tasks, only a slave runs them,
+// so a slave cannot make its master run anything), or when the peer
 // already has MaxStreams tasks in flight.
 func (s *Session) admit(t *task) {
+	if s.self.Role != RoleSlave {
+		s.refusedOnce.Do(func() {
+			s.log.Warn("refused a task from a slave: only a master sends tasks (further refusals not logged)")
+		})
+		s.answer(t, &RemoteError{Kind: failure.KindInternal, Msg: fmt.Sprintf("refused: a %s runs no tasks; only a master sends them", s.self.Role)})
+		return
+	}
 	if s.inflight.Add(1) > int64(s.cfg.MaxStreams) {
 		s.inflight.Add(-1)
-		resp := &Response{Err: &RemoteError{Kind: failure.KindBusy, Msg: fmt.Sprintf("%d tasks in flight already", s.cfg.MaxStreams)}}
-		if t.stream != nil {
-			s.background(func() {
-				t.stream.SetDeadline(time.Now().Add(s.cfg.WriteTimeout))
-				writeEnvelope(t.stream, &envelope{Type: frameResponse, Resp: resp}, s.cfg.MaxFrame)
-				t.stream.Close()
-			})
-			return
-		}
-		s.background(func() {
-			s.writeCtrl(&envelope{ID: t.id, Type: frameResponse, Resp: resp})
-		})
+		s.answer(t, &RemoteError{Kind: failure.KindBusy, Msg: fmt.Sprintf("%d tasks in flight already", s.cfg.MaxStreams)})
 		return
 	}
 	t.ctx, t.cancel = context.WithCancel(s.ctx)
@@ -386,6 +386,23 @@ func (s *Session) admit(t *task) {
 		s.mu.Unlock()
 	}
 	s.incoming <- t
+}
+
+// answer sends the response to a task that will not run, on its own
+// stream if it came on one.
+func (s *Session) answer(t *task, e *RemoteError) {
+	resp := &Response{Err: e}
+	if t.stream != nil {
+		s.background(func() {
+			t.stream.SetDeadline(time.Now().Add(s.cfg.WriteTimeout))
+			writeEnvelope(t.stream, &envelope{Type: frameResponse, Resp: resp}, s.cfg.MaxFrame)
+			t.stream.Close()
+		})
+		return
+	}
+	s.background(func() {
+		s.writeCtrl(&envelope{ID: t.id, Type: frameResponse, Resp: resp})
+	})
 }
 
 // acceptLoop accepts the task streams the peer opens.
@@ -403,14 +420,32 @@ func (s *Session) acceptLoop() {
 
 // Call sends req on the control stream and waits for its Response. It
 // blocks until the response arrives, ctx is done, or the session dies.
-// Many Calls may run at once; they are pipelined on one stream.
+// Many Calls may run at once; they are pipelined on one stream. Only a
+// master sends tasks: on a slave's session Call fails with ErrRole.
 //
 // When ctx is done Call tells the peer to cancel the task and returns
 // ctx.Err() at once. When the session ends it returns Err(): ErrClosed
-// or an error wrapping ErrConnectionLost. A request that encodes to more than MaxFrame bytes fails
-// with ErrFrameTooLarge without being sent; the session stays up.
-// A task that failed on the peer is a Response with Err set, not an error.
+// or an error wrapping ErrConnectionLost. A request that encodes to more
+// than MaxFrame bytes fails with ErrFrameTooLarge without being sent; the
+// session stays up. A task that failed on the peer is a Response with
+// Err set, not an error.
 func (s *Session) Call(ctx context.Context, req *Request) (*Response, error) {
+	if err := s.mustBe(RoleMaster, "Call"); err != nil {
+		return nil, err
+	}
+	return s.call(ctx, req)
+}
+
+// mustBe fails unless this side has role, which what needs.
+func (s *Session) mustBe(role Role, what string) error {
+	if s.self.Role != role {
+		return fmt.Errorf("%w: %s is for a %s's session, this is a %s's", ErrRole, what, role, s.self.Role)
+	}
+	return nil
+}
+
+// call is Call without the role check.
+func (s *Session) call(ctx context.Context, req *Request) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("session: nil request")
 	}
@@ -456,8 +491,12 @@ type Handler interface {
 // Serve runs h on every task the peer sends, each on its own goroutine.
 // It blocks until the session ends or ctx is done, then waits for the
 // handlers it started to return (their contexts are cancelled first).
-// It returns ctx.Err() or the session's Err().
+// It returns ctx.Err() or the session's Err(). Only a slave runs tasks:
+// on a master's session Serve fails with ErrRole at once.
 func (s *Session) Serve(ctx context.Context, h Handler) error {
+	if err := s.mustBe(RoleSlave, "Serve"); err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {

@@ -958,3 +958,55 @@ func TestMalformedFrameClosesSession(t *testing.T) {
 		}
 	}
 }
+
+// Only a master sends tasks and only a slave runs them: a slave's session
+// cannot Call or OpenTask, a master's cannot Serve, and a task that a
+// rogue slave sends anyway is refused with a clear error (logged once)
+// while the session carries on.
+func TestRolesRefuseTasksFromASlave(t *testing.T) {
+	var logs syncBuffer
+	mcfg := testCfg()
+	mcfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	s, m, serr, merr := connect(t, testCfg(), slaveID, mcfg, masterID)
+	if serr != nil || merr != nil {
+		t.Fatal(serr, merr)
+	}
+	defer m.Close()
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	served := make(chan struct{})
+	go func() { s.Serve(ctx, newTestHandler()); close(served) }()
+	defer func() { cancel(); <-served }()
+
+	if _, err := s.Call(ctx, &Request{Kind: KindPing}); !errors.Is(err, ErrRole) {
+		t.Errorf("Call on a slave's session: %v, want ErrRole", err)
+	}
+	if _, err := s.OpenTask(ctx, &Request{Kind: KindStream}); !errors.Is(err, ErrRole) {
+		t.Errorf("OpenTask on a slave's session: %v, want ErrRole", err)
+	}
+	if err := m.Serve(ctx, newTestHandler()); !errors.Is(err, ErrRole) {
+		t.Errorf("Serve on a master's session: %v, want ErrRole", err)
+	}
+	refused := func(resp *Response, err error) {
+		t.Helper()
+		if err != nil || resp.Err == nil || resp.Err.Kind != failure.KindInternal || !strings.Contains(resp.Err.Msg, "refused: a master runs no tasks") {
+			t.Fatalf("a task from the slave: %+v, %v; want refused", resp, err)
+		}
+	}
+	for range 3 {
+		refused(s.call(ctx, &Request{Kind: KindEval, Src: "ok"}))
+	}
+	ts, err := s.openTask(ctx, &Request{Kind: KindStream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused(ts.Result(ctx))
+	ts.Close()
+	if resp, err := m.Call(ctx, &Request{Kind: KindEval, Src: "ok"}); err != nil || resp.Text != "ok" {
+		t.Fatalf("the master's own task after the refusals: %+v, %v", resp, err)
+	}
+	if n := strings.Count(logs.String(), "refused a task from a slave"); n != 1 {
+		t.Errorf("%d log lines about refusals, want 1:\n%s", n, logs.String())
+	}
+}

@@ -38,7 +38,16 @@ type TaskStream struct {
 // OpenTask starts req, which must be a KindStream request, on a stream
 // of its own. It returns once the request is sent; the task runs until
 // the slave's function returns. Close the TaskStream when done with it.
+// Only a master sends tasks: on a slave's session it fails with ErrRole.
 func (s *Session) OpenTask(ctx context.Context, req *Request) (*TaskStream, error) {
+	if err := s.mustBe(RoleMaster, "OpenTask"); err != nil {
+		return nil, err
+	}
+	return s.openTask(ctx, req)
+}
+
+// openTask is OpenTask without the role check.
+func (s *Session) openTask(ctx context.Context, req *Request) (*TaskStream, error) {
 	if req == nil || req.Kind != KindStream {
 		return nil, errors.New("session: OpenTask needs a KindStream request")
 	}
