@@ -12,10 +12,14 @@ import (
 // logs it). spawn reports false, running nothing, once its owner is
 // closing: Accept then drops the connection and returns ErrClosed.
 //
-// Accept blocks. It closes ln before returning ctx.Err(), ErrClosed or
-// ln's error. It is the accept loop of both master.Master.Serve and
+// Accept blocks. It closes ln before returning ctx.Err(), ErrClosed,
+// ln's error, or at once cfg.Validate's. It is the accept loop of both master.Master.Serve and
 // slave.Node.Serve.
 func Accept(ctx context.Context, ln net.Listener, cfg Config, self Identity, spawn func(func()) bool, serve func(*Session)) error {
+	if err := cfg.Validate(); err != nil {
+		ln.Close()
+		return err
+	}
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	defer ln.Close()

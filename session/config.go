@@ -62,7 +62,8 @@ func NewIdentity(role Role, name string, engines int) Identity {
 }
 
 // Config tunes a Session. The zero value is usable except for Token,
-// which must be set.
+// which must be set; a zero field means its default. Validate says what
+// is wrong with a Config, naming the field.
 type Config struct {
 	// Token is the shared cluster secret. It never crosses the wire.
 	Token string
@@ -75,7 +76,7 @@ type Config struct {
 	// 0 means 3s.
 	WriteTimeout time.Duration
 	// MaxFrame is the largest encoded frame accepted or sent; both sides
-	// should agree. 0 means 64 MiB; the minimum is 1 KiB.
+	// should agree. 0 means 64 MiB; at least 1 KiB, below 4 GiB.
 	MaxFrame int
 	// MaxStreams is the most tasks (calls and task streams) in flight
 	// at once that this side accepts from its peer; excess tasks are
@@ -94,21 +95,57 @@ type Config struct {
 	TLS *tls.Config
 }
 
+// Limits of Config.MaxFrame.
+const (
+	minMaxFrame = 1 << 10   // room for an error response
+	maxMaxFrame = 1<<32 - 1 // a frame's length is 32 bits on the wire
+	defMaxFrame = 64 << 20  // the default
+)
+
+// Validate reports the first problem with c, naming the field, in the
+// manner of yamux's VerifyConfig: a zero value means the default, but a
+// negative duration or count, a MaxFrame outside [1 KiB, 4 GiB) or a
+// missing Token is an error, never silently changed into something else.
+// New, Dial, Accept and Redial call it first; the error wraps ErrConfig
+// (ErrNoToken for a missing Token).
+func (c Config) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	switch {
+	case c.Token == "":
+		return ErrNoToken
+	case c.HandshakeTimeout < 0:
+		return bad("HandshakeTimeout is %v; it must be positive, or 0 for 5s", c.HandshakeTimeout)
+	case c.KeepAlive < 0:
+		return bad("KeepAlive is %v; it must be positive, or 0 for 1s", c.KeepAlive)
+	case c.WriteTimeout < 0:
+		return bad("WriteTimeout is %v; it must be positive, or 0 for 3s", c.WriteTimeout)
+	case c.MaxFrame < 0 || (c.MaxFrame > 0 && c.MaxFrame < minMaxFrame):
+		return bad("MaxFrame is %d bytes; it must be at least %d (room for an error response), or 0 for 64 MiB", c.MaxFrame, minMaxFrame)
+	case uint64(c.MaxFrame) > maxMaxFrame:
+		return bad("MaxFrame is %d bytes; a frame's length on the wire is 32 bits (at most %d)", c.MaxFrame, uint64(maxMaxFrame))
+	case c.MaxStreams < 0:
+		return bad("MaxStreams is %d; it must be positive, or 0 for 256", c.MaxStreams)
+	}
+	return nil
+}
+
+// withDefaults fills in the zero fields of a valid Config.
 func (c Config) withDefaults() Config {
-	if c.HandshakeTimeout <= 0 {
+	if c.HandshakeTimeout == 0 {
 		c.HandshakeTimeout = 5 * time.Second
 	}
-	if c.KeepAlive <= 0 {
+	if c.KeepAlive == 0 {
 		c.KeepAlive = time.Second
 	}
-	if c.WriteTimeout <= 0 {
+	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 3 * time.Second
 	}
-	if c.MaxFrame <= 0 {
-		c.MaxFrame = 64 << 20
+	if c.MaxFrame == 0 {
+		c.MaxFrame = defMaxFrame
 	}
-	c.MaxFrame = max(c.MaxFrame, 1<<10) // room for an error response
-	if c.MaxStreams <= 0 {
+	if c.MaxStreams == 0 {
 		c.MaxStreams = 256
 	}
 	if c.Logger == nil {
@@ -121,6 +158,7 @@ func (c Config) withDefaults() Config {
 // detail (the remote address, the peer's reason, the cause of death).
 var (
 	ErrNoToken       = errors.New("session: no cluster token configured")
+	ErrConfig        = errors.New("session: invalid Config")
 	ErrAuth          = errors.New("session: authentication failed")
 	ErrHandshake     = errors.New("session: handshake failed")
 	ErrFrameTooLarge = errors.New("session: frame too large")

@@ -16,7 +16,8 @@ const (
 
 // Redial keeps a session to addr for as long as ctx lasts: it dials,
 // hands each session to serve, which must return once that session has
-// ended, and dials again. It returns ctx.Err() once ctx is done. Either
+// ended, and dials again. It returns ctx.Err() once ctx is done, or at
+// once cfg.Validate's error: no redial mends a bad Config. Either
 // role may redial: master.Master redials the slave servers it dialed,
 // slave.Node.Reconnect the master it serves.
 //
@@ -25,6 +26,9 @@ const (
 // longer than 5 s starts the waits over. Failed dials are logged at Info
 // level on cfg.Logger.
 func Redial(ctx context.Context, addr string, cfg Config, self Identity, serve func(*Session)) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	cfg = cfg.withDefaults()
 	wait := redialMin
 	for {

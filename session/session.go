@@ -71,7 +71,7 @@ type task struct {
 // connection, and returns a Session once both sides have proved they know
 // cfg.Token and have compatible roles. The peer must have the other role.
 // On failure New closes conn, logs one line and returns an error wrapping
-// ErrNoToken, ErrAuth, ErrHandshake or ErrRole. New blocks at most
+// ErrConfig, ErrNoToken, ErrAuth, ErrHandshake or ErrRole. New blocks at most
 // cfg.HandshakeTimeout, less if ctx ends first.
 //
 // With cfg.TLS set, New first runs a TLS handshake, within the same
@@ -79,6 +79,7 @@ type task struct {
 // is used as it is, any other conn is taken to be the accepted end and
 // becomes the TLS server.
 func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Session, error) {
+	verr := cfg.Validate()
 	cfg = cfg.withDefaults()
 	fail := func(err error) (*Session, error) {
 		conn.Close()
@@ -89,8 +90,8 @@ func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Sessio
 		cfg.Logger.Log(context.Background(), level, "handshake failed", "remote", addrString(conn.RemoteAddr()), "err", err.Error())
 		return nil, err
 	}
-	if cfg.Token == "" {
-		return fail(ErrNoToken)
+	if verr != nil {
+		return fail(verr)
 	}
 	if self.Role != RoleMaster && self.Role != RoleSlave {
 		return fail(fmt.Errorf("%w: own role %s is invalid", ErrRole, self.Role))
@@ -168,8 +169,8 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 // set, Dial is the TLS client; when cfg.TLS.ServerName is empty the host
 // of addr is used (127.0.0.1 when addr names none).
 func Dial(ctx context.Context, addr string, cfg Config, self Identity) (*Session, error) {
-	if cfg.Token == "" {
-		return nil, ErrNoToken
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", addr)

@@ -48,9 +48,12 @@ type Node struct {
 	wg       sync.WaitGroup // the goroutines Serve started; Close waits
 }
 
-// New creates the node's engines. It fails if an interpreter cannot be
-// created.
+// New creates the node's engines. It fails if cfg.Session is not valid
+// (session.Config.Validate) or an interpreter cannot be created.
 func New(cfg Config) (*Node, error) {
+	if err := cfg.Session.Validate(); err != nil {
+		return nil, err
+	}
 	if cfg.Engines <= 0 {
 		cfg.Engines = runtime.NumCPU()
 	}

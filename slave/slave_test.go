@@ -215,3 +215,10 @@ func TestConnectTellsOwnCloseFromLostMaster(t *testing.T) {
 		t.Fatalf("Connect after Close: %v, want ErrClosed", err)
 	}
 }
+
+func TestNewRefusesABadSessionConfig(t *testing.T) {
+	_, err := slave.New(slave.Config{Engines: 1, Session: session.Config{Token: token, MaxFrame: 10}, Logger: quiet})
+	if !errors.Is(err, session.ErrConfig) || !strings.Contains(err.Error(), "MaxFrame") {
+		t.Fatalf("got %v, want session.ErrConfig naming MaxFrame", err)
+	}
+}

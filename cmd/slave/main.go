@@ -160,7 +160,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 }
 
 // sessionConfig is the wire configuration: the token, TLS if asked for,
-// and the limits.
+// and the limits, validated.
 func (o options) sessionConfig() (session.Config, error) {
 	cfg := o.session
 	tok, _, err := session.LoadToken(o.token)
@@ -168,8 +168,10 @@ func (o options) sessionConfig() (session.Config, error) {
 		return cfg, err
 	}
 	cfg.Token = tok
-	cfg.TLS, err = o.tlsConfig()
-	return cfg, err
+	if cfg.TLS, err = o.tlsConfig(); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
 }
 
 func (o options) tlsConfig() (*tls.Config, error) {

@@ -348,3 +348,17 @@ func alive(pid int) bool {
 	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
 }
+
+// A limit that can never work is refused once, by the supervisor, with
+// the field it is about: no child is started to die over and over.
+func TestBadLimitExitsInsteadOfRestarting(t *testing.T) {
+	cmd := exec.CommandContext(ctxT(t, 30*time.Second), slaveBin, "-max-frame", "100", "serve", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "DPFW_TOKEN="+testToken)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "MaxFrame is 100 bytes") || strings.Contains(string(out), "starting another") {
+		t.Fatalf("want one error naming MaxFrame and no restarts:\n%s", out)
+	}
+}
