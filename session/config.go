@@ -163,6 +163,9 @@ var (
 	ErrHandshake     = errors.New("session: handshake failed")
 	ErrFrameTooLarge = errors.New("session: frame too large")
 	ErrRole          = errors.New("session: incompatible roles")
+	// ErrVersion: the peer speaks another wire protocol version (the
+	// byte after "DPFW"); it comes wrapped in ErrHandshake.
+	ErrVersion = errors.New("session: protocol version mismatch")
 	// ErrClosed ends every Call and task stream after this side's Close.
 	// It is failure.ErrClosed, the same value as every dpfw package's
 	// ErrClosed.

@@ -40,8 +40,9 @@
 //     (version 1 carried values inline; its peers are refused here);
 //  2. a hello frame: {1: Identity, 2: Nonce (32 fresh random bytes)};
 //  3. a proof frame: {1: MAC}, where
-//     MAC = HMAC-SHA256(token, "dpfw/1 auth" || role || peerNonce || ownNonce)
-//     with role the prover's own Role byte;
+//     MAC = HMAC-SHA256(token, "dpfw auth" || version || role || peerNonce || ownNonce)
+//     with version the protocol version byte and role the prover's own
+//     Role byte;
 //  4. a verdict frame: {1: OK, 2: Reason}, e.g. "wrong token" or
 //     "both sides are masters", so the rejected side learns why.
 //
@@ -52,13 +53,16 @@
 // HTTP request, a TLS ClientHello, a wrong version, truncation, malformed
 // CBOR, silence past the timeout, a wrong token, incompatible roles)
 // closes the connection and logs one WARN line "handshake failed" with the
-// remote address and the reason.
+// remote address and the reason. A version mismatch is seen by both sides
+// at once, each from the other's preamble, and is an error wrapping
+// ErrVersion that names both versions.
 //
 // Security properties: the token never crosses the wire; both sides
 // prove knowledge of it (mutual challenge-response); fresh nonces on both
 // sides make a recorded handshake useless for replay; binding the
 // prover's role into the MAC defeats reflecting a peer's proof back at
-// it. The Identity in hello is sent before authentication, so an
+// it, binding the version defeats rewriting the preambles so that two
+// versions talk. The Identity in hello is sent before authentication, so an
 // unauthenticated peer can learn names and versions. Without TLS,
 // traffic after the handshake is neither encrypted nor
 // integrity-protected: on an untrusted network set Config.TLS or run

@@ -46,7 +46,7 @@ func runHandshake(conn net.Conn, token string, self Identity) (Identity, error) 
 	rand.Read(nonce)
 
 	// Step 1: preamble and hello, both ways at once.
-	out := append([]byte(magic+string(rune(protocolVersion))), handshakeFrame(&hello{Self: self, Nonce: nonce})...)
+	out := append(preamble(), handshakeFrame(&hello{Self: self, Nonce: nonce})...)
 	var h hello
 	err := exchange(conn, out, func() error {
 		if err := readPreamble(conn); err != nil {
@@ -125,6 +125,10 @@ func exchange(conn net.Conn, out []byte, read func() error) error {
 // seconds do not fill the log.
 var errSilentPeer = errors.New("the peer closed the connection without sending anything (a port probe?)")
 
+// preamble is what each side writes first: the magic and the protocol
+// version, one byte.
+func preamble() []byte { return append([]byte(magic), protocolVersion) }
+
 // readPreamble reads and checks the magic and protocol version.
 func readPreamble(r io.Reader) error {
 	var pre [len(magic) + 1]byte
@@ -145,7 +149,8 @@ func readPreamble(r io.Reader) error {
 		return fmt.Errorf("%w: bad magic (%s)", ErrHandshake, what)
 	}
 	if v := pre[len(magic)]; v != protocolVersion {
-		return fmt.Errorf("%w: unsupported protocol version %d (want %d)", ErrHandshake, v, protocolVersion)
+		return fmt.Errorf("%w: %w: unsupported protocol version %d from the peer (this side speaks %d; run the same dpfw release on both sides)",
+			ErrHandshake, ErrVersion, v, protocolVersion)
 	}
 	return nil
 }
@@ -185,12 +190,14 @@ func isTLSAlert(err error) bool {
 	return errors.As(err, &oe) && oe.Op == "remote error"
 }
 
-// authMAC is a proof of knowledge of token bound to the prover's role
-// and to both nonces, the verifier's first.
+// authMAC is a proof of knowledge of token bound to the protocol
+// version (so that a peer cannot be talked into another version than the
+// one it announced), the prover's role and both nonces, the verifier's
+// first.
 func authMAC(token string, prover Role, verifierNonce, proverNonce []byte) []byte {
 	m := hmac.New(sha256.New, []byte(token))
 	m.Write([]byte(authLabel))
-	m.Write([]byte{byte(prover)})
+	m.Write([]byte{protocolVersion, byte(prover)})
 	m.Write(verifierNonce)
 	m.Write(proverNonce)
 	return m.Sum(nil)

@@ -266,8 +266,8 @@ func TestHandshakeRejectsJunk(t *testing.T) {
 		{"garbage", "\x00\x01\x02garbage garbage", "bad magic (not a dpfw peer?)"},
 		{"http", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP request"},
 		{"tls", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", "TLS ClientHello"},
-		{"version", "DPFW\x07", "unsupported protocol version 7"},
-		{"version 1", "DPFW\x01", "unsupported protocol version 1 (want 2)"},
+		{"version", "DPFW\x07", "unsupported protocol version 7 from the peer (this side speaks 2; run the same dpfw release on both sides)"},
+		{"version 1", "DPFW\x01", "unsupported protocol version 1 from the peer (this side speaks 2"},
 		{"truncated", "DPFW\x02\x00\x00", "closed by peer"},
 		{"oversize", "DPFW\x02\xff\xff\xff\xff", "frame too large"},
 		{"silence", "", "timed out"},
@@ -306,6 +306,9 @@ func TestHandshakeRejectsJunk(t *testing.T) {
 			err = <-errc
 			if !errors.Is(err, ErrHandshake) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err %v, want ErrHandshake with %q", err, c.want)
+			}
+			if isVersion := strings.HasPrefix(c.name, "version"); errors.Is(err, ErrVersion) != isVersion {
+				t.Fatalf("err %v: errors.Is(err, ErrVersion) = %v", err, !isVersion)
 			}
 			if d := time.Since(start); d > time.Second {
 				t.Fatalf("took %v", d)

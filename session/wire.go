@@ -22,7 +22,7 @@ const (
 	// maxDataChunk is the most payload bytes one data frame carries.
 	maxDataChunk = 32 << 10
 	// authLabel starts the input of every handshake MAC.
-	authLabel = "dpfw/1 auth"
+	authLabel = "dpfw auth"
 	nonceSize = 32
 )
 
