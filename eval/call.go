@@ -16,7 +16,11 @@ import (
 // serialization are as for Run.
 func (e *Engine) Call(ctx context.Context, name string, args ...any) (Result, error) {
 	return e.do(ctx, func(t *task) *Error {
-		f, ok, abandoned := e.ip.lookupFunc(ctx, name)
+		yname := name
+		if e.front != nil {
+			yname = e.front.YaegiName(name)
+		}
+		f, ok, abandoned := e.ip.lookupFunc(ctx, yname)
 		if abandoned {
 			return t.check(ctx, true, ctx.Err())
 		}

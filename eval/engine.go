@@ -3,10 +3,14 @@ package eval
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/dpfw/dpfw/eval/front"
 	"github.com/dpfw/dpfw/eval/sandbox"
+	"github.com/traefik/yaegi/interp"
 )
 
 // Config tunes an Engine. The zero value is usable: zero fields take the
@@ -30,6 +34,10 @@ type Config struct {
 	// by every snippet (PackagesOf converts a table that `yaegi extract`
 	// generated). Engine.Register adds more while the engine runs.
 	Packages []Package
+	// NoFrontEnd sends snippets to yaegi as written, without the Go front
+	// end (eval/front: type checking and lowering), with yaegi's Go 1.21
+	// limits and quirks. It exists to measure what the front end costs.
+	NoFrontEnd bool
 	// Sandbox, if set, is a directory that confines snippets (package
 	// eval/sandbox says exactly how): they cannot import packages that
 	// reach the network, other processes, system calls or unsafe memory,
@@ -67,6 +75,8 @@ type Engine struct {
 	sem   chan struct{} // one token; holding it protects the fields below
 
 	ip      *interpreter
+	front   *front.Front         // nil with Config.NoFrontEnd
+	extra   []interp.Exports     // native types registered for lowered code, for replay
 	imports []importSpec         // every import that succeeded, for replay
 	defs    []string             // declaration segments that succeeded, for replay
 	parsed  map[string][]segment // parseSnippet results by source, bounded by maxParsed
@@ -111,8 +121,44 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e.ip = ip
+	// A sandboxed engine's os package has types of its own (eval/sandbox)
+	// that the front end does not model yet: it runs without one.
+	if !cfg.NoFrontEnd && cfg.Sandbox == "" {
+		if e.front, err = e.newFront(); err != nil {
+			ip.close()
+			return nil, err
+		}
+	}
 	return e, nil
 }
+
+// newFront returns a front end that knows nothing declared yet.
+func (e *Engine) newFront() (*front.Front, error) {
+	f := front.New(front.Config{Native: e.nativeSymbols, Names: e.nativeNames})
+	if err := f.Predeclare("dpfw"); err != nil {
+		return nil, fmt.Errorf("eval: front end: %w", err)
+	}
+	return f, nil
+}
+
+// nativeSymbols returns a non-standard package registered in the interpreter,
+// for the front end's type checker.
+func (e *Engine) nativeSymbols(path string) (string, map[string]reflect.Value, bool) {
+	for key, syms := range e.ip.in.Symbols(path) {
+		if key != path {
+			continue
+		}
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		for _, p := range e.packages() {
+			if (p.Path == path || p.RealPath == path) && p.Name != "" {
+				name = p.Name
+			}
+		}
+		return name, syms, true
+	}
+	return "", nil, false
+}
+
 
 // Table returns the engine's persistent table; it is the same table that
 // snippets reach as dpfw.Table(). It never blocks.
@@ -176,11 +222,18 @@ func (e *Engine) Reset(ctx context.Context) error {
 		return err
 	}
 	defer e.release()
-	imports, defs := e.imports, e.defs
-	e.imports, e.defs = nil, nil
+	imports, defs, extra := e.imports, e.defs, e.extra
+	e.imports, e.defs, e.extra = nil, nil, nil
 	if err := e.recycle(); err != nil {
-		e.imports, e.defs = imports, defs // the old interpreter is still in place
+		e.imports, e.defs, e.extra = imports, defs, extra // the old interpreter is still in place
 		return errorf(KindInternal, "%v", err)
+	}
+	if e.front != nil {
+		f, err := e.newFront()
+		if err != nil {
+			return errorf(KindInternal, "%v", err)
+		}
+		e.front = f
 	}
 	return nil
 }
@@ -199,12 +252,18 @@ func (e *Engine) recycle() error {
 		e.ip.abandon()
 	}
 	ctx := context.Background()
+	for _, ex := range e.extra {
+		_ = ip.in.Use(ex)
+	}
 	for _, s := range e.imports {
 		_ = ip.importOnce(ctx, s)
 	}
 	ip.replay(ctx, e.defs)
 	ip.compiles = 0 // replays are not growth; do not recycle again at once
 	e.ip = ip
+	if e.front != nil {
+		e.front.Reset()
+	}
 	return nil
 }
 

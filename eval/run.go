@@ -153,6 +153,9 @@ func (e *Engine) runSnippet(ctx context.Context, t *task, src string) (reflect.V
 	if len(src) > e.cfg.MaxSource {
 		return reflect.Value{}, segment{}, errorf(KindTooLarge, "source is %d bytes; the limit is %d", len(src), e.cfg.MaxSource)
 	}
+	if e.front != nil {
+		return e.runFront(ctx, t, src)
+	}
 	segs, err := e.parse(src)
 	if err != nil {
 		return reflect.Value{}, segment{}, err
@@ -250,6 +253,10 @@ func (e *Engine) exec(ctx context.Context, t *task, seg segment, useCache bool) 
 // posMsg splits yaegi's "[file.go:]line:col: message" error text.
 var posMsg = regexp.MustCompile(`^(?:\S*\.go:)?(\d+):(\d+): (.*)`)
 
+// lineMsg splits yaegi's "line: message", for positions from //line
+// directives without a column.
+var lineMsg = regexp.MustCompile(`^(\d+): (.*)`)
+
 var unsupportedBuiltin = regexp.MustCompile(`^undefined: (min|max|clear)$`)
 
 // convert turns an error from compiling or executing seg into an *Error
@@ -301,4 +308,86 @@ func (e *Error) attachStack(lines []string) {
 		}
 	}
 	e.Stack = strings.Join(stack, "\n")
+}
+
+// runFront runs src through the front end: the lowered declarations,
+// then the cell holding the statements, then the call of the cell whose
+// value is the snippet's.
+func (e *Engine) runFront(ctx context.Context, t *task, src string) (reflect.Value, segment, *Error) {
+	p, ferr := e.front.Lower(src)
+	if ferr != nil {
+		if nerr := e.missingNative(ferr.Import); ferr.Import != "" && nerr != nil {
+			nerr.Pos = ferr.Pos
+			return reflect.Value{}, segment{}, nerr
+		}
+		kind := KindCompile
+		if ferr.Unsupported {
+			kind = KindUnsupported
+		}
+		return reflect.Value{}, segment{}, &Error{Kind: kind, Pos: ferr.Pos, Msg: ferr.Msg}
+	}
+	// yaegi's own positions come from the //line directives: the user's.
+	seg := segment{kind: segStmt, endLine: 1 << 30, lastExpr: p.Value || p.Nil, isNil: p.Nil}
+	for _, nt := range p.Natives {
+		ex := interp.Exports{nt.Path + "/" + nt.Pkg: {nt.Name: reflect.Zero(reflect.PointerTo(nt.Type))}}
+		if err := e.ip.in.Use(ex); err != nil {
+			return reflect.Value{}, seg, errorf(KindInternal, "registering %s.%s: %v", nt.Path, nt.Name, err)
+		}
+		e.extra = append(e.extra, ex)
+	}
+	for _, im := range p.Imports {
+		s := importSpec{name: im.Name, path: im.Path}
+		if err := e.ip.importOnce(ctx, s); err != nil {
+			return reflect.Value{}, seg, errorf(KindUnsupported, "package %s is not available in this interpreter (%v)", im.Path, err)
+		}
+		e.rememberImport(s)
+	}
+	clear(e.ip.funcs) // any snippet may reassign a func variable that Call cached
+	if p.Decls != "" {
+		if _, err := e.runLowered(ctx, t, seg, p.Decls, false); err != nil {
+			return reflect.Value{}, seg, err
+		}
+		e.remember(p.Decls)
+	}
+	e.front.Commit(p)
+	if p.Cell != "" {
+		if _, err := e.runLowered(ctx, t, seg, p.Cell, false); err != nil {
+			return reflect.Value{}, seg, err
+		}
+	}
+	if p.Call == "" {
+		return reflect.Value{}, seg, nil
+	}
+	v, err := e.runLowered(ctx, t, seg, p.Call, true)
+	return v, seg, err
+}
+
+// runLowered compiles and runs lowered code. The front end accepted the
+// snippet, so a compile error here is the interpreter's limit: unsupported.
+func (e *Engine) runLowered(ctx context.Context, t *task, seg segment, code string, cached bool) (reflect.Value, *Error) {
+	compile := e.ip.compile
+	if cached {
+		compile = e.ip.cached
+	}
+	prog, err := compile(code)
+	if err != nil {
+		cerr := seg.convert(t, err)
+		if cerr.Kind == KindCompile {
+			cerr.Kind = KindUnsupported
+			if m := lineMsg.FindStringSubmatch(cerr.Msg); m != nil {
+				cerr.Pos, cerr.Msg = m[1]+":1", m[2]
+			}
+			cerr.Msg = "the interpreter cannot run this valid Go: " + cerr.Msg
+		}
+		return reflect.Value{}, cerr
+	}
+	v, abandoned, err := e.ip.execute(ctx, prog)
+	if abandoned {
+		t.tainted = true
+		return reflect.Value{}, ctxError(ctx)
+	}
+	if err != nil {
+		return reflect.Value{}, seg.convert(t, err)
+	}
+	return v, nil
 }

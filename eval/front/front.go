@@ -1,0 +1,835 @@
+package front
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Config connects a Front to the interpreter it feeds.
+type Config struct {
+	// Native returns the symbols (yaegi Exports format) and package name
+	// of a non-standard package the interpreter can import, or ok false.
+	Native func(path string) (name string, syms map[string]reflect.Value, ok bool)
+	// StdAvailable reports whether the interpreter can import the
+	// standard package path (a sandbox removes some). Nil means all.
+	StdAvailable func(path string) bool
+	// Names maps further package names to the paths snippets may use
+	// without importing them (native packages). Nil means none.
+	Names func() map[string]string
+	// Hidden reports whether the standard symbol path.name is withheld
+	// from snippets (a sandbox removes some). Nil means none.
+	Hidden func(path, name string) bool
+}
+
+// Front is the front end of one engine: it remembers what the engine's
+// earlier snippets declared, so that a new snippet is checked against
+// them without checking them again. It is not safe for concurrent use.
+type Front struct {
+	cfg  Config
+	fset *token.FileSet // one for the engine's life: scope positions must grow
+
+	live    map[string]types.Object // what a name means at the top level now
+	yname   map[types.Object]string // the yaegi name of a renamed declaration
+	defined map[string]int          // how many times each top-level name was declared
+
+	aliases map[string]string // import path -> alias in lowered code
+	owners  map[string]string // alias -> import path
+	natives map[string]*types.Package
+
+	cells   int
+	temps   int                 // hidden names made so far
+	helpers map[string]string   // helper functions declared in the interpreter: key -> name
+	cache   map[string]*Program // lowered statement-only snippets, by source
+}
+
+// New returns a Front for a fresh engine.
+func New(cfg Config) *Front {
+	return &Front{
+		cfg: cfg, fset: token.NewFileSet(),
+		live: map[string]types.Object{}, yname: map[types.Object]string{}, defined: map[string]int{},
+		aliases: map[string]string{}, owners: map[string]string{}, natives: map[string]*types.Package{},
+		cache: map[string]*Program{}, helpers: map[string]string{},
+	}
+}
+
+// NativeType is a native named type that lowered code names: the
+// interpreter must have it registered as Path.Name (package name Pkg).
+type NativeType struct {
+	Path, Pkg, Name string
+	Type            reflect.Type
+}
+
+// Import is an import the lowered code needs in the interpreter.
+type Import struct{ Name, Path string }
+
+// Program is a snippet lowered for yaegi: compile and run Decls (if any),
+// then Cell (if any), then Call (if any), whose value is the snippet's.
+type Program struct {
+	Natives []NativeType // native types to register before Imports
+	Imports []Import
+	Decls   string // declarations, to replay after an interpreter reset
+	Cell    string // func ᐧcellN() …: the snippet's statements
+	Call    string // ";ᐧcellN()"
+	Value   bool   // Call yields the value of the snippet's last expression
+	Nil     bool   // the last expression is the untyped nil
+
+	declares  map[string]types.Object // top-level names this snippet (re)defines
+	ynames    map[types.Object]string
+	helpers   map[string]string
+	refs      map[string]types.Object // what names it used meant (nil: unbound)
+	cacheable bool
+	src       string
+}
+
+// Error is a snippet the front end refuses.
+type Error struct {
+	Unsupported bool   // valid Go that the interpreter cannot run right
+	Pos         string // "line:col" in the snippet, or ""
+	Msg         string
+	Import      string // the import path that failed, if that is the error
+}
+
+func (e *Error) Error() string { return e.Pos + ": " + e.Msg }
+
+// Lower parses, type-checks and lowers src against what earlier snippets
+// committed. A Program for a snippet seen before, whose names all still
+// mean what they meant, comes from the cache with only Call set.
+func (f *Front) Lower(src string) (*Program, *Error) {
+	if p, ok := f.cache[src]; ok {
+		if f.stillValid(p) {
+			return &Program{Call: p.Call, Value: p.Value, Nil: p.Nil}, nil
+		}
+		delete(f.cache, src)
+	}
+	s, err := f.check(src)
+	if err != nil {
+		return nil, err
+	}
+	return s.lower()
+}
+
+// Commit records that p's declarations are now in the interpreter.
+func (f *Front) Commit(p *Program) {
+	for name, obj := range p.declares {
+		f.live[name] = obj
+		f.defined[name]++
+	}
+	for obj, name := range p.ynames {
+		f.yname[obj] = name
+	}
+	for key, name := range p.helpers {
+		f.helpers[key] = name
+	}
+	if p.cacheable && len(p.src) <= maxCachedLen {
+		if len(f.cache) >= maxCached {
+			clear(f.cache)
+		}
+		f.cache[p.src] = p
+	}
+}
+
+// The cache holds at most maxCached snippets of at most maxCachedLen bytes.
+const (
+	maxCached    = 1024
+	maxCachedLen = 4 << 10
+)
+
+// Reset forgets the lowered snippets: the interpreter was replaced and
+// their cells are gone (declarations are replayed, cells are not).
+func (f *Front) Reset() { clear(f.cache) }
+
+// YaegiName returns the name under which the interpreter knows the
+// top-level function or variable name.
+func (f *Front) YaegiName(name string) string {
+	if obj, ok := f.live[name]; ok {
+		return f.yaegiName(obj)
+	}
+	return name
+}
+
+func (f *Front) yaegiName(obj types.Object) string {
+	if n, ok := f.yname[obj]; ok {
+		return n
+	}
+	return obj.Name()
+}
+
+func (f *Front) isLive(obj types.Object) bool { return f.live[obj.Name()] == obj }
+
+func (f *Front) stillValid(p *Program) bool {
+	for name, obj := range p.refs {
+		if f.live[name] != obj {
+			return false
+		}
+	}
+	for name, obj := range p.declares {
+		if f.live[name] != obj {
+			return false
+		}
+	}
+	return true
+}
+
+// snippet is one checked snippet, ready to lower.
+type snippet struct {
+	f         *Front
+	src       string
+	ps        []piece
+	declFile  *ast.File
+	cellFile  *ast.File
+	cell      *ast.BlockStmt
+	pkg       *types.Package
+	info      *types.Info
+	cellVars  map[string]bool // names := declares at the top level
+	lastValue bool            // the last top-level statement is an expression
+	firstStmt token.Pos       // start of the first statement piece (NoPos if none)
+	prelive   map[types.Object]bool
+	autos     map[string]string             // automatic imports: name -> path
+	head      string                        // the header both files start with
+	hoisted   map[string]bool               // statement variables declared at package level (pass 2)
+	attached  map[string]bool               // "T.m": methods this snippet attached to earlier types
+	detached  []detached                    // methods on earlier types, checked as functions
+	refused   *Error                        // a refusal found while checking
+	liveOf    map[types.Object]types.Object // fresh copies of live package names -> the live ones
+	lines     []string                      // src's lines, for columns
+}
+
+const cellHeader = "func ᐧcell(){"
+
+// check lays src out, parses it and type-checks it; a second pass hoists
+// statement variables that the snippet's declarations use.
+func (f *Front) check(src string) (*snippet, *Error) {
+	s := &snippet{f: f, src: src, ps: pieces(src), hoisted: map[string]bool{}, attached: map[string]bool{}}
+	s.autos = f.autoImports(src, s.importedNames())
+	var hoist, imports []string
+	for pass := 0; ; pass++ {
+		if err := s.parse(hoist, imports); err != nil {
+			return nil, err
+		}
+		errs := s.typecheck()
+		if s.refused != nil {
+			return nil, s.refused
+		}
+		if len(errs) == 0 {
+			s.restoreMethods()
+			return s, nil
+		}
+		if pass == 0 {
+			if hoist, imports = s.hoistable(errs); len(hoist) > 0 {
+				continue
+			}
+		}
+		return nil, s.firstError(errs)
+	}
+}
+
+// header is the package clause and the imports, each at its own position
+// (on line 1, so that the user's lines stay where they are).
+func (s *snippet) header(extra []string) string {
+	var b strings.Builder
+	b.WriteString("package main;")
+	file := token.NewFileSet().AddFile("", -1, len(s.src))
+	file.SetLinesForContent([]byte(s.src))
+	for _, p := range s.ps {
+		if p.kind == importPiece {
+			pos := file.Position(file.Pos(p.start))
+			fmt.Fprintf(&b, "/*line :%d:%d*/%s;", pos.Line, pos.Column, oneLine(s.src[p.start:p.end]))
+		}
+	}
+	for _, imp := range extra {
+		b.WriteString(imp + ";")
+	}
+	names := make([]string, 0, len(s.autos))
+	for name := range s.autos {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, "import %s %q;", name, s.autos[name])
+	}
+	return b.String()
+}
+
+func (s *snippet) parse(hoist, imports []string) *Error {
+	head := s.header(imports)
+	s.head = head
+	declText := head + "/*line :1:1*/" + blanked(s.src, s.ps, declPiece)
+	for _, h := range hoist {
+		declText += ";" + h
+	}
+	cellText := head + cellHeader + "/*line :1:1*/" + blanked(s.src, s.ps, stmtPiece) + "\n}"
+	var err error
+	mode := parser.SkipObjectResolution
+	s.declFile, err = parser.ParseFile(s.f.fset, yaegiFile, declText, mode)
+	if err == nil {
+		s.cellFile, err = parser.ParseFile(s.f.fset, yaegiFile, cellText, mode)
+	}
+	if err != nil {
+		var list scanner.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			list.Sort()
+			return &Error{Pos: s.userPos(list[0].Pos), Msg: s.endMsg(list[0].Pos, list[0].Msg)}
+		}
+		return &Error{Msg: err.Error()}
+	}
+	s.cell = s.cellFile.Decls[len(s.cellFile.Decls)-1].(*ast.FuncDecl).Body
+	s.detachMethods()
+	s.cellVars = map[string]bool{}
+	for _, st := range s.cell.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					s.cellVars[id.Name] = true
+				}
+			}
+		}
+	}
+	s.lastValue = false
+	if n := len(s.cell.List); n > 0 {
+		_, s.lastValue = s.cell.List[n-1].(*ast.ExprStmt)
+	}
+	for _, p := range s.ps {
+		if p.kind == stmtPiece {
+			s.firstStmt = s.cellFile.FileStart + token.Pos(len(head+cellHeader+"/*line :1:1*/")+p.start)
+			break
+		}
+	}
+	return nil
+}
+
+// userPos formats pos as the user's "line:col", clamped to the end of the
+// snippet (our wrappers' closing brace lies past it).
+func (s *snippet) userPos(pos token.Position) string {
+	end := s.end()
+	if pos.Line > end.Line || (pos.Line == end.Line && pos.Column > end.Column) || pos.Line < 1 {
+		if pos.Line < 1 {
+			return "1:1"
+		}
+		pos = end
+	}
+	return fmt.Sprintf("%d:%d", pos.Line, pos.Column)
+}
+
+func (s *snippet) end() token.Position {
+	line, col := 1, 1
+	for _, r := range strings.TrimRight(s.src, " \t\r\n") {
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return token.Position{Line: line, Column: col}
+}
+
+func (s *snippet) endMsg(pos token.Position, msg string) string {
+	end := s.end()
+	if pos.Line > end.Line || (pos.Line == end.Line && pos.Column > end.Column) {
+		return strings.Replace(msg, "found '}'", "found the end of the snippet", 1)
+	}
+	return msg
+}
+
+// declaredNames are the top-level names the snippet declares itself:
+// earlier meanings of them are left out of its scope.
+func (s *snippet) declaredNames() map[string]bool {
+	names := map[string]bool{}
+	for name := range s.cellVars {
+		names[name] = true
+	}
+	for name := range s.autos {
+		names[name] = true
+	}
+	for _, d := range s.declFile.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				names[d.Name.Name] = true
+			}
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					names[sp.Name.Name] = true
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						names[n.Name] = true
+					}
+				case *ast.ImportSpec:
+					names[s.f.importName(sp)] = true
+				}
+			}
+		}
+	}
+	return names
+}
+
+// importName is the name an import spec declares.
+func (f *Front) importName(sp *ast.ImportSpec) string {
+	if sp.Name != nil {
+		return sp.Name.Name
+	}
+	path, _ := strconv.Unquote(sp.Path.Value)
+	if pkg, err := f.Import(path); err == nil {
+		return pkg.Name()
+	}
+	return path[strings.LastIndexByte(path, '/')+1:]
+}
+
+// typecheck checks both files in a fresh package "main" whose scope holds
+// what earlier snippets declared, and returns the errors that count.
+func (s *snippet) typecheck() []types.Error {
+	s.pkg = types.NewPackage("main", "main")
+	s.prelive = map[types.Object]bool{}
+	declared := s.declaredNames()
+	s.liveOf = map[types.Object]types.Object{}
+	for name, obj := range s.f.live {
+		if declared[name] {
+			continue
+		}
+		if pn, ok := obj.(*types.PkgName); ok {
+			// go/types wants a package name to belong to the package
+			// being checked.
+			fresh := types.NewPkgName(token.NoPos, s.pkg, pn.Name(), pn.Imported())
+			s.liveOf[fresh] = obj
+			obj = fresh
+		}
+		s.pkg.Scope().Insert(obj)
+		s.prelive[obj] = true
+	}
+	s.info = &types.Info{
+		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{},
+		Uses: map[*ast.Ident]types.Object{}, Implicits: map[ast.Node]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{}, Scopes: map[ast.Node]*types.Scope{},
+		Instances: map[*ast.Ident]types.Instance{},
+	}
+	var errs []types.Error
+	conf := types.Config{
+		Importer:                 s.f,
+		DisableUnusedImportCheck: true,
+		GoVersion:                "go1.26",
+		Error:                    func(err error) { errs = append(errs, err.(types.Error)) },
+	}
+	_ = types.NewChecker(&conf, s.f.fset, s.pkg, s.info).Files([]*ast.File{s.declFile, s.cellFile})
+	added, aerr := s.attachMethods()
+	if aerr != nil {
+		s.refused = aerr
+		return nil
+	}
+	var out []types.Error
+	for _, e := range errs {
+		if !s.ignorable(e) {
+			out = append(out, e)
+		}
+	}
+	if len(out) > 0 && added {
+		// Uses of the methods just attached failed; they are there now.
+		return s.typecheck()
+	}
+	return out
+}
+
+// ignorable filters errors that the REPL's rules make moot.
+func (s *snippet) ignorable(e types.Error) bool {
+	switch {
+	case e.Pos >= s.cellFile.FileStart && int(e.Pos-s.cellFile.FileStart) < len(s.head):
+		return true // duplicate of an import error in the declaration file
+	case strings.HasPrefix(e.Msg, "implicit assignment to unexported field "):
+		// go/types compares packages by pointer here: a struct type of an
+		// earlier snippet (package main too) is no other package.
+		_, typ, _ := strings.Cut(e.Msg, " of type ")
+		return !strings.Contains(typ, ".") || strings.HasPrefix(typ, "main.")
+	case strings.HasPrefix(e.Msg, "declared and not used: "):
+		return s.cellVars[strings.TrimPrefix(e.Msg, "declared and not used: ")] && s.topLevel(e.Pos)
+	case strings.HasSuffix(e.Msg, " is not used"):
+		n := len(s.cell.List)
+		return n > 0 && s.lastValue && e.Pos >= s.cell.List[n-1].Pos() && e.Pos < s.cell.List[n-1].End()
+	}
+	return false
+}
+
+// topLevel reports whether pos is an identifier a top-level := defines.
+func (s *snippet) topLevel(pos token.Pos) bool {
+	for _, st := range s.cell.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, l := range as.Lhs {
+				if l.Pos() == pos {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// detached is a method declared on a type of an earlier snippet: go/types
+// cannot check it as a method of another check's type, so it is checked
+// as a function whose first parameter is the receiver, and attached to
+// the type after the check.
+type detached struct {
+	fd     *ast.FuncDecl
+	recv   *ast.FieldList
+	name   *ast.Ident
+	params []*ast.Field
+	base   string
+}
+
+// detachMethods turns methods on earlier snippets' types into functions.
+func (s *snippet) detachMethods() {
+	s.detached = nil
+	declared := map[string]bool{}
+	for _, d := range s.declFile.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+			for _, sp := range g.Specs {
+				declared[sp.(*ast.TypeSpec).Name.Name] = true
+			}
+		}
+	}
+	for _, d := range s.declFile.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 {
+			continue
+		}
+		base := recvBase(fd.Recv.List[0].Type)
+		if _, ok := s.f.live[base].(*types.TypeName); !ok || declared[base] {
+			continue
+		}
+		dt := detached{fd: fd, recv: fd.Recv, name: fd.Name, params: fd.Type.Params.List, base: base}
+		recv := *fd.Recv.List[0]
+		if len(recv.Names) == 0 {
+			recv.Names = []*ast.Ident{ast.NewIdent("_")}
+		}
+		fd.Type.Params.List = append([]*ast.Field{&recv}, fd.Type.Params.List...)
+		fd.Recv = nil
+		fd.Name = &ast.Ident{Name: "ᐧmethod" + base + "ᐧ" + dt.name.Name, NamePos: dt.name.NamePos}
+		s.detached = append(s.detached, dt)
+	}
+}
+
+// restoreMethods undoes detachMethods for printing.
+func (s *snippet) restoreMethods() {
+	for _, dt := range s.detached {
+		dt.fd.Recv, dt.fd.Name, dt.fd.Type.Params.List = dt.recv, dt.name, dt.params
+	}
+}
+
+func recvBase(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.StarExpr:
+		return recvBase(x.X)
+	case *ast.ParenExpr:
+		return recvBase(x.X)
+	case *ast.IndexExpr:
+		return recvBase(x.X)
+	case *ast.IndexListExpr:
+		return recvBase(x.X)
+	case *ast.Ident:
+		return x.Name
+	}
+	return ""
+}
+
+// attachMethods adds the detached methods to their types, and reports
+// whether it added any. A method the type has already is a redefinition,
+// refused: yaegi would keep the first.
+func (s *snippet) attachMethods() (bool, *Error) {
+	added := false
+	for _, dt := range s.detached {
+		fn, ok := s.info.Defs[dt.fd.Name].(*types.Func)
+		if !ok {
+			continue
+		}
+		tn := s.f.live[dt.base].(*types.TypeName)
+		named, ok := tn.Type().(*types.Named)
+		if !ok {
+			continue
+		}
+		key := dt.base + "." + dt.name.Name
+		if obj, _, _ := types.LookupFieldOrMethod(named, true, s.pkg, dt.name.Name); obj != nil {
+			if s.attached[key] {
+				continue
+			}
+			return false, &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(dt.name.Pos())),
+				Msg: fmt.Sprintf("redefining %s.%s, declared in an earlier snippet, is not supported (the interpreter keeps the first definition); declare the type %s again, with all its methods, in one snippet", dt.base, dt.name.Name, dt.base)}
+		}
+		sig := fn.Type().(*types.Signature)
+		var params []*types.Var
+		for i := 1; i < sig.Params().Len(); i++ {
+			params = append(params, sig.Params().At(i))
+		}
+		m := types.NewFunc(dt.name.Pos(), s.pkg, dt.name.Name,
+			types.NewSignatureType(sig.Params().At(0), nil, nil, types.NewTuple(params...), sig.Results(), sig.Variadic()))
+		named.AddMethod(m)
+		s.attached[key] = true
+		added = true
+	}
+	return added, nil
+}
+
+// hoistable returns declarations of the statement variables that the
+// snippet's declarations refer to ("undefined: x" in the first pass), and
+// the imports their types need.
+func (s *snippet) hoistable(errs []types.Error) (decls, imports []string) {
+	need := map[string]bool{}
+	for _, e := range errs {
+		if name, ok := strings.CutPrefix(e.Msg, "undefined: "); ok && s.cellVars[name] {
+			need[name] = true
+		}
+	}
+	if len(need) == 0 {
+		return nil, nil
+	}
+	l := &lowering{s: s, checker: true, imports: map[string]string{}}
+	var out []string
+	for _, st := range s.cell.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE {
+			continue
+		}
+		for _, lhs := range as.Lhs {
+			id, _ := lhs.(*ast.Ident)
+			if id == nil || !need[id.Name] {
+				continue
+			}
+			v, ok := s.info.Defs[id].(*types.Var)
+			if !ok {
+				continue
+			}
+			ts, err := l.typeString(v.Type())
+			if err != nil {
+				return nil, nil
+			}
+			out = append(out, "var "+id.Name+" "+ts)
+			s.hoisted[id.Name] = true
+			delete(need, id.Name)
+		}
+	}
+	for path, alias := range l.imports {
+		imports = append(imports, fmt.Sprintf("import %s %q", alias, path))
+	}
+	return out, imports
+}
+
+// oneLine rewrites an import declaration on one line, without comments.
+func oneLine(text string) string {
+	var b strings.Builder
+	for _, t := range scanTokens(text) {
+		switch {
+		case t.tok == token.SEMICOLON:
+			b.WriteString(";")
+		case t.lit != "":
+			b.WriteString(t.lit + " ")
+		default:
+			b.WriteString(t.tok.String() + " ")
+		}
+	}
+	return strings.TrimRight(b.String(), "; ")
+}
+
+// firstError converts the earliest error into the user's terms.
+func (s *snippet) firstError(errs []types.Error) *Error {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Pos < errs[j].Pos })
+	e := errs[0]
+	pos := s.f.fset.Position(e.Pos)
+	// Earlier snippets are other packages "main" to go/types, which then
+	// qualifies their names; to the user they are one package.
+	msg := mainQual.ReplaceAllString(e.Msg, "$1")
+	out := &Error{Pos: s.userPos(pos), Msg: s.endMsg(pos, msg)}
+	if m := importFailed.FindStringSubmatch(e.Msg); m != nil {
+		out.Import = m[1]
+	}
+	return out
+}
+
+// Import implements types.Importer over the standard library's export
+// data and the interpreter's native packages.
+func (f *Front) Import(path string) (*types.Package, error) {
+	if pkg, ok := f.natives[path]; ok {
+		return pkg, nil
+	}
+	if isStd(path) {
+		if f.cfg.StdAvailable != nil && !f.cfg.StdAvailable(path) {
+			return nil, fmt.Errorf("package %s is not available to this engine", path)
+		}
+		pkg, err := importStd(path)
+		if err != nil || f.cfg.Hidden == nil {
+			return pkg, err
+		}
+		return f.filtered(pkg), nil
+	}
+	if f.cfg.Native != nil {
+		if name, syms, ok := f.cfg.Native(path); ok {
+			pkg, err := nativePackage(path, name, syms)
+			if err != nil {
+				return nil, err
+			}
+			f.natives[path] = pkg
+			return pkg, nil
+		}
+	}
+	return nil, fmt.Errorf("package %s is not available to this engine (the standard library and registered packages are)", path)
+}
+
+// autoImports returns the standard packages src uses by name without
+// importing them or declaring the name: name -> path.
+func (f *Front) autoImports(src string, imported map[string]bool) map[string]string {
+	out := map[string]string{}
+	bases := selectorBases(src)
+	if len(bases) == 0 {
+		return out
+	}
+	declared := declaredIdents(src)
+	for name := range bases {
+		path, ok := stdNames()[name]
+		if !ok && f.cfg.Names != nil {
+			path, ok = f.cfg.Names()[name]
+		}
+		if !ok || declared[name] || imported[name] || f.live[name] != nil {
+			continue
+		}
+		if f.cfg.StdAvailable != nil && !f.cfg.StdAvailable(path) {
+			continue
+		}
+		out[name] = path
+	}
+	return out
+}
+
+// importedNames returns the names the snippet's own imports declare.
+func (s *snippet) importedNames() map[string]bool {
+	names := map[string]bool{}
+	for _, p := range s.ps {
+		if p.kind != importPiece {
+			continue
+		}
+		toks := scanTokens(s.src[p.start:p.end])
+		for i, t := range toks {
+			if t.tok != token.STRING {
+				continue
+			}
+			if i > 0 && toks[i-1].tok == token.IDENT {
+				names[toks[i-1].lit] = true
+				continue
+			}
+			path, err := strconv.Unquote(t.lit)
+			if err == nil {
+				if pkg, err := s.f.Import(path); err == nil {
+					names[pkg.Name()] = true
+				}
+				names[path[strings.LastIndexByte(path, '/')+1:]] = true
+			}
+		}
+	}
+	return names
+}
+
+// declaredIdents returns names src declares or imports anywhere, by a
+// token scan: x := …, var x, func x, parameters, import names.
+func declaredIdents(src string) map[string]bool {
+	toks := scanTokens(src)
+	declared := map[string]bool{}
+	for i, t := range toks {
+		if t.tok == token.STRING && i > 0 && toks[i-1].tok == token.IMPORT || t.tok == token.STRING && i > 0 && toks[i-1].tok == token.LPAREN {
+			p, _ := strconv.Unquote(t.lit)
+			declared[p[strings.LastIndexByte(p, '/')+1:]] = true
+		}
+		if t.tok != token.IDENT {
+			continue
+		}
+		next := token.ILLEGAL
+		if i+1 < len(toks) {
+			next = toks[i+1].tok
+		}
+		prevDot := i > 0 && toks[i-1].tok == token.PERIOD
+		switch {
+		case next == token.DEFINE || next == token.COMMA || (i > 0 && isDeclKeyword(toks[i-1].tok)):
+			declared[t.lit] = true
+		case next == token.IDENT && !prevDot, next == token.STRING:
+			declared[t.lit] = true
+		}
+	}
+	return declared
+}
+
+func isDeclKeyword(t token.Token) bool {
+	return t == token.VAR || t == token.CONST || t == token.FUNC || t == token.TYPE || t == token.IMPORT
+}
+
+// stdNames maps every unambiguous standard package name to its path.
+var stdNames = sync.OnceValue(func() map[string]string {
+	std.mu.Lock()
+	defer std.mu.Unlock()
+	paths := map[string][]string{}
+	if openStd() == nil {
+		for path := range std.entries {
+			name := path[strings.LastIndexByte(path, '/')+1:]
+			if len(name) >= 2 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+				continue // math/rand/v2: import it by hand
+			}
+			paths[name] = append(paths[name], path)
+		}
+	}
+	names := map[string]string{}
+	for name, ps := range paths {
+		if len(ps) == 1 {
+			names[name] = ps[0]
+		}
+	}
+	return names
+})
+
+// Predeclare makes package path visible to every snippet under its name,
+// as if each imported it (the engine's dpfw package).
+func (f *Front) Predeclare(path string) error {
+	pkg, err := f.Import(path)
+	if err != nil {
+		return err
+	}
+	f.live[pkg.Name()] = types.NewPkgName(token.NoPos, types.NewPackage("main", "main"), pkg.Name(), pkg)
+	return nil
+}
+
+// filtered returns pkg without the symbols Config.Hidden withholds.
+func (f *Front) filtered(pkg *types.Package) *types.Package {
+	if p, ok := f.natives["filtered:"+pkg.Path()]; ok {
+		return p
+	}
+	hide := false
+	for _, name := range pkg.Scope().Names() {
+		hide = hide || f.cfg.Hidden(pkg.Path(), name)
+	}
+	if !hide {
+		f.natives["filtered:"+pkg.Path()] = pkg
+		return pkg
+	}
+	out := types.NewPackage(pkg.Path(), pkg.Name())
+	for _, name := range pkg.Scope().Names() {
+		if !f.cfg.Hidden(pkg.Path(), name) {
+			out.Scope().Insert(pkg.Scope().Lookup(name))
+		}
+	}
+	out.SetImports(pkg.Imports())
+	out.MarkComplete()
+	f.natives["filtered:"+pkg.Path()] = out
+	return out
+}
+
+var importFailed = regexp.MustCompile(`^could not import (\S+) `)
+
+var mainQual = regexp.MustCompile(`(^|[^\pL\pN_.])main\.`)
+
+// yaegiFile is the file name yaegi gives sources it evaluates: the
+// //line directives of lowered code name it, because yaegi scopes
+// imports by file name.
+const yaegiFile = "_.go"

@@ -1,0 +1,467 @@
+package front
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// lowering turns one checked snippet into yaegi source. It works on the
+// snippet's own syntax trees, which it edits in place.
+type lowering struct {
+	s       *snippet
+	checker bool              // spell types for the checker (hoisting), not for yaegi
+	imports map[string]string // path -> alias, of packages the output uses
+
+	cellVars map[*types.Var]string   // top-level statement variables -> yaegi names
+	ynames   map[types.Object]string // yaegi names of this snippet's (re)declarations
+	refs     map[string]types.Object
+	err      *Error
+	decls    []string // synthesized declarations
+
+	orig       map[ast.Expr]ast.Expr // rewritten expression -> original, for types
+	labels     map[ast.Stmt]string   // labeled statements
+	newHelpers map[string]string     // helpers this snippet declares: key -> name
+	natives    []NativeType
+}
+
+// alias returns the name under which lowered code refers to package path:
+// "ǂ" and the package name, a letter no user identifier contains, so that
+// user declarations never shadow it.
+func (l *lowering) alias(path, name string) string {
+	if a, ok := l.imports[path]; ok {
+		return a
+	}
+	f := l.s.f
+	a, ok := f.aliases[path]
+	if !ok {
+		a = "ǂ" + name
+		for i := 2; f.owners[a] != "" && f.owners[a] != path; i++ {
+			a = "ǂ" + name + "ᐧ" + strconv.Itoa(i)
+		}
+		if !l.checker {
+			f.aliases[path], f.owners[a] = a, path
+		}
+	}
+	l.imports[path] = a
+	return a
+}
+
+func (s *snippet) lower() (*Program, *Error) {
+	l := &lowering{s: s, imports: map[string]string{}, cellVars: map[*types.Var]string{},
+		ynames: map[types.Object]string{}, refs: map[string]types.Object{},
+		orig: map[ast.Expr]ast.Expr{}, labels: map[ast.Stmt]string{}, newHelpers: map[string]string{}}
+	p := &Program{src: s.src, declares: map[string]types.Object{}}
+	l.nameDeclarations(p)
+	if l.err != nil {
+		return nil, l.err
+	}
+	var decls []ast.Decl
+	var lateInits []ast.Stmt
+	for _, d := range s.declFile.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			continue
+		}
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && s.firstStmt.IsValid() && s.declPos(g) > s.firstStmt {
+			lateInits = append(lateInits, l.lateVar(g)...)
+			continue
+		}
+		decls = append(decls, d)
+	}
+	s.insertLate(lateInits)
+	for _, n := range append([]ast.Node{s.cell}, declNodes(decls)...) {
+		ast.Inspect(n, func(x ast.Node) bool {
+			if ls, ok := x.(*ast.LabeledStmt); ok {
+				l.labels[ls.Stmt] = ls.Label.Name
+			}
+			return true
+		})
+	}
+	for _, d := range decls {
+		l.rewrite(d)
+	}
+	l.rewrite(s.cell)
+	if l.err != nil {
+		return nil, l.err
+	}
+	l.rename(decls, s.cell)
+	if l.err != nil {
+		return nil, l.err
+	}
+	results, value := l.cellResults(p)
+	if l.err != nil {
+		return nil, l.err
+	}
+	var out bytes.Buffer
+	if len(decls) > 0 {
+		l.print(&out, decls)
+	}
+	for _, d := range l.decls {
+		out.WriteString("\n" + d)
+	}
+	if out.Len() > 0 {
+		// The newline puts the first //line directive at the start of a
+		// line once yaegi has prefixed its package clause.
+		p.Decls = "\n" + strings.TrimLeft(out.String(), "\n")
+	}
+	if len(s.cell.List) > 0 {
+		s.f.cells++
+		name := "ᐧcell" + strconv.Itoa(s.f.cells)
+		fd := s.cellFile.Decls[len(s.cellFile.Decls)-1].(*ast.FuncDecl)
+		fd.Name.Name = name
+		fd.Type.Results = l.fieldList(results)
+		var cell bytes.Buffer
+		cell.WriteString("\n")
+		l.print(&cell, fd)
+		p.Cell, p.Call, p.Value = cell.String(), ";"+name+"()", value
+	}
+	if l.err != nil {
+		return nil, l.err
+	}
+	paths := make([]string, 0, len(l.imports))
+	for path := range l.imports {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		p.Imports = append(p.Imports, Import{Name: l.imports[path], Path: path})
+	}
+	p.ynames, p.refs, p.helpers, p.Natives = l.ynames, l.refs, l.newHelpers, l.natives
+	// A snippet that declares nothing but statement variables runs again
+	// as it is while those variables are still the ones it declared.
+	p.cacheable = p.Call != "" && len(decls) == 0 && len(s.declFile.Imports) == 0 && len(l.decls) == len(p.declares)
+	return p, nil
+}
+
+// declPos is where a declaration sits in the user's text, comparable with
+// positions in the cell file.
+func (s *snippet) declPos(d ast.Decl) token.Pos {
+	return s.toCell(d.Pos())
+}
+
+// nameDeclarations gives every top-level name the snippet declares its
+// yaegi name: the name itself the first time, a fresh one after (yaegi
+// keeps the first type or method of a name, and rebinds functions
+// unevenly, so a redefinition is a new declaration under a new name).
+func (l *lowering) nameDeclarations(p *Program) {
+	s := l.s
+	name := func(obj types.Object) {
+		n := obj.Name()
+		if n == "_" {
+			return
+		}
+		p.declares[n] = obj
+		if k := s.f.defined[n]; k > 0 {
+			l.ynames[obj] = n + "ᐧ" + strconv.Itoa(k)
+		}
+	}
+	scope := s.pkg.Scope()
+	for _, n := range scope.Names() {
+		if obj := scope.Lookup(n); !s.prelive[obj] && n != "ᐧcell" && !strings.HasPrefix(n, "ᐧmethod") {
+			name(obj)
+		}
+	}
+	for _, st := range s.cell.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE {
+			continue
+		}
+		for _, lhs := range as.Lhs {
+			id, _ := lhs.(*ast.Ident)
+			if id == nil {
+				continue
+			}
+			if v, ok := s.info.Defs[id].(*types.Var); ok {
+				if hoisted, ok := scope.Lookup(v.Name()).(*types.Var); ok && s.hoisted[v.Name()] {
+					// Hoisted for the declarations: one variable for both.
+					l.cellVars[v] = l.yaegiName(hoisted)
+					continue
+				}
+				name(v)
+				l.cellVars[v] = l.yaegiName(v)
+				ts, err := l.typeString(v.Type())
+				if err != nil {
+					l.fail(id.Pos(), "the variable %s has type %s, which lowered code cannot name (%v); declare it inside a function", v.Name(), v.Type(), err)
+					return
+				}
+				l.decls = append(l.decls, "var "+l.yaegiName(v)+" "+ts)
+			}
+		}
+	}
+	// Imports the user wrote are remembered for later snippets.
+	for _, imp := range s.declFile.Imports {
+		if obj := s.info.Defs[imp.Name]; obj != nil {
+			p.declares[obj.Name()] = obj
+		} else if obj := s.info.Implicits[imp]; obj != nil {
+			p.declares[obj.Name()] = obj
+		}
+	}
+}
+
+func (l *lowering) yaegiName(obj types.Object) string {
+	if n, ok := l.ynames[obj]; ok {
+		return n
+	}
+	return l.s.f.yaegiName(obj)
+}
+
+func (l *lowering) fail(pos token.Pos, format string, args ...any) {
+	if l.err == nil {
+		l.err = &Error{Unsupported: true, Pos: l.s.userPos(l.s.f.fset.Position(pos)), Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// lateVar turns a var declaration that follows statements into a
+// declaration without values plus an assignment in the cell, so that it
+// runs in order with the statements (as a REPL user reads it).
+func (l *lowering) lateVar(g *ast.GenDecl) []ast.Stmt {
+	var stmts []ast.Stmt
+	for _, sp := range g.Specs {
+		vs := sp.(*ast.ValueSpec)
+		var lhs []ast.Expr
+		for _, id := range vs.Names {
+			obj := l.s.info.Defs[id]
+			if obj == nil {
+				lhs = append(lhs, ast.NewIdent("_"))
+				continue
+			}
+			ts, err := l.typeString(obj.Type())
+			if err != nil {
+				l.fail(id.Pos(), "the variable %s has type %s, which lowered code cannot name (%v)", id.Name, obj.Type(), err)
+				return nil
+			}
+			l.decls = append(l.decls, "var "+l.yaegiName(obj)+" "+ts)
+			lhs = append(lhs, id)
+		}
+		if len(vs.Values) > 0 {
+			stmts = append(stmts, &ast.AssignStmt{Lhs: lhs, TokPos: vs.Pos(), Tok: token.ASSIGN, Rhs: vs.Values})
+		}
+	}
+	return stmts
+}
+
+// insertLate puts late variable assignments among the cell's statements
+// at their place in the user's text.
+func (s *snippet) insertLate(stmts []ast.Stmt) {
+	if len(stmts) == 0 {
+		return
+	}
+	var list []ast.Stmt
+	i := 0
+	for _, st := range s.cell.List {
+		for i < len(stmts) && s.cellPosOf(stmts[i]) < st.Pos() {
+			list = append(list, stmts[i])
+			i++
+		}
+		list = append(list, st)
+	}
+	s.cell.List = append(list, stmts[i:]...)
+}
+
+// cellPosOf maps the position of a statement made from the declaration
+// file into the cell file's coordinates.
+func (s *snippet) cellPosOf(st ast.Stmt) token.Pos {
+	return s.toCell(st.Pos())
+}
+
+// toCell maps a position in the declaration file to the same place of
+// the user's text in the cell file.
+func (s *snippet) toCell(pos token.Pos) token.Pos {
+	off := int(pos-s.declFile.FileStart) - len(s.head+"/*line :1:1*/")
+	return s.cellFile.FileStart + token.Pos(len(s.head+cellHeader+"/*line :1:1*/")+off)
+}
+
+// rename spells every reference in the lowered code for yaegi: packages
+// by their aliases, renamed declarations by their yaegi names, top-level
+// := by assignments to the global variables they declare.
+func (l *lowering) rename(decls []ast.Decl, cell *ast.BlockStmt) {
+	for _, st := range cell.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			as.Tok = token.ASSIGN
+		}
+	}
+	visit := func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		l.renameIdent(id)
+		return true
+	}
+	for _, d := range decls {
+		ast.Inspect(d, visit)
+	}
+	ast.Inspect(cell, visit)
+}
+
+func (l *lowering) renameIdent(id *ast.Ident) {
+	s := l.s
+	obj := s.info.Uses[id]
+	if obj == nil {
+		obj = s.info.Defs[id]
+	}
+	if obj == nil {
+		return
+	}
+	if obj.Parent() == types.Universe || s.prelive[obj] {
+		if _, seen := l.refs[id.Name]; !seen {
+			if s.prelive[obj] {
+				l.refs[id.Name] = obj
+				if live, ok := s.liveOf[obj]; ok {
+					l.refs[id.Name] = live
+				}
+			} else {
+				l.refs[id.Name] = nil
+			}
+		}
+	}
+	switch o := obj.(type) {
+	case *types.PkgName:
+		if _, auto := s.autos[id.Name]; auto {
+			l.refs[id.Name] = nil
+		}
+		id.Name = l.alias(o.Imported().Path(), o.Imported().Name())
+	case *types.Var:
+		if n, ok := l.cellVars[o]; ok {
+			id.Name = n
+			return
+		}
+		id.Name = l.objName(o, id.Name)
+	default:
+		id.Name = l.objName(obj, id.Name)
+	}
+}
+
+// objName is the yaegi name of a top-level object, or name for any other.
+func (l *lowering) objName(obj types.Object, name string) string {
+	if obj.Pkg() == nil || obj.Pkg().Path() != "main" {
+		return name
+	}
+	if n, ok := l.ynames[obj]; ok {
+		return n
+	}
+	if n, ok := l.s.f.yname[obj]; ok {
+		return n
+	}
+	return name
+}
+
+// cellResults makes the cell return the value of the snippet's last
+// expression, if it has one, and returns the cell's result list.
+func (l *lowering) cellResults(p *Program) ([]string, bool) {
+	s := l.s
+	n := len(s.cell.List)
+	if n == 0 || !s.lastValue {
+		return nil, false
+	}
+	es := s.cell.List[n-1].(*ast.ExprStmt)
+	tv := l.typeOf(es.X)
+	if tv.Type == nil || tv.IsVoid() || tv.IsType() || l.isPrint(es.X) {
+		return nil, false
+	}
+	if tv.IsNil() {
+		p.Nil = true
+		return nil, false
+	}
+	var ts []string
+	if tup, ok := tv.Type.(*types.Tuple); ok {
+		for i := range tup.Len() {
+			ts = append(ts, l.mustType(es.X.Pos(), tup.At(i).Type()))
+		}
+	} else {
+		ts = append(ts, l.mustType(es.X.Pos(), tv.Type))
+	}
+	s.cell.List[n-1] = &ast.ReturnStmt{Return: es.X.Pos(), Results: []ast.Expr{es.X}}
+	return ts, true
+}
+
+// fieldList makes a result list of the types written in ts.
+func (l *lowering) fieldList(ts []string) *ast.FieldList {
+	if len(ts) == 0 {
+		return nil
+	}
+	fl := &ast.FieldList{}
+	for _, t := range ts {
+		x, err := parser.ParseExpr(t)
+		if err != nil {
+			l.fail(token.NoPos, "front end: cannot write type %s: %v", t, err)
+			return nil
+		}
+		fl.List = append(fl.List, &ast.Field{Type: x})
+	}
+	return fl
+}
+
+func (l *lowering) mustType(pos token.Pos, t types.Type) string {
+	ts, err := l.typeString(t)
+	if err != nil {
+		l.fail(pos, "the value has type %s, which lowered code cannot name (%v); assign it to a variable inside a function", t, err)
+	}
+	return ts
+}
+
+// isPrint reports whether x calls fmt.Print* or fmt.Fprint*, whose byte
+// counts would be noise as a REPL value.
+func (l *lowering) isPrint(x ast.Expr) bool {
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := l.s.info.Uses[sel.Sel].(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "fmt" &&
+		(strings.HasPrefix(fn.Name(), "Print") || strings.HasPrefix(fn.Name(), "Fprint"))
+}
+
+// print writes node with //line directives that carry the user's lines.
+func (l *lowering) print(w *bytes.Buffer, node any) {
+	var b bytes.Buffer
+	cfg := printer.Config{Mode: printer.SourcePos, Tabwidth: 8}
+	if err := cfg.Fprint(&b, l.s.f.fset, node); err != nil && l.err == nil {
+		l.err = &Error{Msg: "front end: printing the lowered code: " + err.Error()}
+	}
+	w.WriteString(l.s.withColumns(b.String()))
+}
+
+// withColumns adds columns to go/printer's //line directives, which give
+// lines only: the line that follows starts at the first non-blank column
+// of that user line, so yaegi's positions (panics) are the user's.
+func (s *snippet) withColumns(text string) string {
+	if s.lines == nil {
+		s.lines = strings.Split(s.src, "\n")
+	}
+	out := strings.Split(text, "\n")
+	for i := 0; i+1 < len(out); i++ {
+		rest, ok := strings.CutPrefix(out[i], "//line "+yaegiFile+":")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(rest)
+		if err != nil || n < 1 || n > len(s.lines) {
+			continue
+		}
+		user := s.lines[n-1]
+		col := len(user) - len(strings.TrimLeft(user, " \t")) + 1
+		out[i] = fmt.Sprintf("//line %s:%d:%d", yaegiFile, n, col)
+		out[i+1] = strings.TrimLeft(out[i+1], " \t")
+	}
+	return strings.Join(out, "\n")
+}
+
+func declNodes(decls []ast.Decl) []ast.Node {
+	out := make([]ast.Node, len(decls))
+	for i, d := range decls {
+		out[i] = d
+	}
+	return out
+}

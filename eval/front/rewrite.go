@@ -1,0 +1,552 @@
+package front
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strconv"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// The rewrites below turn Go 1.21–1.26 constructs that yaegi v0.16.1
+// rejects or runs differently from Go into equivalent older Go:
+//
+//   - range over an integer: a three-clause loop;
+//   - Go 1.22 loop variables (each iteration its own variable) where a
+//     closure, a goroutine or an address can observe the difference:
+//     per-iteration copies, copied back before the post statement;
+//   - min, max, clear and new(expr): calls of small helpers (constant
+//     min/max fold to their value);
+//   - defer and go: arguments (and a func value held in a variable)
+//     evaluated at the statement, as Go does; yaegi reads them when the
+//     call runs.
+//
+// Range over a function is refused (see rangeFunc).
+
+// rewrite applies the rewrites to node, bottom up.
+func (l *lowering) rewrite(node ast.Node) {
+	astutil.Apply(node, nil, func(c *astutil.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.RangeStmt:
+			l.rangeStmt(c, n)
+		case *ast.ForStmt:
+			l.forStmt(n)
+		case *ast.CallExpr:
+			l.builtinCall(c, n)
+		case *ast.DeferStmt:
+			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
+		case *ast.GoStmt:
+			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
+		}
+		return l.err == nil
+	})
+}
+
+// replace replaces expression old at c by new, keeping old's type.
+func (l *lowering) replace(c *astutil.Cursor, old, new ast.Expr) {
+	l.orig[new] = old
+	c.Replace(new)
+}
+
+// typeOf returns the type of an expression of the original tree.
+func (l *lowering) typeOf(e ast.Expr) types.TypeAndValue {
+	if tv, ok := l.s.info.Types[e]; ok {
+		return tv
+	}
+	if o, ok := l.orig[e]; ok {
+		return l.typeOf(o)
+	}
+	return types.TypeAndValue{}
+}
+
+func (l *lowering) fresh(prefix string) string {
+	l.s.f.temps++
+	return "ᐧ" + prefix + strconv.Itoa(l.s.f.temps)
+}
+
+// stmts parses Go statements written as text; placeholders named in subst
+// are replaced by the given (original) expressions.
+func (l *lowering) stmts(text string, subst map[string]ast.Expr) []ast.Stmt {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){"+text+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		l.fail(token.NoPos, "front end: internal rewrite %q: %v", text, err)
+		return nil
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body
+	clearPos(body)
+	astutil.Apply(body, nil, func(c *astutil.Cursor) bool {
+		if id, ok := c.Node().(*ast.Ident); ok {
+			if x, ok := subst[id.Name]; ok {
+				c.Replace(x)
+			}
+		}
+		return true
+	})
+	return body.List
+}
+
+// clearPos drops the positions of parsed helper text, which belong to a
+// throw-away file set.
+func clearPos(n ast.Node) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			n.NamePos = token.NoPos
+		case *ast.BasicLit:
+			n.ValuePos = token.NoPos
+		case *ast.BlockStmt:
+			n.Lbrace, n.Rbrace = token.NoPos, token.NoPos
+		case *ast.CallExpr:
+			n.Lparen, n.Rparen = token.NoPos, token.NoPos
+		case *ast.AssignStmt:
+			n.TokPos = token.NoPos
+		case *ast.ForStmt:
+			n.For = token.NoPos
+		case *ast.RangeStmt:
+			n.For, n.TokPos = token.NoPos, token.NoPos
+		case *ast.IncDecStmt:
+			n.TokPos = token.NoPos
+		case *ast.BinaryExpr:
+			n.OpPos = token.NoPos
+		case *ast.UnaryExpr:
+			n.OpPos = token.NoPos
+		case *ast.StarExpr:
+			n.Star = token.NoPos
+		case *ast.ParenExpr:
+			n.Lparen, n.Rparen = token.NoPos, token.NoPos
+		case *ast.ReturnStmt:
+			n.Return = token.NoPos
+		case *ast.DeferStmt:
+			n.Defer = token.NoPos
+		case *ast.BranchStmt:
+			n.TokPos = token.NoPos
+		case *ast.IfStmt:
+			n.If = token.NoPos
+		case *ast.FuncType:
+			n.Func = token.NoPos
+		case *ast.FieldList:
+			n.Opening, n.Closing = token.NoPos, token.NoPos
+		case *ast.CompositeLit:
+			n.Lbrace, n.Rbrace = token.NoPos, token.NoPos
+		case *ast.IndexExpr:
+			n.Lbrack, n.Rbrack = token.NoPos, token.NoPos
+		case *ast.ArrayType:
+			n.Lbrack = token.NoPos
+		}
+		return true
+	})
+}
+
+// rangeStmt lowers range over an integer, refuses range over a function
+// and gives captured range variables a copy per iteration.
+func (l *lowering) rangeStmt(c *astutil.Cursor, n *ast.RangeStmt) {
+	tv := l.typeOf(n.X)
+	if tv.Type == nil {
+		return
+	}
+	switch u := tv.Type.Underlying().(type) {
+	case *types.Signature:
+		l.fail(n.For, "range over a function (an iterator such as iter.Seq) is not supported by this interpreter; call the function with a yield func instead: seq(func(v T) bool { …; return true })")
+		return
+	case *types.Basic:
+		if u.Info()&types.IsInteger != 0 {
+			l.rangeInt(c, n, tv)
+			return
+		}
+	}
+	if n.Tok == token.DEFINE {
+		var names []string
+		for _, e := range []ast.Expr{n.Key, n.Value} {
+			if id, ok := e.(*ast.Ident); ok && id.Name != "_" && l.captured(l.s.info.Defs[id], n.Body) {
+				names = append(names, id.Name)
+			}
+		}
+		l.copyPerIteration(n.Body, names)
+	}
+}
+
+// copyPerIteration starts body with x := x for each name: yaegi shares a
+// loop's variables across iterations, but not variables of its body.
+func (l *lowering) copyPerIteration(body *ast.BlockStmt, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	var pre []ast.Stmt
+	for _, name := range names {
+		pre = append(pre, l.stmts(name+" := "+name+"; _ = "+name, nil)...)
+	}
+	body.List = append(pre, body.List...)
+}
+
+// rangeInt lowers for k := range n to a three-clause loop over a hidden
+// counter, with k a fresh copy in each iteration (Go 1.22 semantics: the
+// body may change k without changing the iteration).
+func (l *lowering) rangeInt(c *astutil.Cursor, n *ast.RangeStmt, tv types.TypeAndValue) {
+	ts, err := l.typeString(tv.Type)
+	if err != nil {
+		l.fail(n.For, "range over a value of type %s: %v", tv.Type, err)
+		return
+	}
+	i, max := l.fresh("i"), l.fresh("n")
+	loop := l.stmts("for "+i+", "+max+" := "+ts+"(0), ᐧX; "+i+" < "+max+"; "+i+"++ {}", map[string]ast.Expr{"ᐧX": n.X})
+	if loop == nil {
+		return
+	}
+	f := loop[0].(*ast.ForStmt)
+	f.For = n.For
+	f.Body = n.Body
+	if n.Key != nil && !isBlank(n.Key) {
+		tok := " = "
+		if n.Tok == token.DEFINE {
+			tok = " := "
+		}
+		key := l.stmts("ᐧK"+tok+i+"; _ = ᐧK", map[string]ast.Expr{"ᐧK": n.Key})
+		if n.Tok == token.DEFINE {
+			// The second mention must not be the defining identifier.
+			key[1].(*ast.AssignStmt).Rhs[0] = ast.NewIdent(n.Key.(*ast.Ident).Name)
+		} else {
+			key = key[:1]
+		}
+		f.Body.List = append(key, f.Body.List...)
+	}
+	c.Replace(f)
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// forStmt gives the variables of a three-clause loop a copy per
+// iteration when a closure or an address could tell: the loop runs on
+// hidden variables, the body on copies made at its start and copied back
+// at its end and before each continue.
+func (l *lowering) forStmt(n *ast.ForStmt) {
+	init, ok := n.Init.(*ast.AssignStmt)
+	if !ok || init.Tok != token.DEFINE {
+		return
+	}
+	type loopVar struct {
+		obj    types.Object
+		name   string
+		hidden string
+	}
+	var vars []loopVar
+	for _, e := range init.Lhs {
+		id, ok := e.(*ast.Ident)
+		if !ok || id.Name == "_" {
+			continue
+		}
+		if obj := l.s.info.Defs[id]; obj != nil && l.captured(obj, n.Body) {
+			vars = append(vars, loopVar{obj, id.Name, l.fresh(id.Name)})
+		}
+	}
+	if len(vars) == 0 {
+		return
+	}
+	hidden := map[types.Object]string{}
+	for _, v := range vars {
+		hidden[v.obj] = v.hidden
+	}
+	// The init defines the hidden variables; cond and post use them.
+	for _, e := range init.Lhs {
+		if id, ok := e.(*ast.Ident); ok {
+			if h, ok := hidden[l.s.info.Defs[id]]; ok {
+				id.Name = h
+			}
+		}
+	}
+	for _, part := range []ast.Node{n.Cond, n.Post} {
+		if part == nil {
+			continue
+		}
+		ast.Inspect(part, func(x ast.Node) bool {
+			if id, ok := x.(*ast.Ident); ok {
+				if h, ok := hidden[l.s.info.Uses[id]]; ok {
+					id.Name = h
+				}
+			}
+			return true
+		})
+	}
+	var in, back string
+	for _, v := range vars {
+		in += v.name + " := " + v.hidden + "; _ = " + v.name + ";"
+		back += v.hidden + " = " + v.name + ";"
+	}
+	label := l.labels[n]
+	l.continues(n.Body, label, func() []ast.Stmt { return l.stmts(back, nil) })
+	n.Body.List = append(append(l.stmts(in, nil), n.Body.List...), l.stmts(back, nil)...)
+}
+
+// continues puts copy-back statements before every continue in body that
+// continues the loop (unlabeled ones outside nested loops, and those
+// naming its label).
+func (l *lowering) continues(body *ast.BlockStmt, label string, back func() []ast.Stmt) {
+	var walk func(n ast.Node, nested bool)
+	walk = func(n ast.Node, nested bool) {
+		astutil.Apply(n, func(c *astutil.Cursor) bool {
+			switch x := c.Node().(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt, *ast.RangeStmt:
+				if c.Node() != n {
+					walk(x, true)
+					return false
+				}
+			case *ast.BranchStmt:
+				if x.Tok != token.CONTINUE {
+					return true
+				}
+				if (x.Label == nil && !nested) || (x.Label != nil && x.Label.Name == label && label != "") {
+					c.Replace(&ast.BlockStmt{List: append(back(), x)})
+				}
+			}
+			return true
+		}, nil)
+	}
+	walk(body, false)
+}
+
+// captured reports whether obj is referenced by a closure in node, or has
+// its address taken there (explicitly or by a pointer-receiver method).
+func (l *lowering) captured(obj types.Object, node ast.Node) bool {
+	if obj == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(node, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			ast.Inspect(x.Body, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok && l.s.info.Uses[id] == obj {
+					found = true
+				}
+				return !found
+			})
+			return false
+		case *ast.UnaryExpr:
+			if id, ok := ast.Unparen(x.X).(*ast.Ident); ok && x.Op == token.AND && l.s.info.Uses[id] == obj {
+				found = true
+			}
+		case *ast.SelectorExpr:
+			if id, ok := ast.Unparen(x.X).(*ast.Ident); ok && l.s.info.Uses[id] == obj {
+				if sel := l.s.info.Selections[x]; sel != nil && sel.Kind() != types.FieldVal {
+					if _, isPtr := sel.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer); isPtr {
+						found = true
+					}
+				}
+			}
+		case *ast.GoStmt:
+			// go f(x) copies x at the statement (see deferred); a
+			// goroutine's closure is a FuncLit, handled above.
+		}
+		return true
+	})
+	return found
+}
+
+// builtinCall lowers min, max, clear and new(expr).
+func (l *lowering) builtinCall(c *astutil.Cursor, call *ast.CallExpr) {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return
+	}
+	b, ok := l.s.info.Uses[id].(*types.Builtin)
+	if !ok {
+		return
+	}
+	switch b.Name() {
+	case "min", "max":
+		tv := l.typeOf(call)
+		if tv.Value != nil {
+			l.replace(c, call, l.constExpr(tv))
+			return
+		}
+		ts, err := l.typeString(tv.Type)
+		if err != nil {
+			l.fail(call.Pos(), "%s of %s: %v", b.Name(), tv.Type, err)
+			return
+		}
+		name := l.helper(b.Name()+" "+ts, func(name string) string { return minMaxHelper(name, b.Name(), ts, tv.Type, l) })
+		l.replace(c, call, &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen})
+	case "clear":
+		t := l.typeOf(call.Args[0]).Type
+		ts, err := l.typeString(t)
+		if err != nil {
+			l.fail(call.Pos(), "clear of %s: %v", t, err)
+			return
+		}
+		name := l.helper("clear "+ts, func(name string) string {
+			if _, ok := t.Underlying().(*types.Map); ok {
+				return "func " + name + "(m " + ts + ") { for k := range m { delete(m, k) } }"
+			}
+			return "func " + name + "(s " + ts + ") { var zero " + elemString(l, t) + "; for i := range s { s[i] = zero } }"
+		})
+		l.replace(c, call, &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen})
+	case "new":
+		if len(call.Args) != 1 || l.typeOf(call.Args[0]).IsType() {
+			return
+		}
+		t := types.Default(l.typeOf(call.Args[0]).Type)
+		ts, err := l.typeString(t)
+		if err != nil {
+			l.fail(call.Pos(), "new of %s: %v", t, err)
+			return
+		}
+		name := l.helper("new "+ts, func(name string) string { return "func " + name + "(v " + ts + ") *" + ts + " { return &v }" })
+		l.replace(c, call, &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen})
+	}
+}
+
+func elemString(l *lowering, t types.Type) string {
+	s, _ := l.typeString(t.Underlying().(*types.Slice).Elem())
+	return s
+}
+
+// constExpr writes a constant value, converted to its type if typed.
+func (l *lowering) constExpr(tv types.TypeAndValue) ast.Expr {
+	lit := tv.Value.ExactString()
+	if tv.Value.Kind() == constant.Float {
+		if f, ok := constant.Float64Val(tv.Value); ok {
+			lit = strconv.FormatFloat(f, 'g', -1, 64)
+		}
+	}
+	text := lit
+	if b, ok := tv.Type.(*types.Basic); !ok || b.Info()&types.IsUntyped == 0 {
+		if ts, err := l.typeString(tv.Type); err == nil {
+			text = ts + "(" + lit + ")"
+		}
+	}
+	x, err := parser.ParseExpr(text)
+	if err != nil {
+		l.fail(token.NoPos, "front end: constant %s: %v", text, err)
+		return &ast.BasicLit{Kind: token.INT, Value: "0"}
+	}
+	clearPos(x)
+	return x
+}
+
+// minMaxHelper writes min or max over ts with Go's rules: NaN wins, and
+// -0 is less than +0.
+func minMaxHelper(name, op, ts string, t types.Type, l *lowering) string {
+	less := "v < x"
+	if op == "max" {
+		less = "v > x"
+	}
+	body := "if " + less + " { x = v }"
+	if b, ok := t.Underlying().(*types.Basic); ok && b.Info()&types.IsFloat != 0 {
+		m := l.alias("math", "math")
+		sign := m + ".Signbit(float64(v))"
+		if op == "max" {
+			sign = "!" + sign
+		}
+		body = "if v != v || x != x { if x == x { x = v }; continue }; if " + less + " || (v == x && v == 0 && " + sign + ") { x = v }"
+	}
+	return "func " + name + "(x " + ts + ", ys ..." + ts + ") " + ts + " { for _, v := range ys { " + body + " }; return x }"
+}
+
+// helper returns the name of a helper function for key, declaring it
+// (with text(name)) the first time this engine needs it.
+func (l *lowering) helper(key string, text func(name string) string) string {
+	if name, ok := l.s.f.helpers[key]; ok {
+		return name
+	}
+	if name, ok := l.newHelpers[key]; ok {
+		return name
+	}
+	name := l.fresh("h")
+	l.newHelpers[key] = name
+	l.decls = append(l.decls, text(name))
+	return name
+}
+
+// deferred evaluates the arguments of a deferred or go call at the
+// statement, into per-statement variables that nothing changes later
+// (yaegi evaluates them when the call runs).
+func (l *lowering) deferred(c *astutil.Cursor, call *ast.CallExpr, rebuild func(*ast.CallExpr) ast.Stmt) {
+	if _, isBlock := c.Parent().(*ast.BlockStmt); !isBlock {
+		if _, isCase := c.Parent().(*ast.CaseClause); !isCase {
+			if _, isComm := c.Parent().(*ast.CommClause); !isComm {
+				return
+			}
+		}
+	}
+	var lhs, rhs []string
+	subst := map[string]ast.Expr{}
+	newCall := *call
+	newCall.Args = append([]ast.Expr(nil), call.Args...)
+	if l.needsTemp(call.Fun, true) {
+		name := l.fresh("f")
+		lhs, rhs = append(lhs, name), append(rhs, "ᐧF")
+		subst["ᐧF"] = call.Fun
+		newCall.Fun = &ast.Ident{Name: name, NamePos: call.Fun.Pos()}
+	}
+	if len(call.Args) == 1 {
+		if tup, ok := l.typeOf(call.Args[0]).Type.(*types.Tuple); ok && tup.Len() > 1 {
+			return // f(g()) with several results: left as it is
+		}
+	}
+	for i, a := range call.Args {
+		if !l.needsTemp(a, false) {
+			continue
+		}
+		name := l.fresh("a")
+		ph := "ᐧA" + strconv.Itoa(i)
+		lhs, rhs = append(lhs, name), append(rhs, ph)
+		subst[ph] = a
+		newCall.Args[i] = &ast.Ident{Name: name, NamePos: a.Pos()}
+	}
+	if len(lhs) == 0 {
+		return
+	}
+	text := ""
+	for i := range lhs {
+		if i > 0 {
+			text += ", "
+		}
+		text += lhs[i]
+	}
+	text += " := "
+	for i := range rhs {
+		if i > 0 {
+			text += ", "
+		}
+		text += rhs[i]
+	}
+	pre := l.stmts(text, subst)
+	if pre == nil {
+		return
+	}
+	c.Replace(&ast.BlockStmt{List: append(pre, rebuild(&newCall))})
+}
+
+// needsTemp reports whether a deferred call's function or argument must
+// be evaluated at the statement: anything but constants, nil, types,
+// untyped values and, for the function, named functions and methods.
+func (l *lowering) needsTemp(e ast.Expr, fun bool) bool {
+	tv := l.typeOf(e)
+	if tv.Type == nil || tv.Value != nil || tv.IsNil() || tv.IsType() || tv.IsBuiltin() {
+		return false
+	}
+	if b, ok := tv.Type.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		return false
+	}
+	if !fun {
+		return true
+	}
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		_, isVar := l.s.info.Uses[x].(*types.Var)
+		return isVar
+	case *ast.SelectorExpr, *ast.FuncLit, *ast.IndexExpr, *ast.IndexListExpr:
+		return false // methods, package functions, literals, instantiations
+	}
+	return true
+}
