@@ -159,7 +159,6 @@ func (e *Engine) nativeSymbols(path string) (string, map[string]reflect.Value, b
 	return "", nil, false
 }
 
-
 // Table returns the engine's persistent table; it is the same table that
 // snippets reach as dpfw.Table(). It never blocks.
 func (e *Engine) Table() *Table { return e.table }
