@@ -44,11 +44,21 @@ corpus-baseline: build
 fmt:
 	gofmt -w .
 
-lint:
+# staticcheck is pinned: v0.8.2 is staticcheck 2026.2.2, which supports
+# Go 1.26. make lint installs it into bin/tools/ on first use (go install,
+# from the module proxy) and reinstalls when the version here changes.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/tools/staticcheck-$(STATICCHECK_VERSION)/staticcheck
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint: $(STATICCHECK)
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 	$(GO) vet $(PKGS)
 	$(GO) mod tidy -diff
-	cd deploy && $(GO) vet ./... && $(GO) mod tidy -diff
+	$(STATICCHECK) $(PKGS)
+	cd deploy && $(GO) vet ./... && $(GO) mod tidy -diff && $(CURDIR)/$(STATICCHECK) ./...
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzHandshake -fuzztime 20s ./session

@@ -346,11 +346,10 @@ func fqdn(service string) string { return service + "." + namespace + ".svc.clus
 
 // kube runs pods of the manifests as processes of the image's binaries.
 type kube struct {
-	t      *testing.T
-	image  *stage
-	token  string
-	procs  []*proc
-	stdins []io.Closer
+	t     *testing.T
+	image *stage
+	token string
+	procs []*proc
 }
 
 func newKube(t *testing.T) *kube {

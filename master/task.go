@@ -210,10 +210,7 @@ func (s *Slave) retry(j *job, err error) bool {
 	}
 	j.tries++
 	s.m.log.Warn("re-running idempotent task", "lost", s.id, "try", j.tries)
-	if !s.m.shared.push(j) {
-		return false
-	}
-	return true
+	return s.m.shared.push(j)
 }
 
 func (s *Slave) do(ctx context.Context, t Task) (Result, error) {

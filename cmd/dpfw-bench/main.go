@@ -84,7 +84,6 @@ type bench struct {
 	procs  []*proc
 	token  string
 	res    result
-	rawP50 time.Duration
 	native time.Duration
 }
 

@@ -85,8 +85,7 @@ type options struct {
 	supervise bool
 	mode      string // "serve" or "connect"
 	addr      string
-	args      []string // as given, for the supervised child
-	sandbox   string
+	args      []string  // as given, for the supervised child
 	tls       [3]string // cert, key, CA files
 	eval      eval.Config
 	session   session.Config
