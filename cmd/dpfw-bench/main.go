@@ -7,10 +7,13 @@
 //
 //	dpfw-bench [-slave PATH] [-json FILE]
 //
-// Workload sizes come from the same environment variables as the peers'
-// harness (W1_N, W1_WARMUP, W2_N, W3_FIB, W3_N, W3_REPS, W4_N, W5_SLEEP,
-// W5_KILL_AFTER), with the same defaults. -json writes the result in the
-// peers' JSON schema (peer "dpfw").
+// Workload sizes and bounds come from the same environment variables as
+// the peers' harness, with the same defaults: W1_N, W1_WARMUP, W2_N,
+// W3_FIB, W3_N, W3_REPS, W4_N, W5_SLEEP, W5_KILL_AFTER, W5_TIMEOUT (45 s:
+// how long W5 waits for the killed task's answer), W5_SIGNAL (KILL: the
+// signal W5 sends, by name) and TASK_TIMEOUT (60 s: the bound on every
+// other wait for a task or a batch). -json writes the result in the
+// peers' JSON schema (peer "dpfw"), errors as a list, empty when none.
 package main
 
 import (
@@ -43,15 +46,37 @@ func run() error {
 	slaveBin := flag.String("slave", filepath.Join(filepath.Dir(exe), "slave"), "path of the slave binary")
 	jsonOut := flag.String("json", "", "write the result as JSON (peers' schema) to this file")
 	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := context.Background() // every wait is bounded on its own (TASK_TIMEOUT, W5_TIMEOUT)
 
-	b := &bench{res: result{Peer: "dpfw", Variant: "dpfw master/slave (yamux, CBOR, yaegi)", Version: master.Version,
-		ClientLang: "Go", WorkerLang: "Go source interpreted by yaegi", Transport: "yamux over TCP 127.0.0.1", Workers: 2}}
-	if err := b.start(ctx, *slaveBin); err != nil {
-		return err
-	}
+	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60)}
+	err := b.start(ctx, *slaveBin)
 	defer b.stop()
+	if err != nil {
+		b.res.Errors = append(b.res.Errors, fmt.Sprintf("start: %v", err))
+	} else {
+		b.runSteps(ctx)
+	}
+	b.print(os.Stdout)
+	if *jsonOut != "" {
+		data, _ := json.MarshalIndent(b.res, "", "  ")
+		if werr := os.WriteFile(*jsonOut, data, 0o644); werr != nil {
+			return werr
+		}
+	}
+	return err
+}
+
+// newResult is an empty result: the fixed fields, and lists that are
+// empty rather than null in the JSON.
+func newResult() result {
+	return result{Peer: "dpfw", Variant: "dpfw master/slave (yamux, CBOR, yaegi)", Version: master.Version,
+		ClientLang: "Go", WorkerLang: "Go source interpreted by yaegi", Transport: "yamux over TCP 127.0.0.1", Workers: 2,
+		WorkerPIDs: []int{}, Errors: []string{}}
+}
+
+// runSteps runs the workloads in order; a failed one is recorded in
+// Errors and the others still run.
+func (b *bench) runSteps(ctx context.Context) {
 	steps := []struct {
 		name string
 		f    func(context.Context) error
@@ -66,12 +91,6 @@ func run() error {
 			fmt.Fprintf(os.Stderr, "dpfw-bench: %s: %v\n", s.name, err)
 		}
 	}
-	b.print(os.Stdout)
-	if *jsonOut != "" {
-		data, _ := json.MarshalIndent(b.res, "", "  ")
-		return os.WriteFile(*jsonOut, data, 0o644)
-	}
-	return nil
 }
 
 // bench is one run: the master, the slave processes, the results.
@@ -85,6 +104,14 @@ type bench struct {
 	token  string
 	res    result
 	native time.Duration
+	// taskTimeout bounds every wait for one task or one batch
+	// (TASK_TIMEOUT, as the peers' harness).
+	taskTimeout time.Duration
+}
+
+// bounded is ctx bounded by TASK_TIMEOUT.
+func (b *bench) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, b.taskTimeout)
 }
 
 func (b *bench) start(ctx context.Context, slaveBin string) error {

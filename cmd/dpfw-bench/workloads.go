@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,8 +13,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
@@ -32,6 +34,11 @@ func envFloat(name string, def float64) float64 {
 		return v
 	}
 	return def
+}
+
+// envSeconds reads a bound in seconds, as the peers' harness gives them.
+func envSeconds(name string, def float64) time.Duration {
+	return time.Duration(envFloat(name, def) * float64(time.Second))
 }
 
 // sequential times n runs of f after warmup unmeasured ones.
@@ -114,7 +121,9 @@ func fibLoop(n int) int {
 func (b *bench) w1(ctx context.Context) error {
 	warm, n := envInt("W1_WARMUP", 200), envInt("W1_N", 2000)
 	samples, total, err := sequential(warm, n, func() error {
-		res, err := b.m.Run(ctx, "2+3")
+		tctx, cancel := b.bounded(ctx)
+		defer cancel()
+		res, err := b.m.Run(tctx, "2+3")
 		if err == nil && res.Value != int64(5) {
 			err = fmt.Errorf("2+3 gave %v", res.Value)
 		}
@@ -130,11 +139,15 @@ func (b *bench) w1(ctx context.Context) error {
 // w1call is W1 through the call path: a function already defined on the
 // slaves, new arguments, no source at all.
 func (b *bench) w1call(ctx context.Context) error {
-	if _, err := b.m.Broadcast(ctx, "func add(a, b int) int { return a + b }"); err != nil {
+	bctx, cancel := b.bounded(ctx)
+	defer cancel()
+	if _, err := b.m.Broadcast(bctx, "func add(a, b int) int { return a + b }"); err != nil {
 		return err
 	}
 	samples, _, err := sequential(envInt("W1_WARMUP", 200), envInt("W1_N", 2000), func() error {
-		res, err := b.m.Submit(ctx, master.Task{Func: "add", Args: []any{2, 3}}).Wait(ctx)
+		tctx, cancel := b.bounded(ctx)
+		defer cancel()
+		res, err := b.m.Submit(tctx, master.Task{Func: "add", Args: []any{2, 3}}).Wait(tctx)
 		if err == nil && res.Value != int64(5) {
 			err = fmt.Errorf("add(2, 3) gave %v", res.Value)
 		}
@@ -158,9 +171,11 @@ func (b *bench) w2(ctx context.Context) error {
 	for i := range futs {
 		futs[i] = m.Submit(ctx, master.Task{Src: "2+3"})
 	}
+	wctx, cancel := b.bounded(ctx) // the gather is one batch
+	defer cancel()
 	done := 0
 	for _, f := range futs {
-		if res, err := f.Wait(ctx); err == nil && res.Value == int64(5) {
+		if res, err := f.Wait(wctx); err == nil && res.Value == int64(5) {
 			done++
 		}
 	}
@@ -176,8 +191,10 @@ func (b *bench) w2map(ctx context.Context) error {
 	for i := range tasks {
 		tasks[i] = master.Task{Src: "2+3"}
 	}
+	bctx, cancel := b.bounded(ctx)
+	defer cancel()
 	start := time.Now()
-	results, err := b.m.Batch(ctx, size, tasks...)
+	results, err := b.m.Batch(bctx, size, tasks...)
 	total := time.Since(start)
 	if err != nil {
 		return err
@@ -200,32 +217,60 @@ const fibSrc = `func fib(n int) int {
 
 func (b *bench) w3(ctx context.Context) error {
 	n, k, reps := envInt("W3_N", 8), envInt("W3_FIB", 27), envInt("W3_REPS", 3)
-	if _, err := b.m.Broadcast(ctx, fibSrc); err != nil {
+	want := int64(fibLoop(k))
+	if err := b.within(ctx, func(ctx context.Context) error { _, err := b.m.Broadcast(ctx, fibSrc); return err }); err != nil {
 		return err
 	}
 	task := master.Task{Src: fmt.Sprintf("fib(%d)", k)}
-	if _, err := b.m.Run(ctx, task.Src); err != nil { // warm-up
+	check := func(what string, res master.Result) error {
+		if res.Value != want {
+			return fmt.Errorf("%s: fib(%d) = %v on %s, want %d", what, k, res.Value, res.Slave, want)
+		}
+		return nil
+	}
+	if err := b.within(ctx, func(ctx context.Context) error { // warm-up
+		res, err := b.m.Run(ctx, task.Src)
+		if err == nil {
+			err = check("warm-up", res)
+		}
+		return err
+	}); err != nil {
 		return err
 	}
-	f := &fanout{N: n, Fib: k, Compute: "yaegi-interpreted Go", Reps: reps, OK: true,
-		Method: "Broadcast(fib source); per rep: one Run(fib(n)), then Parallel of n Run(fib(n)); medians"}
+	f := &fanout{N: n, Fib: k, Compute: "yaegi-interpreted Go", Result: want, Reps: reps, OK: true,
+		Method: "Broadcast(fib source); per rep: one Run(fib(n)), then Parallel of n Run(fib(n)); every result checked; medians"}
+	b.res.W3 = f
 	var singleCompute, meanCompute []float64
-	for range reps {
+	for rep := range reps {
+		var single master.Result
 		start := time.Now()
-		res, err := b.m.Run(ctx, task.Src)
+		err := b.within(ctx, func(ctx context.Context) (err error) { single, err = b.m.Run(ctx, task.Src); return err })
+		if err == nil {
+			err = check(fmt.Sprintf("rep %d single", rep), single)
+		}
 		if err != nil {
+			f.OK = false
 			return err
 		}
 		f.SingleSamples = append(f.SingleSamples, time.Since(start).Seconds())
-		singleCompute = append(singleCompute, res.Took.Seconds())
-		f.Result = res.Value.(int64)
-		tasks := slices.Repeat([]master.Task{task}, n)
+		singleCompute = append(singleCompute, single.Took.Seconds())
+		var results []master.Result
 		start = time.Now()
-		results, err := b.m.Parallel(ctx, tasks...)
+		err = b.within(ctx, func(ctx context.Context) (err error) {
+			results, err = b.m.Parallel(ctx, slices.Repeat([]master.Task{task}, n)...)
+			return err
+		})
+		wall := time.Since(start)
+		for i, r := range results {
+			if err == nil {
+				err = check(fmt.Sprintf("rep %d task %d of %d", rep, i, n), r)
+			}
+		}
 		if err != nil {
+			f.OK = false
 			return err
 		}
-		f.WallSamples = append(f.WallSamples, time.Since(start).Seconds())
+		f.WallSamples = append(f.WallSamples, wall.Seconds())
 		var sum float64
 		for _, r := range results {
 			sum += r.Took.Seconds()
@@ -235,8 +280,15 @@ func (b *bench) w3(ctx context.Context) error {
 	f.SingleS, f.WallS = median(f.SingleSamples), median(f.WallSamples)
 	f.SingleCompute, f.MeanCompute = median(singleCompute), median(meanCompute)
 	f.Speedup, f.SpeedupCompute = float64(n)*f.SingleS/f.WallS, float64(n)*f.SingleCompute/f.WallS
-	b.res.W3 = f
 	return nil
+}
+
+// within runs f, one wait for a task or a batch, with ctx bounded by
+// TASK_TIMEOUT.
+func (b *bench) within(ctx context.Context, f func(context.Context) error) error {
+	ctx, cancel := b.bounded(ctx)
+	defer cancel()
+	return f(ctx)
 }
 
 const incrSrc = `import "os"
@@ -246,7 +298,10 @@ dpfw.Table().Set("counter", c)
 
 func (b *bench) w4(ctx context.Context) error {
 	n := envInt("W4_N", 1000)
-	if _, err := b.fast.Broadcast(ctx, `dpfw.Table().Set("counter", 0)`); err != nil {
+	if err := b.within(ctx, func(ctx context.Context) error {
+		_, err := b.fast.Broadcast(ctx, `dpfw.Table().Set("counter", 0)`)
+		return err
+	}); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -255,10 +310,16 @@ func (b *bench) w4(ctx context.Context) error {
 		futs[i] = b.fast.Submit(ctx, master.Task{Src: incrSrc})
 	}
 	pairs := make([][]int, n)
-	for i, f := range futs {
-		if err := f.Decode(ctx, &pairs[i]); err != nil {
-			return err
+	err := b.within(ctx, func(ctx context.Context) error { // the gather is one batch
+		for i, f := range futs {
+			if err := f.Decode(ctx, &pairs[i]); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s := checkCounters(pairs, time.Since(start))
 	s.Method = fmt.Sprintf("counter in each slave's table (dpfw.Table()); N x Submit(increment) at once (Pipeline %d); check values per pid are 1..k", b.res.Extra.Pipeline)
@@ -269,12 +330,18 @@ func (b *bench) w4(ctx context.Context) error {
 // w4batch is W4 through Batch: the same increments, 50 per message.
 func (b *bench) w4batch(ctx context.Context) error {
 	n := envInt("W4_N", 1000)
-	if _, err := b.m.Broadcast(ctx, `dpfw.Table().Set("counter", 0)`); err != nil {
+	if err := b.within(ctx, func(ctx context.Context) error {
+		_, err := b.m.Broadcast(ctx, `dpfw.Table().Set("counter", 0)`)
+		return err
+	}); err != nil {
 		return err
 	}
 	start := time.Now()
-	results, err := b.m.Batch(ctx, 50, slices.Repeat([]master.Task{{Src: incrSrc}}, n)...)
-	if err != nil {
+	var results []master.Result
+	if err := b.within(ctx, func(ctx context.Context) (err error) {
+		results, err = b.m.Batch(ctx, 50, slices.Repeat([]master.Task{{Src: incrSrc}}, n)...)
+		return err
+	}); err != nil {
 		return err
 	}
 	pairs := make([][]int, n)
@@ -328,13 +395,18 @@ func (b *bench) w5idem(ctx context.Context) error {
 }
 
 // replace starts a new slave in place of the one with the given pid,
-// once that one has exited, and dials it.
+// once that one has exited (killed if it still runs after TASK_TIMEOUT),
+// and dials it.
 func (b *bench) replace(ctx context.Context, pid int) error {
 	for i, p := range b.procs {
 		if p.cmd.Process.Pid != pid {
 			continue
 		}
-		<-p.done
+		select {
+		case <-p.done:
+		case <-time.After(b.taskTimeout): // W5_SIGNAL did not end it (STOP, USR1…)
+			p.kill()
+		}
 		exe, _ := os.Executable()
 		np, err := startSlave(ctx, filepath.Join(filepath.Dir(exe), "slave"), b.token)
 		if err != nil {
@@ -347,41 +419,60 @@ func (b *bench) replace(ctx context.Context, pid int) error {
 }
 
 // killMidTask runs a task that writes its pid to a marker file and
-// sleeps, SIGKILLs that pid W5_KILL_AFTER after the marker appears, and
-// times how long the master takes to know.
+// sleeps, sends that pid W5_SIGNAL W5_KILL_AFTER after the marker
+// appears, and times how long the master takes to know (at most
+// W5_TIMEOUT).
 func (b *bench) killMidTask(ctx context.Context, idempotent bool) (*death, error) {
 	sleep, after := envFloat("W5_SLEEP", 2), envFloat("W5_KILL_AFTER", 0.5)
+	timeout, signame := envFloat("W5_TIMEOUT", 45), os.Getenv("W5_SIGNAL")
+	if signame == "" {
+		signame = "KILL"
+	}
+	sig := unix.SignalNum("SIG" + strings.TrimPrefix(strings.ToUpper(signame), "SIG"))
+	if sig == 0 {
+		return nil, fmt.Errorf("W5_SIGNAL=%q is not a signal name", signame)
+	}
 	marker := filepath.Join(os.TempDir(), fmt.Sprintf("dpfw-bench-w5-%d", time.Now().UnixNano()))
 	defer os.Remove(marker)
 	src := fmt.Sprintf(`import ("os"; "strconv"; "time")
 os.WriteFile(%q, []byte(strconv.Itoa(os.Getpid())), 0o644)
 time.Sleep(%d * time.Millisecond)
 os.Getpid()`, marker, int(sleep*1000))
-	d := &death{SleepS: sleep, KillAfterS: after, Signal: "SIGKILL", TimeoutS: 45,
-		Method: "Submit(task writing its pid, then sleeping); SIGKILL that pid; Future.Wait"}
+	d := &death{SleepS: sleep, KillAfterS: after, Signal: unix.SignalName(sig), TimeoutS: timeout,
+		Method: fmt.Sprintf("Submit(task writing its pid, then sleeping); %s to that pid; Future.Wait (at most W5_TIMEOUT)", unix.SignalName(sig))}
 	if idempotent {
 		d.Method = "as W5 with Task.Idempotent: the master re-runs the task on another slave"
 	}
 	submit := time.Now()
-	wctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	tctx, cancel := context.WithCancel(ctx) // the task's: cancelled when W5 is over
 	defer cancel()
-	f := b.m.Submit(wctx, master.Task{Src: src, Idempotent: idempotent})
-	pid, err := waitMarker(wctx, marker)
+	f := b.m.Submit(tctx, master.Task{Src: src, Idempotent: idempotent})
+	mctx, mcancel := b.bounded(ctx)
+	pid, err := waitMarker(mctx, marker)
+	mcancel()
 	if err != nil {
-		return d, err
+		return d, fmt.Errorf("the task never wrote its pid: %w", err)
 	}
 	if !b.ours(pid) {
 		return d, fmt.Errorf("marker pid %d is not a slave this benchmark started", pid)
 	}
 	time.Sleep(time.Duration(after * float64(time.Second)))
-	syscall.Kill(pid, syscall.SIGKILL)
+	if err := unix.Kill(pid, sig); err != nil {
+		return d, fmt.Errorf("sending %s to pid %d: %w", d.Signal, pid, err)
+	}
 	killed := time.Now()
+	wctx, wcancel := context.WithTimeout(ctx, time.Duration(timeout*float64(time.Second)))
+	defer wcancel()
 	res, err := f.Wait(wctx)
 	d.KillKnown, d.SubmitKnow, d.KilledPID = time.Since(killed).Seconds(), time.Since(submit).Seconds(), pid
 	switch {
-	case err != nil:
+	case errors.Is(err, context.DeadlineExceeded):
+		d.Outcome, d.ClientSaw = "hang (no answer within timeout)", err.Error()
+	case master.IsKind(err, master.KindLost):
 		d.Outcome, d.ClientSaw = "error", err.Error()
 		d.Note = "typed RemoteError of kind lost, naming the slave; the connection drop is seen at once"
+	case err != nil:
+		d.Outcome, d.ClientSaw = "error", err.Error()
 	default:
 		d.ResultPID = int(res.Value.(int64))
 		d.Outcome, d.ClientSaw = "retried elsewhere (opt-in Idempotent)", fmt.Sprintf("result from slave pid %d (%s)", d.ResultPID, res.Slave)
@@ -430,10 +521,16 @@ func (b *bench) distinct(ctx context.Context) error {
 		for i := lo; i < min(lo+batch, n); i++ {
 			futs = append(futs, s.Submit(ctx, master.Task{Src: fmt.Sprintf("x%d := %d; x%d*2 + 1", i, i, i)}))
 		}
-		for _, f := range futs {
-			if _, err := f.Wait(ctx); err != nil {
-				return err
+		err := b.within(ctx, func(ctx context.Context) error {
+			for _, f := range futs {
+				if _, err := f.Wait(ctx); err != nil {
+					return err
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	b.res.Extra.DistinctN, b.res.Extra.DistinctS = n, time.Since(start).Seconds()
