@@ -15,6 +15,9 @@ test:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 	cd deploy && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
 
+# test-short skips the slow process-killing tests and runs without -race;
+# the dpfw and slave binaries the tests start are then built without it
+# too (they follow the test binary: cmd/internal/buildinfo.Info.Race).
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
 

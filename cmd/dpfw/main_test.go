@@ -13,10 +13,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dpfw/dpfw/cmd/internal/buildinfo"
 )
 
 // The tests drive the real binaries: dpfw and slave are built once into
-// a temporary directory.
+// a temporary directory, with -race when the tests run with it.
 var dpfwBin, slaveBin string
 
 func TestMain(m *testing.M) {
@@ -26,7 +28,7 @@ func TestMain(m *testing.M) {
 	}
 	dpfwBin, slaveBin = filepath.Join(dir, "dpfw"), filepath.Join(dir, "slave")
 	for bin, pkg := range map[string]string{dpfwBin: ".", slaveBin: "../slave"} {
-		out, err := exec.Command("go", "build", "-race", "-o", bin, pkg).CombinedOutput()
+		out, err := exec.Command("go", buildArgs(bin, pkg)...).CombinedOutput()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
 			os.Exit(1)
@@ -35,6 +37,16 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// buildArgs builds pkg into bin the way this test binary was built:
+// with the race detector under make test, without under make test-short.
+func buildArgs(bin, pkg string) []string {
+	args := []string{"build", "-o", bin}
+	if buildinfo.Read().Race {
+		args = append(args, "-race")
+	}
+	return append(args, pkg)
 }
 
 const testToken = "cmd-test-token"

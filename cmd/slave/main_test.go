@@ -15,11 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dpfw/dpfw/cmd/internal/buildinfo"
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
 )
 
-// The tests drive the real binary, built once with the race detector.
+// The tests drive the real binary, built once, with the race detector
+// when the tests run with it.
 var slaveBin string
 
 func TestMain(m *testing.M) {
@@ -28,7 +30,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	slaveBin = filepath.Join(dir, "slave")
-	if out, err := exec.Command("go", "build", "-race", "-o", slaveBin, ".").CombinedOutput(); err != nil {
+	args := []string{"build", "-o", slaveBin}
+	if buildinfo.Read().Race {
+		args = append(args, "-race")
+	}
+	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building the slave: %v\n%s", err, out)
 		os.Exit(1)
 	}
@@ -360,5 +366,18 @@ func TestBadLimitExitsInsteadOfRestarting(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "MaxFrame is 100 bytes") || strings.Contains(string(out), "starting another") {
 		t.Fatalf("want one error naming MaxFrame and no restarts:\n%s", out)
+	}
+}
+
+// The slave binary the tests run has the race detector exactly when the
+// tests do: make test runs race-detecting processes, make test-short
+// builds no race binary.
+func TestBinaryBuiltLikeTheTests(t *testing.T) {
+	out, err := exec.Command("go", "version", "-m", slaveBin).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got, want := strings.Contains(string(out), "-race=true"), buildinfo.Read().Race; got != want {
+		t.Fatalf("slave binary built with -race: %v, tests: %v\n%s", got, want, out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 )
 
 // Set by the linker (-X) where the build carries no module or VCS data.
@@ -23,12 +24,20 @@ type Info struct {
 	Version string // module version ("v0.2.0"), or "devel" in a clone
 	Commit  string // VCS revision, "+dirty" when the tree was modified; "" if unknown
 	Go      string // "go1.26.8"
+	// Race is whether the binary was built with -race. Tests that build
+	// dpfw's binaries build them the same way, so that make test runs
+	// race-detecting processes and make test-short (no -race) builds
+	// none.
+	Race bool
 }
 
 // Read returns the running binary's Info.
 func Read() Info {
 	i := Info{Version: version, Commit: commit, Go: runtime.Version()}
 	bi, ok := debug.ReadBuildInfo()
+	if ok {
+		i.Race = slices.Contains(bi.Settings, debug.BuildSetting{Key: "-race", Value: "true"})
+	}
 	if ok && i.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		i.Version = bi.Main.Version
 	}
