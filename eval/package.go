@@ -43,8 +43,9 @@ type Package struct {
 	RealPath string
 	// ExportData is the package's gc export data as the compiler wrote it
 	// (the file `go list -export` names), or nil when unknown. It
-	// describes the package compiled as RealPath; an importer that reads
-	// it for Path gets the same declarations under Path.
+	// describes the package as compiled: an importer that reads it when
+	// asked for Path returns a package whose Path() is RealPath (or Path
+	// when RealPath is empty), the path reflect reports for its types.
 	ExportData []byte
 }
 

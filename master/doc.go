@@ -7,7 +7,10 @@
 // waits for all of them; Batch does the same with many tasks per message;
 // Reserve takes a Slave out of the idle pool so that a sequence of pinned
 // tasks (Slave.Submit) reaches the same interpreter and table; Broadcast
-// runs a snippet on every Slave.
+// runs a snippet on every Slave; Compile builds a Go package on every
+// slave node, with the node's Go toolchain, so that snippets call it at
+// compiled speed (import "native/NAME"), now and on nodes that connect
+// later.
 //
 // Tasks wait in the master, in submission order, until a slave is idle;
 // Config.Pipeline lets each slave take several at once. When a

@@ -66,6 +66,7 @@ type Master struct {
 	nextID  int
 	ids     map[string][]string // slave node Instance -> ids of its engines, ever seen
 	origins map[string]string   // dialed address -> Instance last seen there
+	natives []native            // packages Compile sent, for nodes that connect later
 	closed  bool
 	wg      sync.WaitGroup // every goroutine the Master started; Close waits
 }
@@ -181,12 +182,21 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 	peer := sess.Peer()
 	rejoin := m.rejoinLocked(peer, origin)
 	var added []*Slave
+	var ready chan struct{}
+	if len(m.natives) > 0 {
+		ready = make(chan struct{})
+	}
 	for i := range max(peer.Engines, 1) {
 		s := newSlave(m, m.idLocked(peer.Instance, i), sess, i, rejoin)
+		s.ready = ready
 		m.slaves = append(m.slaves, s)
 		added = append(added, s)
 		m.wg.Add(1)
 		go s.loop()
+	}
+	if ready != nil {
+		m.wg.Add(1)
+		go m.setup(added, slices.Clone(m.natives), ready)
 	}
 	m.notify()
 	m.logJoin(sess, rejoin, added)

@@ -79,6 +79,10 @@ type Slave struct {
 	sess   *session.Session
 	engine int
 	rejoin Rejoin // how its node joined; fixed
+	// ready, when not nil, is closed once the node has the native
+	// packages the Master remembers (Master.setup); the worker waits for
+	// it before its first job. Fixed.
+	ready chan struct{}
 	// wake tells the worker that pinned has grown or reserved was cleared.
 	wake chan struct{}
 
@@ -292,6 +296,15 @@ func (s *Slave) Release() {
 func (s *Slave) loop() {
 	defer s.m.wg.Done()
 	defer s.bury()
+	if s.ready != nil {
+		select {
+		case <-s.ready:
+		case <-s.sess.Done():
+			return
+		case <-s.m.done:
+			return
+		}
+	}
 	slots := make(chan struct{}, s.m.cfg.Pipeline)
 	for s.acquire(slots, 1) {
 		if j := s.popPinned(); j != nil {

@@ -132,6 +132,24 @@
 // control is yamux's per-stream window: output the master does not read
 // holds the slave function back.
 //
+// # Native packages (KindCompile)
+//
+// A request of kind KindCompile carries, in Native, the Go source of one
+// package: {1: Name, 2: [{1: file name, 2: bytes}…]}. It is a Call like
+// any other, on the control stream, but it addresses the slave node, not
+// an engine (Engine is ignored): the node builds the package with its Go
+// toolchain, loads it, and registers it with every engine, so that
+// snippets import it as native/NAME. Timeout, when set, bounds the build
+// (the node has its own bound too). The response carries Native:
+// {1: Path, 2: Hash, 3: Cached, 4: Build, 5: Load, 6: Engines}, or Err:
+// kind compile for errors in the source (Go's messages; Pos is
+// "file.go:line:col"), unsupported for a node that cannot or will not
+// build native code (no toolchain, another Go release, no cgo, a
+// sandbox, turned off), timeout, too-large. Both ends enforce the
+// limits with NativeSource.Check before anything else: at most
+// MaxNativeFiles files, MaxNativeSource bytes of source, names of at
+// most 255 bytes, no file twice.
+//
 // # Limits and liveness
 //
 // At most Config.MaxStreams tasks from a peer are in flight (queued or

@@ -49,6 +49,10 @@ func FuzzFrame(f *testing.F) {
 		f.Add(bytes.Clone(buf.Bytes()))
 	}
 	f.Add([]byte{0, 0, 0, 0})
+	buf.Reset()
+	writeEnvelope(&buf, &envelope{ID: 2, Type: frameRequest, Req: &Request{Kind: KindCompile, Native: &NativeSource{
+		Name: "fib", Files: []NativeFile{{Name: "fib.go", Data: []byte("package fib\n")}}}}}, 1<<20)
+	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)
 		for {
@@ -59,6 +63,10 @@ func FuzzFrame(f *testing.F) {
 			// What decodes must re-encode.
 			if _, err := encodeEnvelope(e, 1<<20); err != nil {
 				t.Fatalf("re-encode: %v", err)
+			}
+			// A compile request's limits are checked on what decoded.
+			if e.Req != nil && e.Req.Native != nil {
+				e.Req.Native.Check()
 			}
 		}
 	})

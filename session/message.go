@@ -27,6 +27,11 @@ const (
 	// small tasks for the price of one round trip. Batch requests may be
 	// of kind KindEval or KindCall only.
 	KindBatch
+	// KindCompile builds the Go package in Native with the slave node's
+	// Go toolchain and loads it into the node's process; every engine of
+	// the node then lets snippets import it as native/NAME. Engine is
+	// ignored. The Response carries NativeInfo.
+	KindCompile
 )
 
 // TableOp selects a table operation of a KindTable request.
@@ -58,6 +63,8 @@ type Request struct {
 	// imports or globals of earlier tasks (the table stays). Isolated
 	// runs, such as one program after another, ask for it.
 	Fresh bool `cbor:"11,keyasint,omitempty"`
+	// Native, on KindCompile, is the source of the package to build.
+	Native *NativeSource `cbor:"12,keyasint,omitempty"`
 }
 
 // Response is a slave's answer to one Request.
@@ -80,6 +87,8 @@ type Response struct {
 	Keys []string `cbor:"7,keyasint,omitempty"`
 	// Batch answers KindBatch, one Response per request.
 	Batch []Response `cbor:"8,keyasint,omitempty"`
+	// Native answers KindCompile.
+	Native *NativeInfo `cbor:"9,keyasint,omitempty"`
 }
 
 // RemoteError is a task's failure as reported by the slave that ran it,

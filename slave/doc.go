@@ -12,4 +12,11 @@
 // share a node. Results, captured output and errors go back in the
 // task's Response; nothing a snippet does, short of killing the process,
 // takes the node down.
+//
+// A master may also send the Go source of a package (session.KindCompile,
+// Master.Compile): the node builds it with its own Go toolchain as a Go
+// plugin matching the running binary, loads it and registers it with every
+// engine, so that snippets import it as native/NAME (see package
+// slave/native). Config.NoNative, or a sandbox (Eval.Sandbox), refuses
+// that.
 package slave

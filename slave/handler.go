@@ -24,15 +24,18 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 	if req.Kind == session.KindPing {
 		return &session.Response{}
 	}
-	if req.Engine < 0 || req.Engine >= len(h.n.engines) {
-		return errResponse(eval.KindNotFound, fmt.Sprintf("no engine %d (this slave has %d)", req.Engine, len(h.n.engines)))
-	}
-	e := h.n.engines[req.Engine]
 	if req.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
+	if req.Kind == session.KindCompile { // for the node, not an engine
+		return h.n.compile(ctx, req.Native)
+	}
+	if req.Engine < 0 || req.Engine >= len(h.n.engines) {
+		return errResponse(eval.KindNotFound, fmt.Sprintf("no engine %d (this slave has %d)", req.Engine, len(h.n.engines)))
+	}
+	e := h.n.engines[req.Engine]
 	if req.Fresh && (req.Kind == session.KindEval || req.Kind == session.KindStream) {
 		if err := e.Reset(ctx); err != nil {
 			return reply(eval.Result{}, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/slave/native"
 )
 
 // Version is the dpfw release, reported to masters in the handshake.
@@ -28,15 +29,23 @@ type Config struct {
 	Eval eval.Config
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
+	// Native configures building the Go packages masters send
+	// (Master.Compile) with this node's Go toolchain.
+	Native native.Config
+	// NoNative refuses such packages. A node with Eval.Sandbox set
+	// always refuses them: native code would escape the sandbox.
+	NoNative bool
 }
 
 // Node is a slave process's server side: it owns a fixed set of engines
 // and serves masters with them. Its methods are safe for concurrent use.
 type Node struct {
-	cfg     Config
-	log     *slog.Logger
-	self    session.Identity
-	engines []*eval.Engine
+	cfg      Config
+	log      *slog.Logger
+	self     session.Identity
+	engines  []*eval.Engine
+	builder  *native.Builder // nil when noNative says why
+	noNative *eval.Error
 
 	// ctx ends when the Node closes: it stops Reconnect.
 	ctx    context.Context
@@ -66,6 +75,7 @@ func New(cfg Config) (*Node, error) {
 	n := &Node{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.self = session.NewIdentity(session.RoleSlave, cfg.Name, cfg.Engines)
+	n.builder, n.noNative = newBuilder(cfg)
 	for range cfg.Engines {
 		e, err := eval.New(cfg.Eval)
 		if err != nil {

@@ -20,6 +20,8 @@
 //	-timeout D      bound on each task (default: none)
 //	-fresh          run -e or the file on a reset engine: nothing that
 //	                earlier tasks declared on that slave is visible
+//	-native DIR     build the Go package in DIR (or a .go file) on every
+//	                slave node before anything runs; repeatable (see :native)
 //	-token T        cluster token (else $DPFW_TOKEN, else the user's token file)
 //	-tls-cert F, -tls-key F, -tls-ca F
 //	                TLS under the token handshake (else $DPFW_TLS_CERT,
@@ -75,6 +77,7 @@ type options struct {
 	// command is a subcommand ("version", "token") and its arguments.
 	command     string
 	commandArgs []string
+	native      nativeFlag
 }
 
 func main() {
@@ -101,6 +104,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.token, "token", "", "cluster `TOKEN`; default $DPFW_TOKEN, else the token file")
 	fs.BoolVar(&o.fresh, "fresh", false, "run -e or the file on a reset engine (nothing earlier tasks declared is visible)")
 	fs.BoolVar(&o.verbose, "v", false, "log connection events")
+	fs.Var(&o.native, "native", "build the Go package in `DIR` (or a .go file) on every slave node first; repeatable")
 	fs.StringVar(&o.tls.cert, "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate `FILE` (PEM); default $DPFW_TLS_CERT")
 	fs.StringVar(&o.tls.key, "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key `FILE` (PEM); default $DPFW_TLS_KEY")
 	fs.StringVar(&o.tls.ca, "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle `FILE` that peers' certificates must chain to; default $DPFW_TLS_CA")
@@ -246,6 +250,16 @@ func (c *cli) connect(ctx context.Context, token, shown string) error {
 
 func (c *cli) main(ctx context.Context, stdin io.Reader) int {
 	interactive := !c.opts.exprSet && c.opts.file == "" && isTerminal(stdin)
+	if len(c.opts.native) > 0 {
+		if err := c.waitSlaves(ctx); err != nil {
+			return c.fatal(err)
+		}
+		for _, path := range c.opts.native {
+			if !c.compileNative(ctx, path) && !interactive {
+				return 1
+			}
+		}
+	}
 	if interactive {
 		c.repl(ctx)
 		return 0

@@ -19,7 +19,8 @@ func runEngines(ctx context.Context, o options, log *slog.Logger, ln net.Listene
 	if err != nil {
 		return err
 	}
-	n, err := slave.New(slave.Config{Engines: o.engines, Name: o.name, Session: scfg, Eval: o.eval, Logger: log})
+	n, err := slave.New(slave.Config{Engines: o.engines, Name: o.name, Session: scfg, Eval: o.eval, Logger: log,
+		Native: o.native, NoNative: o.noNative})
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,16 @@
 //	-supervise  run the engines in a restarted child process (default true)
 //	-sandbox DIR  confine snippets: files (reads and writes) only inside
 //	            DIR, no network, processes, syscall, unsafe or reflect
-//	            (package eval/sandbox has the whole list)
+//	            (package eval/sandbox has the whole list); native packages
+//	            are refused
+//	-native     build the Go packages masters send (Master.Compile, the
+//	            REPL's :native) with this node's Go toolchain and load them
+//	            (default true; -native=false refuses them)
+//	-native-cache DIR   where builds are kept (default: the user cache
+//	            directory, dpfw/native)
+//	-native-timeout D   bound on one build (5m)
+//	-native-loaded N    distinct builds one engine process loads before it
+//	            asks for a restart (64)
 //	-tls-cert F, -tls-key F, -tls-ca F
 //	            TLS under the token handshake (a CA makes certificates
 //	            mutual); default $DPFW_TLS_CERT, $DPFW_TLS_KEY, $DPFW_TLS_CA
@@ -64,6 +73,7 @@ import (
 	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/session"
 	"github.com/dpfw/dpfw/slave"
+	"github.com/dpfw/dpfw/slave/native"
 	"github.com/dpfw/dpfw/slave/supervise"
 )
 
@@ -89,6 +99,8 @@ type options struct {
 	tls       [3]string // cert, key, CA files
 	eval      eval.Config
 	session   session.Config
+	native    native.Config
+	noNative  bool
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
@@ -125,6 +137,10 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.verbose, "v", false, "log debug events")
 	fs.BoolVar(&o.supervise, "supervise", true, "run the engines in a child process, restarted when a snippet kills it (on; -supervise=false: off)")
 	fs.StringVar(&o.eval.Sandbox, "sandbox", "", "confine snippets: files only inside `DIR`; no network, processes, syscall, unsafe or reflect")
+	native := fs.Bool("native", true, "build the Go packages masters send with this node's Go toolchain and load them (on; -native=false: off)")
+	fs.StringVar(&o.native.Dir, "native-cache", "", "`DIR` where native builds are kept (the user cache directory, dpfw/native)")
+	fs.DurationVar(&o.native.Timeout, "native-timeout", 0, "bound `D` on one native build (5m)")
+	fs.IntVar(&o.native.MaxLoaded, "native-loaded", 0, "`N` native builds one engine process loads before it asks for a restart (64)")
 	fs.StringVar(&o.tls[0], "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate `FILE` (PEM); default $DPFW_TLS_CERT")
 	fs.StringVar(&o.tls[1], "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key `FILE` (PEM); default $DPFW_TLS_KEY")
 	fs.StringVar(&o.tls[2], "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle `FILE` that peers' certificates must chain to; default $DPFW_TLS_CA")
@@ -152,6 +168,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("expected: serve ADDR or connect ADDR")
 	}
 	o.mode, o.addr = pos[0], cmdline.Addr(pos[1])
+	o.noNative = !*native
 	if o.engines <= 0 {
 		o.engines = runtime.NumCPU()
 	}

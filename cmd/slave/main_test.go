@@ -55,8 +55,14 @@ type proc struct {
 
 func startSlave(t *testing.T, args ...string) *proc {
 	t.Helper()
+	return startSlaveEnv(t, nil, args...)
+}
+
+// startSlaveEnv starts a slave with env added to the test's environment.
+func startSlaveEnv(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command(slaveBin, args...)
-	cmd.Env = append(os.Environ(), "DPFW_TOKEN="+testToken)
+	cmd.Env = append(append(os.Environ(), "DPFW_TOKEN="+testToken), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
