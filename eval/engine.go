@@ -81,6 +81,7 @@ type Engine struct {
 	defs    []string             // declaration segments that succeeded, for replay
 	parsed  map[string][]segment // parseSnippet results by source, bounded by maxParsed
 	natives []Package            // packages registered at run time, in order, one per Path
+	srcs    []string             // snippets whose declarations the front end committed, for rebuild
 	closed  bool
 
 	pmu     sync.Mutex // protects the two fields below; never held with sem waited for
@@ -221,10 +222,10 @@ func (e *Engine) Reset(ctx context.Context) error {
 		return err
 	}
 	defer e.release()
-	imports, defs, extra := e.imports, e.defs, e.extra
-	e.imports, e.defs, e.extra = nil, nil, nil
+	imports, defs, extra, srcs := e.imports, e.defs, e.extra, e.srcs
+	e.imports, e.defs, e.extra, e.srcs = nil, nil, nil, nil
 	if err := e.recycle(); err != nil {
-		e.imports, e.defs, e.extra = imports, defs, extra // the old interpreter is still in place
+		e.imports, e.defs, e.extra, e.srcs = imports, defs, extra, srcs // the old interpreter is still in place
 		return errorf(KindInternal, "%v", err)
 	}
 	if e.front != nil {

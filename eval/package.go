@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/token"
@@ -148,11 +149,13 @@ func checkPackages(pkgs []Package) error {
 // RealPath) does nothing.
 //
 // Replacing a package replaces the interpreter when the next task starts
-// (that task reports Result.Reset): imports and declarations are replayed
-// into the new one, so that functions defined earlier call the new
-// version; variables declared by statements are lost. The old version's
-// code stays in memory as long as the process lives (Go cannot unload
-// code).
+// (that task reports Result.Reset): every snippet that declared something
+// is checked again against the new version and its declarations replayed,
+// so that functions defined earlier call the new code; a snippet that no
+// longer type-checks (it used what the new version removed) is dropped
+// with all it declared, and variables declared by statements are lost.
+// The old version's code stays in memory as long as the process lives
+// (Go cannot unload code).
 //
 // Register fails, registering nothing, for a package that cannot be used
 // (an invalid path or name, no symbols, the path of a standard package or
@@ -228,7 +231,40 @@ func (e *Engine) applyPackages() (reset bool, err error) {
 	if !replace {
 		return false, nil
 	}
+	if e.front != nil {
+		return true, e.rebuild()
+	}
 	return true, e.recycle()
+}
+
+// rebuild replaces the interpreter and the front end after a native
+// package changed: the front end checks every snippet that declared
+// something again, in order, against the packages there are now, and
+// their declarations go into the new interpreter. A snippet that no
+// longer checks (it used what the new version removed) is dropped, like
+// a declaration that fails to replay after recycling. The caller holds
+// the engine lock.
+func (e *Engine) rebuild() error {
+	f, err := e.newFront()
+	if err != nil {
+		return err
+	}
+	srcs, imports, defs, extra := e.srcs, e.imports, e.defs, e.extra
+	e.srcs, e.imports, e.defs, e.extra = nil, nil, nil, nil
+	if err := e.recycle(); err != nil {
+		e.srcs, e.imports, e.defs, e.extra = srcs, imports, defs, extra // the old interpreter is still in place
+		return err
+	}
+	e.front = f
+	t := &task{maxResult: e.cfg.MaxResult}
+	seg := segment{kind: segStmt, endLine: 1 << 30}
+	for _, src := range srcs {
+		if p, ferr := f.Lower(src); ferr == nil {
+			e.declare(context.Background(), t, seg, p, src)
+		}
+	}
+	f.Reset() // its cache would hold cells that did not run here
+	return nil
 }
 
 // configured reports whether Config.Packages has a package at path.

@@ -179,3 +179,38 @@ func TestPackagesOf(t *testing.T) {
 		t.Errorf("ka.F() = %v", r.Value)
 	}
 }
+
+type pointV1 struct{ X int }
+type pointV2 struct{ X, Y int }
+
+// A new version may change the package's API: snippets are checked
+// against the new one, and so are the declarations made before it.
+func TestNewVersionChangesTheAPI(t *testing.T) {
+	e := newEngine(t, Config{})
+	e.Register(Package{Path: "native/k", Name: "k", RealPath: "x.test/v1/k", Symbols: map[string]reflect.Value{
+		"Scale": reflect.ValueOf(func(x int) int { return x * 10 }),
+		"Point": reflect.ValueOf((*pointV1)(nil)),
+	}})
+	run(t, e, "func mk() k.Point { return k.Point{X: 3} }")
+	run(t, e, "func scaled() int { return k.Scale(1) }")
+	e.Register(Package{Path: "native/k", Name: "k", RealPath: "x.test/v2/k", Symbols: map[string]reflect.Value{
+		"Scale": reflect.ValueOf(func(x int) int { return x * 100 }),
+		"Extra": reflect.ValueOf(func() int { return 7 }),
+		"Point": reflect.ValueOf((*pointV2)(nil)),
+	}})
+	for src, want := range map[string]any{"k.Extra()": 7, "k.Point{X: 1, Y: 2}.Y": 2, "mk().Y": 0, "mk().X": 3, "scaled()": 100} {
+		if r := run(t, e, src); r.Value != want {
+			t.Errorf("after v2: %s = %v, want %v", src, r.Value, want)
+		}
+	}
+	// v3 drops Point: the snippets that used it are gone, the others stay.
+	e.Register(Package{Path: "native/k", Name: "k", RealPath: "x.test/v3/k", Symbols: map[string]reflect.Value{
+		"Scale": reflect.ValueOf(func(x int) int { return x * 1000 }),
+	}})
+	if r := run(t, e, "scaled()"); r.Value != 1000 {
+		t.Errorf("after v3: scaled() = %v", r.Value)
+	}
+	if _, err := runErr(t, e, context.Background(), "mk()"); err.Kind != KindCompile || !strings.Contains(err.Msg, "undefined: mk") {
+		t.Errorf("after v3: mk() = %v, want undefined", err)
+	}
+}

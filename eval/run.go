@@ -13,6 +13,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/dpfw/dpfw/eval/front"
 	"github.com/dpfw/dpfw/eval/sandbox"
 )
 
@@ -328,28 +329,9 @@ func (e *Engine) runFront(ctx context.Context, t *task, src string) (reflect.Val
 	}
 	// yaegi's own positions come from the //line directives: the user's.
 	seg := segment{kind: segStmt, endLine: 1 << 30, lastExpr: p.Value || p.Nil, isNil: p.Nil}
-	for _, nt := range p.Natives {
-		ex := interp.Exports{nt.Path + "/" + nt.Pkg: {nt.Name: reflect.Zero(reflect.PointerTo(nt.Type))}}
-		if err := e.ip.in.Use(ex); err != nil {
-			return reflect.Value{}, seg, errorf(KindInternal, "registering %s.%s: %v", nt.Path, nt.Name, err)
-		}
-		e.extra = append(e.extra, ex)
+	if err := e.declare(ctx, t, seg, p, src); err != nil {
+		return reflect.Value{}, seg, err
 	}
-	for _, im := range p.Imports {
-		s := importSpec{name: im.Name, path: im.Path}
-		if err := e.ip.importOnce(ctx, s); err != nil {
-			return reflect.Value{}, seg, errorf(KindUnsupported, "package %s is not available in this interpreter (%v)", im.Path, err)
-		}
-		e.rememberImport(s)
-	}
-	clear(e.ip.funcs) // any snippet may reassign a func variable that Call cached
-	if p.Decls != "" {
-		if _, err := e.runLowered(ctx, t, seg, p.Decls, false); err != nil {
-			return reflect.Value{}, seg, err
-		}
-		e.remember(p.Decls)
-	}
-	e.front.Commit(p)
 	if p.Cell != "" {
 		if _, err := e.runLowered(ctx, t, seg, p.Cell, false); err != nil {
 			return reflect.Value{}, seg, err
@@ -360,6 +342,36 @@ func (e *Engine) runFront(ctx context.Context, t *task, src string) (reflect.Val
 	}
 	v, err := e.runLowered(ctx, t, seg, p.Call, true)
 	return v, seg, err
+}
+
+// declare brings what the lowered snippet p (of source src) needs into
+// the interpreter, native types and imports, runs its declarations and
+// commits them to the front end.
+func (e *Engine) declare(ctx context.Context, t *task, seg segment, p *front.Program, src string) *Error {
+	for _, nt := range p.Natives {
+		ex := interp.Exports{nt.Path + "/" + nt.Pkg: {nt.Name: reflect.Zero(reflect.PointerTo(nt.Type))}}
+		if err := e.ip.in.Use(ex); err != nil {
+			return errorf(KindInternal, "registering %s.%s: %v", nt.Path, nt.Name, err)
+		}
+		e.extra = append(e.extra, ex)
+	}
+	for _, im := range p.Imports {
+		s := importSpec{name: im.Name, path: im.Path}
+		if err := e.ip.importOnce(ctx, s); err != nil {
+			return errorf(KindUnsupported, "package %s is not available in this interpreter (%v)", im.Path, err)
+		}
+		e.rememberImport(s)
+	}
+	clear(e.ip.funcs) // any snippet may reassign a func variable that Call cached
+	if p.Decls != "" {
+		if _, err := e.runLowered(ctx, t, seg, p.Decls, false); err != nil {
+			return err
+		}
+		e.remember(p.Decls)
+		e.srcs = append(e.srcs, src)
+	}
+	e.front.Commit(p)
+	return nil
 }
 
 // runLowered compiles and runs lowered code. The front end accepted the
