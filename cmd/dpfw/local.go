@@ -79,7 +79,7 @@ func serveParent(ctx context.Context, addr string, log *slog.Logger) error {
 		return err
 	}
 	slave.TuneProcess(1)
-	tok, _, err := session.LoadToken("")
+	tok, _, err := session.FindToken("") // dpfw passes it in $DPFW_TOKEN
 	if err != nil {
 		return err
 	}

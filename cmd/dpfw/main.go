@@ -41,7 +41,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -354,11 +353,5 @@ func tokenShown(token, source string) string {
 // joinCommand is what a remote node runs to join this master. An
 // unspecified listen host is replaced by this machine's name.
 func joinCommand(addr, token string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err == nil && (host == "0.0.0.0" || host == "::" || host == "") {
-		if h, err := os.Hostname(); err == nil {
-			addr = net.JoinHostPort(h, port)
-		}
-	}
-	return fmt.Sprintf("DPFW_TOKEN=%s slave connect %s", token, addr)
+	return fmt.Sprintf("DPFW_TOKEN=%s slave connect %s", token, cmdline.ReachableAddr(addr))
 }

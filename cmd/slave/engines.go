@@ -15,7 +15,7 @@ import (
 // handed down, or nil to open o.addr here (unsupervised serve).
 func runEngines(ctx context.Context, o options, log *slog.Logger, ln net.Listener) error {
 	slave.TuneProcess(o.engines)
-	scfg, err := o.sessionConfig()
+	scfg, source, err := o.sessionConfig()
 	if err != nil {
 		return err
 	}
@@ -34,6 +34,7 @@ func runEngines(ctx context.Context, o options, log *slog.Logger, ln net.Listene
 			return err
 		}
 		logServing(log, ln, o.engines)
+		printJoinHint(os.Stderr, ln, scfg.Token, source)
 	}
 	log.Info("engines ready", "pid", os.Getpid(), "instance", n.Identity().Instance)
 	return n.Serve(ctx, ln)

@@ -63,9 +63,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"github.com/dpfw/dpfw/cmd/internal/buildinfo"
@@ -176,18 +178,41 @@ func parse(args []string, stderr io.Writer) (options, error) {
 }
 
 // sessionConfig is the wire configuration: the token, TLS if asked for,
-// and the limits, validated.
-func (o options) sessionConfig() (session.Config, error) {
-	cfg := o.session
-	tok, _, err := session.LoadToken(o.token)
-	if err != nil {
-		return cfg, err
+// and the limits, validated; source says where the token came from (see
+// session.LoadToken).
+//
+// The token file rule (session/token.go): serve may create the token
+// file, as it then prints the command a master needs, token included;
+// connect never does: the master it dials already has a token, and one
+// made up here could only be wrong. Without -token, $DPFW_TOKEN or a
+// token file, connect fails and says where to get the token.
+func (o options) sessionConfig() (cfg session.Config, source string, err error) {
+	cfg = o.session
+	load := session.LoadToken
+	if o.mode == "connect" {
+		load = session.FindToken
 	}
-	cfg.Token = tok
+	if cfg.Token, source, err = load(o.token); err != nil {
+		return cfg, "", err
+	}
 	if cfg.TLS, err = o.tlsConfig(); err != nil {
-		return cfg, err
+		return cfg, "", err
 	}
-	return cfg, cfg.Validate()
+	return cfg, source, cfg.Validate()
+}
+
+// printJoinHint tells, for a token read from or created in the token
+// file, the exact command a master on another machine runs to use this
+// slave server. A token given by -token or $DPFW_TOKEN is not printed: it
+// may come from a secret store, and logs are no place for it.
+func printJoinHint(w io.Writer, ln net.Listener, token, source string) {
+	if path, ok := strings.CutPrefix(source, "new file "); ok {
+		fmt.Fprintf(w, "slave: created a new cluster token in %s\n", path)
+	} else if !strings.HasPrefix(source, "file ") {
+		return
+	}
+	fmt.Fprintf(w, "slave: a master uses this slave with:\n  DPFW_TOKEN=%s dpfw -dial %s\n",
+		token, cmdline.ReachableAddr(ln.Addr().String()))
 }
 
 func (o options) tlsConfig() (*tls.Config, error) {

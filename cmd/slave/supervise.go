@@ -17,7 +17,7 @@ import (
 // fail for good (token, TLS files, address) is checked here, once, so a
 // misconfigured slave exits instead of restarting forever.
 func superviseEngines(ctx context.Context, o options, log *slog.Logger, stderr io.Writer) error {
-	scfg, err := o.sessionConfig()
+	scfg, source, err := o.sessionConfig()
 	if err != nil {
 		return err
 	}
@@ -34,6 +34,7 @@ func superviseEngines(ctx context.Context, o options, log *slog.Logger, stderr i
 		}
 		defer cfg.Listener.Close()
 		logServing(log, ln, o.engines)
+		printJoinHint(stderr, ln, scfg.Token, source)
 	}
 	sv, err := supervise.Start(cfg)
 	if err != nil {

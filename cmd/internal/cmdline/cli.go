@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"strings"
 )
 
@@ -68,4 +70,16 @@ func Usage(fs *flag.FlagSet, w io.Writer, synopsis ...string) func() {
 			fmt.Fprintf(w, "  %-24s %s\n", left, help)
 		})
 	}
+}
+
+// ReachableAddr is addr as another machine would dial it: an
+// unspecified host (0.0.0.0, ::, none) is replaced by this machine's name.
+func ReachableAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil && (host == "0.0.0.0" || host == "::" || host == "") {
+		if h, err := os.Hostname(); err == nil {
+			return net.JoinHostPort(h, port)
+		}
+	}
+	return addr
 }
