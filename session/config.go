@@ -93,6 +93,13 @@ type Config struct {
 	// peers must agree on whether TLS is used. The token handshake still
 	// runs inside TLS: TLS encrypts, the token authorizes. See LoadTLS.
 	TLS *tls.Config
+
+	// limit, set by Accept for the handshakes it runs, lets one failure
+	// a minute per peer host reach the log.
+	limit *logLimit
+	// callerLogs, set by Redial, leaves logging a failed handshake to
+	// the caller, which logs each failed dial once.
+	callerLogs bool
 }
 
 // Limits of Config.MaxFrame.

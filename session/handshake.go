@@ -77,7 +77,7 @@ func runHandshake(conn net.Conn, token string, self Identity) (Identity, error) 
 	switch {
 	case !hmac.Equal(p.MAC, want):
 		mineV.Reason = "wrong token"
-		fail = fmt.Errorf("%w: wrong token (the peer's proof does not verify)", ErrAuth)
+		fail = fmt.Errorf("%w: wrong token (the peer's proof does not verify: its token is not ours)", ErrAuth)
 	case !compatible(self.Role, h.Self.Role):
 		mineV.Reason = roleReason(self.Role, h.Self.Role)
 		fail = fmt.Errorf("%w: %s", ErrRole, mineV.Reason)
@@ -96,7 +96,7 @@ func runHandshake(conn net.Conn, token string, self Identity) (Identity, error) 
 		reason := fmt.Sprintf("peer rejected us: %q", theirs.Reason)
 		switch theirs.Reason {
 		case "wrong token":
-			return Identity{}, fmt.Errorf("%w: %s", ErrAuth, reason)
+			return Identity{}, fmt.Errorf("%w: wrong token (the peer rejected our proof: its token is not ours)", ErrAuth)
 		}
 		return Identity{}, fmt.Errorf("%w: %s", ErrHandshake, reason)
 	}

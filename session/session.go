@@ -83,11 +83,20 @@ func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Sessio
 	cfg = cfg.withDefaults()
 	fail := func(err error) (*Session, error) {
 		conn.Close()
+		remote := addrString(conn.RemoteAddr())
+		args := []any{"remote", remote, "err", err.Error()}
 		level := slog.LevelWarn
+		if cfg.callerLogs {
+			return nil, err
+		}
 		if errors.Is(err, errSilentPeer) {
 			level = slog.LevelDebug
+		} else if ok, held := cfg.limit.allow(peerKey(remote), time.Now()); !ok {
+			return nil, err
+		} else if held > 0 {
+			args = append(args, "failures_not_logged", held)
 		}
-		cfg.Logger.Log(context.Background(), level, "handshake failed", "remote", addrString(conn.RemoteAddr()), "err", err.Error())
+		cfg.Logger.Log(context.Background(), level, "handshake failed", args...)
 		return nil, err
 	}
 	if verr != nil {

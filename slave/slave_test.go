@@ -128,14 +128,17 @@ func TestHostileConnectionsCostOnlyThemselves(t *testing.T) {
 	}
 	wg.Wait()
 
-	// A connection may be closed a moment before its failure is logged.
+	// Every bad connection came from 127.0.0.1: one peer, whose failures
+	// reach the log once a minute (a TCP probe, "silence", not at all at
+	// this level). A connection may be closed a moment before its failure
+	// is logged.
 	failures := func() int { return strings.Count(logs.String(), `msg="handshake failed"`) }
 	deadline := time.Now().Add(10 * time.Second)
-	for failures() < len(attacks)+1 && time.Now().Before(deadline) {
+	for failures() < 1 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := failures(); n != len(attacks)+1 {
-		t.Errorf("%d handshake failures logged, want %d (one per bad connection):\n%s", n, len(attacks)+1, logs)
+	if n := failures(); n != 1 {
+		t.Errorf("%d handshake failures logged, want 1 (one a minute per peer):\n%s", n, logs)
 	}
 	m.Close()
 	ln.Close()

@@ -174,8 +174,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
 	}
-	log := logger(stderr, o.verbose)
-	c := &cli{m: master.New(master.Config{Session: scfg, Logger: log, ResolveEvery: o.resolveEvery}), log: log, opts: o, out: stdout, errw: stderr}
+	// Logs and the local slaves' output are held while the REPL's prompt
+	// is shown (heldWriter).
+	logw := &heldWriter{w: stderr}
+	log := logger(logw, o.verbose)
+	c := &cli{m: master.New(master.Config{Session: scfg, Logger: log, ResolveEvery: o.resolveEvery}), log: log, logw: logw, opts: o, out: stdout, errw: logw}
 	defer c.stopLocal() // closes the master too
 	if err := c.connect(ctx, tok, tokenShown(tok, src)); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
@@ -214,6 +217,7 @@ func logger(w io.Writer, verbose bool) *slog.Logger {
 type cli struct {
 	m           *master.Master
 	log         *slog.Logger
+	logw        *heldWriter // where log lines go (errw too); held at the prompt
 	opts        options
 	out         io.Writer
 	errw        io.Writer

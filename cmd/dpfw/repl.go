@@ -44,7 +44,11 @@ func (c *cli) repl(ctx context.Context) {
 	}
 	fmt.Fprintf(c.out, "dpfw %s: %d slave(s); :help for commands, Ctrl-D to quit\n", master.Version, len(c.m.Slaves()))
 	for {
-		entry, err := readEntry(func(p string) (string, error) { return line.Prompt(p) })
+		entry, err := readEntry(func(p string) (string, error) {
+			c.logw.Hold()
+			defer c.logw.Release()
+			return line.Prompt(p)
+		})
 		if errors.Is(err, liner.ErrPromptAborted) {
 			continue
 		}
