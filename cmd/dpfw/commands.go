@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -96,10 +97,11 @@ func (c *cli) cmdHelp(context.Context, string) bool {
 
 func (c *cli) cmdSlaves(context.Context, string) bool {
 	w := tabwriter.NewWriter(c.out, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tADDRESS\tHOST\tPID\tENGINE\tSTATE\tTASKS\tJOINED")
+	fmt.Fprintln(w, "ID\tADDRESS\tHOST\tPID\tENGINE\tSTATE\tTASKS\tJOINED\tNAME")
 	for _, s := range c.m.Slaves() {
 		in := s.Info()
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", in.ID, in.Addr, in.Peer.Host, in.Peer.PID, in.Engine, in.State, in.Tasks, in.Rejoin)
+		name := cmp.Or(in.Peer.Name, "-")
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", in.ID, in.Addr, in.Peer.Host, in.Peer.PID, in.Engine, in.State, in.Tasks, in.Rejoin, name)
 	}
 	w.Flush()
 	return false

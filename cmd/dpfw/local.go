@@ -43,11 +43,15 @@ func (c *cli) startLocal(ctx context.Context, token string) error {
 	return nil
 }
 
-// stopLocal stops the local slaves and waits for them. The master closes
-// first, so that nobody warns about slaves disconnecting.
+// stopLocal stops the local slaves and the -ssh ones, and waits for
+// them. The master closes first, so that nobody warns about slaves
+// disconnecting.
 func (c *cli) stopLocal() {
 	c.m.Close()
 	var wg sync.WaitGroup
+	if c.ssh != nil {
+		wg.Go(c.ssh.Stop)
+	}
 	for _, sv := range c.localSlaves {
 		wg.Go(sv.Stop)
 	}

@@ -73,6 +73,9 @@ type options struct {
 	verbose     bool
 	// resolveEvery is how often dns: targets are resolved again.
 	resolveEvery time.Duration
+	// ssh lists the hosts to start slaves on (-ssh), with the ssh command
+	// and the remote slave binary.
+	ssh, sshCommand, sshSlave string
 	// command is a subcommand ("version", "token") and its arguments.
 	command     string
 	commandArgs []string
@@ -100,6 +103,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.waitTimeout, "wait-timeout", 30*time.Second, "how long `D` to wait for -wait slaves (30s)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "bound `D` on each task (none)")
 	fs.DurationVar(&o.resolveEvery, "resolve-every", 10*time.Second, "how often `D` to resolve dns: addresses again (10s)")
+	fs.StringVar(&o.ssh, "ssh", "", "start `HOSTS` slaves over ssh: comma-separated [user@]host[:ENGINES]")
+	fs.StringVar(&o.sshCommand, "ssh-command", "ssh", "the ssh `COMMAND` and its options, e.g. \"ssh -F cfg\" (ssh)")
+	fs.StringVar(&o.sshSlave, "ssh-slave", "slave", "the slave `BINARY` on the ssh hosts; if not on PATH, ~/go/bin/slave (slave)")
 	fs.StringVar(&o.token, "token", "", "cluster `TOKEN`; default $DPFW_TOKEN, else the token file")
 	fs.BoolVar(&o.fresh, "fresh", false, "run -e or the file on a reset engine (nothing earlier tasks declared is visible)")
 	fs.BoolVar(&o.verbose, "v", false, "log connection events")
@@ -138,7 +144,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.local < 0 {
 		o.local = 0
-		if len(o.dial) == 0 && o.listen == "" {
+		if len(o.dial) == 0 && o.listen == "" && o.ssh == "" {
 			o.local = runtime.NumCPU()
 		}
 	}
@@ -218,6 +224,7 @@ type cli struct {
 	m           *master.Master
 	log         *slog.Logger
 	logw        *heldWriter // where log lines go (errw too); held at the prompt
+	ssh         *sshLaunch  // the -ssh slaves, if any
 	opts        options
 	out         io.Writer
 	errw        io.Writer
@@ -232,6 +239,7 @@ type cli struct {
 // servers, and a listener for remote ones.
 // shown is the token as the join command may print it (tokenShown).
 func (c *cli) connect(ctx context.Context, token, shown string) error {
+	var listenAddr string
 	for _, addr := range c.opts.dial {
 		if _, err := c.m.Dial(ctx, strings.TrimSpace(addr)); err != nil {
 			return err
@@ -244,6 +252,12 @@ func (c *cli) connect(ctx context.Context, token, shown string) error {
 		}
 		go c.m.Serve(ctx, ln) // ends when the master closes
 		fmt.Fprintf(c.errw, "dpfw: listening on %s; on each slave node run:\n  %s\n", ln.Addr(), joinCommand(ln.Addr().String(), shown))
+		listenAddr = ln.Addr().String()
+	}
+	if c.opts.ssh != "" {
+		if err := c.startSSH(ctx, token, listenAddr); err != nil {
+			return err
+		}
 	}
 	if c.opts.local > 0 {
 		return c.startLocal(ctx, token)
