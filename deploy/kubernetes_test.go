@@ -604,3 +604,23 @@ func TestKubernetesConnect(t *testing.T) {
 	k.checkNoLeak()
 	k.checkQuietProbes()
 }
+
+// TestReadmeMatchesManifests: the README's Kubernetes commands create
+// the Secret the manifests read, and replace the image they name.
+func TestReadmeMatchesManifests(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, want := range []string{
+		"create secret generic " + secretName + " --from-literal=" + secretKey + "=",
+		"s|image: " + imageName + "|",
+		"kubectl -n dpfw apply -f deploy/kubernetes/serve/",
+		"sbatch -N 4 deploy/slurm/dpfw.sbatch",
+	} {
+		if !strings.Contains(readme, want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+}
