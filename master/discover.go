@@ -60,7 +60,10 @@ func (m *Master) dialDNS(ctx context.Context, target string) ([]*Slave, error) {
 
 // loop resolves the name until the Master closes.
 func (d *discovery) loop() {
-	ctx, cancel := d.m.merge(context.Background())
+	// A child of the Master's own context: Close cancels it, and every
+	// member's, before it closes the sessions, so that no member starts
+	// a dial that Close would cut off in the middle of its handshake.
+	ctx, cancel := context.WithCancel(d.m.ctx)
 	defer cancel()
 	defer d.stopAll()
 	tick := time.NewTicker(d.m.cfg.ResolveEvery)
