@@ -51,6 +51,13 @@ type Front struct {
 	temps   int                 // hidden names made so far
 	helpers map[string]string   // helper functions declared in the interpreter: key -> name
 	cache   map[string]*Program // lowered statement-only snippets, by source
+
+	templates    map[types.Object]*template // generic declarations (mono.go)
+	stdTemplates map[string]*template       // "slices.Sort" -> its prelude equivalent
+	instances    map[string]string          // instance key -> name of the copy in the interpreter
+	templateIDs  int
+	instanceIDs  int
+	prelude      *preludeState
 }
 
 // New returns a Front for a fresh engine.
@@ -60,6 +67,7 @@ func New(cfg Config) *Front {
 		live: map[string]types.Object{}, yname: map[types.Object]string{}, defined: map[string]int{},
 		aliases: map[string]string{}, owners: map[string]string{}, natives: map[string]*types.Package{},
 		cache: map[string]*Program{}, helpers: map[string]string{},
+		templates: map[types.Object]*template{}, instances: map[string]string{},
 	}
 }
 
@@ -88,6 +96,8 @@ type Program struct {
 	ynames    map[types.Object]string
 	helpers   map[string]string
 	refs      map[string]types.Object // what names it used meant (nil: unbound)
+	templates map[types.Object]*template
+	instances map[string]string
 	cacheable bool
 	src       string
 }
@@ -130,6 +140,12 @@ func (f *Front) Commit(p *Program) {
 	}
 	for key, name := range p.helpers {
 		f.helpers[key] = name
+	}
+	for obj, t := range p.templates {
+		f.templates[obj] = t
+	}
+	for key, name := range p.instances {
+		f.instances[key] = name
 	}
 	if p.cacheable && len(p.src) <= maxCachedLen {
 		if len(f.cache) >= maxCached {
@@ -203,6 +219,10 @@ type snippet struct {
 	refused   *Error                        // a refusal found while checking
 	liveOf    map[types.Object]types.Object // fresh copies of live package names -> the live ones
 	lines     []string                      // src's lines, for columns
+
+	tmplDecls    map[ast.Node]bool          // generic declarations (and specs): not lowered
+	newTemplates map[types.Object]*template // this snippet's generic declarations
+	newInstances map[string]string          // copies of generics this snippet declares
 }
 
 const cellHeader = "func ᐧcell(){"
@@ -222,6 +242,9 @@ func (f *Front) check(src string) (*snippet, *Error) {
 			return nil, s.refused
 		}
 		if len(errs) == 0 {
+			if err := s.monomorphize(); err != nil {
+				return nil, err
+			}
 			s.restoreMethods()
 			return s, nil
 		}

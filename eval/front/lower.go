@@ -69,6 +69,9 @@ func (s *snippet) lower() (*Program, *Error) {
 		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
 			continue
 		}
+		if d = s.withoutTemplates(d); d == nil {
+			continue
+		}
 		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && s.firstStmt.IsValid() && s.declPos(g) > s.firstStmt {
 			lateInits = append(lateInits, l.lateVar(g)...)
 			continue
@@ -134,6 +137,7 @@ func (s *snippet) lower() (*Program, *Error) {
 		p.Imports = append(p.Imports, Import{Name: l.imports[path], Path: path})
 	}
 	p.ynames, p.refs, p.helpers, p.Natives = l.ynames, l.refs, l.newHelpers, l.natives
+	p.templates, p.instances = s.newTemplates, s.newInstances
 	// A snippet that declares nothing but statement variables runs again
 	// as it is while those variables are still the ones it declared.
 	p.cacheable = p.Call != "" && len(decls) == 0 && len(s.declFile.Imports) == 0 && len(l.decls) == len(p.declares)
