@@ -36,6 +36,8 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.forStmt(n)
 		case *ast.CallExpr:
 			l.builtinCall(c, n)
+		case *ast.AssignStmt:
+			l.parallelAssign(c, n)
 		case *ast.DeferStmt:
 			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
 		case *ast.GoStmt:
