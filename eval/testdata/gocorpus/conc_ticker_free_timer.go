@@ -8,11 +8,13 @@ import (
 
 func main() {
 	done := make(chan string, 3)
-	time.AfterFunc(30*time.Millisecond, func() { done <- "third" })
+	// The gaps are wide so that the order holds on a loaded machine,
+	// where interpreting one statement can take tens of milliseconds.
+	time.AfterFunc(600*time.Millisecond, func() { done <- "third" })
 	time.AfterFunc(1*time.Millisecond, func() { done <- "first" })
 	t := time.NewTimer(time.Hour)
 	stopped := t.Stop()
-	time.AfterFunc(15*time.Millisecond, func() { done <- "second" })
+	time.AfterFunc(300*time.Millisecond, func() { done <- "second" })
 	for i := 0; i < 3; i++ {
 		fmt.Println(<-done)
 	}
