@@ -86,7 +86,7 @@ func (b *bench) runSteps(ctx context.Context) {
 	}
 	for _, s := range steps {
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)
-		if err := s.f(ctx); err != nil {
+		if err := b.step(ctx, s.f); err != nil {
 			b.res.Errors = append(b.res.Errors, fmt.Sprintf("%s: %v", s.name, err))
 			fmt.Fprintf(os.Stderr, "dpfw-bench: %s: %v\n", s.name, err)
 		}
@@ -107,6 +107,14 @@ type bench struct {
 	// taskTimeout bounds every wait for one task or one batch
 	// (TASK_TIMEOUT, as the peers' harness).
 	taskTimeout time.Duration
+}
+
+// step runs one workload. Its tasks are cancelled when it returns, so a
+// step that failed half way leaves no queued work to slow the next.
+func (b *bench) step(ctx context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	return f(ctx)
 }
 
 // bounded is ctx bounded by TASK_TIMEOUT.

@@ -521,16 +521,10 @@ func (b *bench) distinct(ctx context.Context) error {
 		for i := lo; i < min(lo+batch, n); i++ {
 			futs = append(futs, s.Submit(ctx, master.Task{Src: fmt.Sprintf("x%d := %d; x%d*2 + 1", i, i, i)}))
 		}
-		err := b.within(ctx, func(ctx context.Context) error {
-			for _, f := range futs {
-				if _, err := f.Wait(ctx); err != nil {
-					return err
-				}
+		for _, f := range futs {
+			if err := b.within(ctx, func(ctx context.Context) error { _, err := f.Wait(ctx); return err }); err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 	}
 	b.res.Extra.DistinctN, b.res.Extra.DistinctS = n, time.Since(start).Seconds()
