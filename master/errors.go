@@ -29,7 +29,7 @@ const (
 	KindTooLarge    = failure.KindTooLarge    // the source, the result or a frame exceeds a limit
 	KindNotFound    = failure.KindNotFound    // no such function, engine or table key
 	KindInternal    = failure.KindInternal    // a bug or unexpected failure on the slave
-	KindBusy        = failure.KindBusy        // the slave process has too many tasks in flight
+	KindBusy        = failure.KindBusy        // the slave node has too many tasks in flight
 	KindLost        = failure.KindLost        // the slave's connection ended before the task did
 )
 

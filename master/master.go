@@ -203,7 +203,7 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 	return added, nil
 }
 
-// rejoinLocked tells a new slave process from one that reconnects
+// rejoinLocked tells a new slave node from one that reconnects
 // (same Instance: its state is intact) and from one restarted at an
 // address the Master dialed before (new Instance: state lost).
 func (m *Master) rejoinLocked(peer session.Identity, origin string) Rejoin {

@@ -34,7 +34,7 @@ func (s State) String() string {
 	return fmt.Sprintf("State(%d)", int32(s))
 }
 
-// Rejoin says how a slave process came to be connected.
+// Rejoin says how a slave node (process) came to be connected.
 type Rejoin int
 
 const (
