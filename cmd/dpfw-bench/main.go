@@ -12,8 +12,9 @@
 // W3_FIB, W3_N, W3_REPS, W4_N, W5_SLEEP, W5_KILL_AFTER, W5_TIMEOUT (45 s:
 // how long W5 waits for the killed task's answer), W5_SIGNAL (KILL: the
 // signal W5 sends, by name) and TASK_TIMEOUT (60 s: the bound on every
-// other wait for a task or a batch). -json writes the result in the
-// peers' JSON schema (peer "dpfw"), errors as a list, empty when none.
+// other wait for a task or a batch). DPFW_BENCH_TIMEOUT (180 s) bounds the
+// whole run. -json writes the result in the peers' JSON schema (peer
+// "dpfw"), errors as a list, empty when none.
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dpfw/dpfw/master"
@@ -46,7 +48,11 @@ func run() error {
 	slaveBin := flag.String("slave", filepath.Join(filepath.Dir(exe), "slave"), "path of the slave binary")
 	jsonOut := flag.String("json", "", "write the result as JSON (peers' schema) to this file")
 	flag.Parse()
-	ctx := context.Background() // every wait is bounded on its own (TASK_TIMEOUT, W5_TIMEOUT)
+	// Every wait is bounded on its own (TASK_TIMEOUT, W5_TIMEOUT), and
+	// the whole run too, so that the JSON is written well within the
+	// harness's PEER_TIMEOUT (240 s) however slow a step is.
+	ctx, cancel := context.WithTimeout(context.Background(), envSeconds("DPFW_BENCH_TIMEOUT", 180))
+	defer cancel()
 
 	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60)}
 	err := b.start(ctx, *slaveBin)
@@ -82,13 +88,15 @@ func (b *bench) runSteps(ctx context.Context) {
 		f    func(context.Context) error
 	}{
 		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
-		{"W3", b.w3}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory}, {"distinct", b.distinct}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
+		{"W3", b.w3}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
+		{"distinct", b.distinct}, // last: the longest, and only dpfw's
 	}
 	for _, s := range steps {
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)
 		if err := b.step(ctx, s.f); err != nil {
-			b.res.Errors = append(b.res.Errors, fmt.Sprintf("%s: %v", s.name, err))
-			fmt.Fprintf(os.Stderr, "dpfw-bench: %s: %v\n", s.name, err)
+			msg := fmt.Sprintf("%s: %s", s.name, firstLine(err))
+			b.res.Errors = append(b.res.Errors, msg)
+			fmt.Fprintf(os.Stderr, "dpfw-bench: %s\n", msg)
 		}
 	}
 }
@@ -107,6 +115,16 @@ type bench struct {
 	// taskTimeout bounds every wait for one task or one batch
 	// (TASK_TIMEOUT, as the peers' harness).
 	taskTimeout time.Duration
+}
+
+// firstLine is err's first line, and how many more there are: a joined
+// error of a thousand failed tasks is one entry, not a thousand lines.
+func firstLine(err error) string {
+	first, rest, more := strings.Cut(err.Error(), "\n")
+	if !more {
+		return first
+	}
+	return fmt.Sprintf("%s (and %d more lines)", first, strings.Count(rest, "\n")+1)
 }
 
 // step runs one workload. Its tasks are cancelled when it returns, so a

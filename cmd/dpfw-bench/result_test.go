@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -29,5 +30,14 @@ func TestFibLoopIsFib(t *testing.T) {
 	}
 	if fibLoop(27) != 196418 {
 		t.Fatalf("fibLoop(27) = %d", fibLoop(27))
+	}
+}
+
+func TestFirstLine(t *testing.T) {
+	if got := firstLine(errors.New("one")); got != "one" {
+		t.Errorf("got %q", got)
+	}
+	if got := firstLine(errors.Join(errors.New("a"), errors.New("b"), errors.New("c"))); got != "a (and 2 more lines)" {
+		t.Errorf("got %q", got)
 	}
 }

@@ -383,8 +383,8 @@ func (b *bench) w5(ctx context.Context) error {
 // w5idem repeats W5 with the task marked Idempotent, after replacing
 // the slave W5 killed.
 func (b *bench) w5idem(ctx context.Context) error {
-	if b.res.W5 == nil {
-		return fmt.Errorf("W5 did not run")
+	if b.res.W5 == nil || b.res.W5.KilledPID == 0 {
+		return fmt.Errorf("W5 killed no slave")
 	}
 	if err := b.replace(ctx, b.res.W5.KilledPID); err != nil {
 		return err
@@ -505,15 +505,23 @@ func waitMarker(ctx context.Context, path string) (int, error) {
 // distinct runs DPFW_DISTINCT (100,000) distinct statement snippets on
 // one engine, in batches, and reports that slave's RSS before and after:
 // the bound that interpreter recycling buys (yaegi alone grows ~4 KB per
-// distinct snippet, notes §8).
+// distinct snippet, notes §8). It stops with an error once the slave's
+// RSS passes DPFW_DISTINCT_MAX_RSS_MB (2048): on a shared machine a leak
+// must not take the memory of everyone else.
 func (b *bench) distinct(ctx context.Context) error {
-	n := envInt("DPFW_DISTINCT", 100000)
+	n, maxKB := envInt("DPFW_DISTINCT", 100000), envInt("DPFW_DISTINCT_MAX_RSS_MB", 2048)<<10
 	p := b.procs[1]
-	s, err := b.m.Slave(b.m.Slaves()[1].ID())
-	if err != nil {
-		return err
+	var s *master.Slave
+	for _, sl := range b.m.Slaves() {
+		if sl.Info().Peer.PID == p.cmd.Process.Pid {
+			s = sl
+		}
+	}
+	if s == nil {
+		return fmt.Errorf("no slave of pid %d", p.cmd.Process.Pid)
 	}
 	before := rss(p.cmd.Process.Pid)
+	b.res.Extra.DistinctRSSBeforeKB = before
 	start := time.Now()
 	const batch = 1000
 	for lo := 0; lo < n; lo += batch {
@@ -526,9 +534,13 @@ func (b *bench) distinct(ctx context.Context) error {
 				return err
 			}
 		}
+		if kb := rss(p.cmd.Process.Pid); kb > maxKB {
+			b.res.Extra.DistinctN, b.res.Extra.DistinctS, b.res.Extra.DistinctRSSAfterKB = min(lo+batch, n), time.Since(start).Seconds(), kb
+			return fmt.Errorf("slave RSS %d MB after %d distinct snippets (from %d MB): stopped at DPFW_DISTINCT_MAX_RSS_MB", kb>>10, min(lo+batch, n), before>>10)
+		}
 	}
 	b.res.Extra.DistinctN, b.res.Extra.DistinctS = n, time.Since(start).Seconds()
-	b.res.Extra.DistinctRSSBeforeKB, b.res.Extra.DistinctRSSAfterKB = before, rss(p.cmd.Process.Pid)
+	b.res.Extra.DistinctRSSAfterKB = rss(p.cmd.Process.Pid)
 	return nil
 }
 
