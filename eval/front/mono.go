@@ -720,9 +720,11 @@ func cloneNode(n ast.Node, subst func(*ast.Ident) ast.Expr) ast.Node {
 }
 
 var (
-	identType  = reflect.TypeFor[*ast.Ident]()
-	objectType = reflect.TypeFor[*ast.Object]()
-	scopeType  = reflect.TypeFor[*ast.Scope]()
+	identType = reflect.TypeFor[*ast.Ident]()
+	// The parser still fills the deprecated Object and Scope fields;
+	// cloneValue must know them to leave them out of a copy.
+	objectType = reflect.TypeFor[*ast.Object]() //lint:ignore SA1019 named only to skip the parser's deprecated field
+	scopeType  = reflect.TypeFor[*ast.Scope]()  //lint:ignore SA1019 named only to skip the parser's deprecated field
 )
 
 func cloneValue(v reflect.Value, subst func(*ast.Ident) ast.Expr) reflect.Value {
