@@ -21,7 +21,7 @@ func (m *Master) Batch(ctx context.Context, size int, tasks ...Task) ([]Result, 
 	}
 	for lo := 0; lo < len(tasks); lo += size {
 		hi := min(lo+size, len(tasks))
-		m.enqueue(&job{ctx: ctx, batch: tasks[lo:hi], futs: futs[lo:hi]})
+		m.enqueue(&job{ctx: ctx, batch: &batch{tasks: tasks[lo:hi], futs: futs[lo:hi]}})
 	}
 	return waitAll(ctx, futs)
 }
@@ -34,19 +34,19 @@ func (s *Slave) execBatch(j *job) []outcome {
 	req := &session.Request{Kind: session.KindBatch, Engine: s.engine}
 	var outs []outcome
 	var sent []*Future // the futures of req.Batch, in order
-	for i, t := range j.batch {
+	for i, t := range j.batch.tasks {
 		if t.Local != nil {
 			return j.failed(errBatchStream)
 		}
 		sub := session.Request{Kind: session.KindEval, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
 		if t.Func != "" {
 			if err := s.encodeCall(&sub, t); err != nil {
-				outs = append(outs, outcome{j.futs[i], Result{Slave: s.id}, err})
+				outs = append(outs, outcome{j.batch.futs[i], Result{Slave: s.id}, err})
 				continue
 			}
 		}
 		req.Batch = append(req.Batch, sub)
-		sent = append(sent, j.futs[i])
+		sent = append(sent, j.batch.futs[i])
 	}
 	if len(sent) == 0 {
 		return outs

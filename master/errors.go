@@ -54,6 +54,9 @@ var (
 	// lost naming the slave, so IsKind(err, KindLost) covers every task
 	// that a lost connection cost, sent or not.
 	ErrGone = errors.New("master: slave is gone")
+	// ErrQueueFull is Submit's failure when Config.MaxQueued tasks wait
+	// and Config.FailWhenFull is set.
+	ErrQueueFull = errors.New("master: queue full")
 )
 
 // gone is the error of a task that was never sent because s is gone.

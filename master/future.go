@@ -32,56 +32,128 @@ type Result struct {
 }
 
 // Future is the pending result of a submitted task (dpfw's promise).
+//
+// A Future is small on purpose: a burst of queued tasks costs a Future
+// and a job each (see Config.MaxQueued). Its done channel is made only
+// when someone asks for it, and its Result is stored once it exists.
 type Future struct {
-	done chan struct{}
-	once sync.Once
-	res  Result
+	mu   sync.Mutex    // protects the fields below
+	done chan struct{} // made on demand (Done, Wait); closed by resolve
+	res  *Result       // set by resolve; nil while pending
 	err  error
-
-	mu      sync.Mutex // protects unwatch
-	unwatch func() bool
+	// stop ends the watch of the task's context (watch).
+	stop func() bool
+	// then runs once, after resolve (onDone): Parallel's groups and Key
+	// merging hang on it.
+	then func()
 }
 
-func newFuture() *Future { return &Future{done: make(chan struct{})} }
+// closed is the done channel of a Future resolved before anyone asked
+// for one.
+var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
-// resolve sets the outcome; only the first call counts.
-func (f *Future) resolve(res Result, err error) {
-	f.once.Do(func() {
-		f.res, f.err = res, err
-		close(f.done)
-		f.mu.Lock()
-		if f.unwatch != nil {
-			f.unwatch()
-		}
+func newFuture() *Future { return &Future{} }
+
+// resolve sets the outcome; only the first call counts, and it reports
+// whether it was the first. The hooks (onDone) run before Done is
+// closed, so that whoever Done wakes sees their effects (a Key's flight
+// is over).
+func (f *Future) resolve(res Result, err error) bool {
+	f.mu.Lock()
+	if f.res != nil {
 		f.mu.Unlock()
-	})
+		return false
+	}
+	f.res, f.err = &res, err
+	stop, then := f.stop, f.then
+	f.stop, f.then = nil, nil
+	f.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	if then != nil {
+		then()
+	}
+	f.mu.Lock()
+	if f.done != nil {
+		close(f.done)
+	} else {
+		f.done = closed
+	}
+	f.mu.Unlock()
+	return true
 }
 
 // watch fails the future as soon as ctx is done, even while its task is
 // still queued. The watch ends when the future resolves, so that a
-// long-lived ctx does not keep every finished task alive.
+// long-lived ctx does not keep every finished task alive. A context
+// that cannot be cancelled (context.Background) costs nothing.
 func (f *Future) watch(ctx context.Context) {
-	stop := context.AfterFunc(ctx, func() { f.resolve(Result{}, ctx.Err()) })
+	if ctx == nil || ctx.Done() == nil {
+		return
+	}
+	f.watchThen(ctx, nil)
+}
+
+// watchThen is watch, calling after (if not nil) when the context is
+// what failed the future.
+func (f *Future) watchThen(ctx context.Context, after func()) {
+	stop := context.AfterFunc(ctx, func() {
+		if f.resolve(Result{}, ctx.Err()) && after != nil {
+			after()
+		}
+	})
+	f.mu.Lock()
+	if f.res != nil {
+		f.mu.Unlock()
+		stop()
+		return
+	}
+	f.stop = stop
+	f.mu.Unlock()
+}
+
+// onDone runs fn once f has resolved: at once if it has, else on the
+// goroutine that resolves it. fn must not block.
+func (f *Future) onDone(fn func()) {
+	f.mu.Lock()
+	if f.res == nil {
+		if prev := f.then; prev != nil {
+			f.then = func() { prev(); fn() }
+		} else {
+			f.then = fn
+		}
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
+	fn()
+}
+
+// outcome returns the result of a resolved future.
+func (f *Future) outcome() (Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	select {
-	case <-f.done:
-		stop()
-	default:
-		f.unwatch = stop
-	}
+	return *f.res, f.err
 }
 
 // Done is closed when the task has finished, successfully or not.
-func (f *Future) Done() <-chan struct{} { return f.done }
+func (f *Future) Done() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done == nil {
+		f.done = make(chan struct{})
+	}
+	return f.done
+}
 
 // Wait blocks until the task finishes or ctx is done, and returns its
 // result (dpfw's force). Giving up on ctx does not cancel the task; the
 // context given to Submit does.
 func (f *Future) Wait(ctx context.Context) (Result, error) {
 	select {
-	case <-f.done:
-		return f.res, f.err
+	case <-f.Done():
+		return f.outcome()
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}

@@ -44,6 +44,17 @@ type Config struct {
 	MaxRetries int
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
+	// MaxQueued bounds the tasks waiting in the Master for a slave
+	// (Submit, Parallel; a Batch message counts as one): Submit blocks
+	// while that many wait, until a slave takes one, its context ends or
+	// the Master closes. 0 means no bound. A queued task costs about
+	// 200 B of the Master's memory besides its source.
+	MaxQueued int
+	// FailWhenFull makes Submit fail at once with ErrQueueFull, instead
+	// of blocking, when MaxQueued tasks wait.
+	FailWhenFull bool
+	// Cache, if set, keeps the results of tasks with a Key (Task.Key).
+	Cache *CacheConfig
 }
 
 // Master schedules tasks over the slaves connected to it.
@@ -55,6 +66,8 @@ type Master struct {
 	// shared holds the jobs for whichever slave is idle first. They wait
 	// in the master, not behind a busy slave.
 	shared *queue
+	// flights merges and caches tasks with a Key (coalesce.go).
+	flights flights
 	// ctx ends when the Master closes; done is ctx.Done().
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -94,9 +107,10 @@ func New(cfg Config) *Master {
 	}
 	m := &Master{
 		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0),
-		shared: newQueue(), changed: make(chan struct{}),
+		shared: newQueue(cfg.MaxQueued), changed: make(chan struct{}),
 		ids: map[string][]string{}, origins: map[string]string{},
 	}
+	m.flights.cache = newResultCache(cfg.Cache)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.done = m.ctx.Done()
 	return m

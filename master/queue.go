@@ -1,6 +1,9 @@
 package master
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+)
 
 // queue is the master's FIFO of jobs for any idle slave. Workers pop
 // from it; ready carries one wake-up token at a time, which a worker
@@ -8,6 +11,9 @@ import "sync"
 // one idle worker and a burst wakes as many as it needs.
 type queue struct {
 	ready chan struct{}
+	// room, when Config.MaxQueued is set, holds a token for each queued
+	// task job that counts against it (job.counted).
+	room chan struct{}
 
 	mu     sync.Mutex // protects the fields below
 	jobs   []*job
@@ -15,7 +21,59 @@ type queue struct {
 	closed bool
 }
 
-func newQueue() *queue { return &queue{ready: make(chan struct{}, 1)} }
+func newQueue(max int) *queue {
+	q := &queue{ready: make(chan struct{}, 1)}
+	if max > 0 {
+		q.room = make(chan struct{}, max)
+	}
+	return q
+}
+
+// admit takes a place for j, a new task job, waiting while the queue is
+// full until j's context ends or done is closed; with failFast it does
+// not wait but fails with ErrQueueFull. Without a bound it does nothing.
+func (q *queue) admit(j *job, done <-chan struct{}, failFast bool) error {
+	if q.room == nil {
+		return nil
+	}
+	select {
+	case q.room <- struct{}{}:
+	default:
+		if failFast {
+			return fmt.Errorf("%w (%d tasks queued)", ErrQueueFull, cap(q.room))
+		}
+		var ctxDone <-chan struct{}
+		if j.ctx != nil {
+			ctxDone = j.ctx.Done()
+		}
+		select {
+		case q.room <- struct{}{}:
+		case <-ctxDone:
+			return j.ctx.Err()
+		case <-done:
+			return ErrClosed
+		}
+	}
+	q.mu.Lock()
+	j.counted = true
+	q.mu.Unlock()
+	return nil
+}
+
+// uncount gives j's place back, once: it was taken from the queue, or
+// its context ended while it waited there.
+func (q *queue) uncount(j *job) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.uncountLocked(j)
+}
+
+func (q *queue) uncountLocked(j *job) {
+	if j.counted {
+		j.counted = false
+		<-q.room
+	}
+}
 
 // push appends j, or reports false if the queue is closed.
 func (q *queue) push(j *job) bool {
@@ -55,6 +113,7 @@ func (q *queue) pop() *job {
 	j := q.jobs[q.head]
 	q.jobs[q.head] = nil
 	q.head++
+	q.uncountLocked(j)
 	if q.head == len(q.jobs) { // empty: reuse the array from the start
 		q.jobs, q.head = q.jobs[:0], 0
 	}

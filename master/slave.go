@@ -402,6 +402,12 @@ func (s *Slave) finish(j *job, outs []outcome) {
 	for _, o := range outs {
 		o.fut.resolve(o.res, o.err)
 	}
+	// A caller may keep the Future, and with it the job, for long: the
+	// task's source and context are not needed any more (unless another
+	// slave got the job: exec then returned no outcome).
+	if j.batch == nil && len(outs) > 0 {
+		j.task, j.ctx = Task{}, nil
+	}
 }
 
 // TableGet returns the value stored under key in the slave's table.

@@ -36,20 +36,45 @@ type Task struct {
 	// Idempotent lets the master re-run the task on another slave if its
 	// slave is lost mid-task (at most Config.MaxRetries times).
 	Idempotent bool
+	// Key, if set, names the task's result (Gearman's unique key): tasks
+	// with the same Key in flight at once run once and share its
+	// outcome, and with Config.Cache a successful result is kept and
+	// given to later tasks with that Key without running them. The Key
+	// is the caller's promise that equal keys mean equal results; the
+	// shared Result's Value must be treated as read-only. The one task
+	// that runs does so under the context of the first Submit; a merged
+	// caller whose own context ends stops waiting, the task goes on.
+	Key string
 }
 
 // job is a Task on its way to a slave, or a control message for a
-// slave's worker (reserve, release).
+// slave's worker (reserve, release). A queued task costs one job, with
+// its Future inside, so the rarer kinds keep their fields behind a
+// pointer (see Config.MaxQueued).
 type job struct {
+	own  Future // fut of a single task: one allocation for both
 	ctx  context.Context
 	task Task
 	fut  *Future
 	// batch, if set, replaces task and fut: tasks sent in one message.
-	batch   []Task
-	futs    []*Future
-	tries   int
-	reserve chan *Slave
+	batch   *batch
+	reserve *reservation
+	tries   int32
 	release bool
+	// counted: the job holds a place of Config.MaxQueued (queue.room);
+	// guarded by the queue's mu.
+	counted bool
+}
+
+// batch is the tasks of one Batch message and their futures.
+type batch struct {
+	tasks []Task
+	futs  []*Future
+}
+
+// reservation is a Reserve call waiting for a slave.
+type reservation struct {
+	ch chan *Slave // buffered: the slave granted
 	// mu orders a worker granting a reservation against its caller
 	// giving up on it.
 	mu        sync.Mutex
@@ -57,13 +82,29 @@ type job struct {
 }
 
 func newJob(ctx context.Context, t Task) *job {
-	return &job{ctx: ctx, task: t, fut: newFuture()}
+	j := &job{ctx: ctx, task: t}
+	j.fut = &j.own
+	return j
 }
 
 // Submit hands t to the first idle slave and returns at once; the
 // Future resolves with the task's result. Cancelling ctx cancels the
 // task, on the slave too if it has started.
+//
+// With Config.MaxQueued set, Submit blocks while that many tasks wait
+// for a slave, until one is taken, ctx is done or the Master closes
+// (the Future then fails with ctx's error or ErrClosed); with
+// Config.FailWhenFull it fails the Future with ErrQueueFull instead.
+// A task with a Key may be merged with one in flight, or answered from
+// Config.Cache (see Task.Key).
 func (m *Master) Submit(ctx context.Context, t Task) *Future {
+	if t.Key != "" {
+		return m.submitKeyed(ctx, t)
+	}
+	return m.submit(ctx, t)
+}
+
+func (m *Master) submit(ctx context.Context, t Task) *Future {
 	j := newJob(ctx, t)
 	m.enqueue(j)
 	return j.fut
@@ -74,29 +115,48 @@ func (m *Master) Run(ctx context.Context, src string) (Result, error) {
 	return m.Submit(ctx, Task{Src: src}).Wait(ctx)
 }
 
-// enqueue puts j on the shared queue. A queued job whose context ends
-// fails at once; the worker that pops it later skips it.
+// enqueue puts j on the shared queue, after waiting for room in it
+// (Config.MaxQueued). A queued job whose context ends fails at once and
+// gives its place back; the worker that pops it later skips it.
 func (m *Master) enqueue(j *job) {
+	if err := m.shared.admit(j, m.done, m.cfg.FailWhenFull); err != nil {
+		j.fail(err)
+		return
+	}
+	ctx, futs := j.ctx, j.futures() // a worker may finish j once pushed
 	if !m.shared.push(j) {
 		j.fail(ErrClosed)
 		return
 	}
-	if j.ctx == nil {
+	if ctx == nil || ctx.Done() == nil {
 		return
 	}
-	if j.fut != nil {
-		j.fut.watch(j.ctx)
-	}
-	for _, f := range j.futs {
-		f.watch(j.ctx)
+	for _, f := range futs {
+		f.watchThen(ctx, func() { m.shared.uncount(j) })
 	}
 }
 
-func (j *job) fail(err error) {
-	if j.fut != nil {
-		j.fut.resolve(Result{}, err)
+// futures lists the futures j resolves.
+func (j *job) futures() []*Future {
+	if j.batch != nil {
+		return j.batch.futs
 	}
-	for _, f := range j.futs {
+	if j.fut != nil {
+		return []*Future{j.fut}
+	}
+	return nil
+}
+
+// tasks lists the tasks of j.
+func (j *job) tasks() []Task {
+	if j.batch != nil {
+		return j.batch.tasks
+	}
+	return []Task{j.task}
+}
+
+func (j *job) fail(err error) {
+	for _, f := range j.futures() {
 		f.resolve(Result{}, err)
 	}
 }
@@ -119,12 +179,12 @@ func (m *Master) Reserve(ctx context.Context, wait bool) (*Slave, error) {
 		}
 		return nil, ErrNoIdle
 	}
-	j := &job{reserve: make(chan *Slave, 1)}
+	j := &job{reserve: &reservation{ch: make(chan *Slave, 1)}}
 	if !m.shared.pushFront(j) {
 		return nil, ErrClosed
 	}
 	select {
-	case s := <-j.reserve:
+	case s := <-j.reserve.ch:
 		return s, nil
 	case <-ctx.Done():
 		j.abandon()
@@ -138,14 +198,15 @@ func (m *Master) Reserve(ctx context.Context, wait bool) (*Slave, error) {
 // abandon withdraws a reservation nobody waits for any more: if a slave
 // granted it meanwhile, that slave is released again.
 func (j *job) abandon() {
-	j.mu.Lock()
-	j.abandoned = true
+	r := j.reserve
+	r.mu.Lock()
+	r.abandoned = true
 	var s *Slave
 	select {
-	case s = <-j.reserve:
+	case s = <-r.ch:
 	default:
 	}
-	j.mu.Unlock()
+	r.mu.Unlock()
 	if s != nil {
 		s.Release()
 	}
@@ -154,12 +215,13 @@ func (j *job) abandon() {
 // grant gives s to the reservation, unless its caller has given up.
 // The worker calls it with s.mu held.
 func (j *job) grant(s *Slave) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.abandoned {
+	r := j.reserve
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.abandoned {
 		return false
 	}
-	j.reserve <- s // buffered
+	r.ch <- s // buffered
 	return true
 }
 
@@ -173,10 +235,7 @@ type outcome struct {
 // failed is err as the outcome of every future of j.
 func (j *job) failed(err error) []outcome {
 	var outs []outcome
-	if j.fut != nil {
-		outs = append(outs, outcome{j.fut, Result{}, err})
-	}
-	for _, f := range j.futs {
+	for _, f := range j.futures() {
 		outs = append(outs, outcome{f, Result{}, err})
 	}
 	return outs
@@ -201,11 +260,11 @@ func (s *Slave) exec(j *job) []outcome {
 
 // retry hands j to another slave if s was lost and j may run again.
 func (s *Slave) retry(j *job, err error) bool {
-	idem := j.task.Idempotent
-	for _, t := range j.batch {
+	idem := false
+	for _, t := range j.tasks() {
 		idem = idem || t.Idempotent
 	}
-	if !IsKind(err, KindLost) || !idem || j.tries >= s.m.cfg.MaxRetries {
+	if !IsKind(err, KindLost) || !idem || int(j.tries) >= s.m.cfg.MaxRetries {
 		return false
 	}
 	j.tries++
