@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ func main() {
 	if os.Getenv(echoEnv) != "" {
 		echoServer()
 	}
+	if os.Getenv(swarmEnv) != "" {
+		swarmMain()
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "dpfw-bench:", err)
 		os.Exit(1)
@@ -47,6 +51,7 @@ func run() error {
 	exe, _ := os.Executable()
 	slaveBin := flag.String("slave", filepath.Join(filepath.Dir(exe), "slave"), "path of the slave binary")
 	jsonOut := flag.String("json", "", "write the result as JSON (peers' schema) to this file")
+	only := flag.String("only", "", "run only these steps (comma-separated names, e.g. baselines,W1,scale)")
 	flag.Parse()
 	// Every wait is bounded on its own (TASK_TIMEOUT, W5_TIMEOUT), and
 	// the whole run too, so that the JSON is written well within the
@@ -54,7 +59,7 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), envSeconds("DPFW_BENCH_TIMEOUT", 180))
 	defer cancel()
 
-	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60)}
+	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60), only: *only}
 	err := b.start(ctx, *slaveBin)
 	defer b.stop()
 	if err != nil {
@@ -90,8 +95,12 @@ func (b *bench) runSteps(ctx context.Context) {
 		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
 		{"W3", b.w3}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
 		{"distinct", b.distinct}, // last: the longest, and only dpfw's
+		{"scale", b.scale}, // make bench only (DPFW_SCALE): not in the peers' harness
 	}
 	for _, s := range steps {
+		if b.only != "" && !slices.Contains(strings.Split(b.only, ","), s.name) {
+			continue
+		}
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)
 		if err := b.step(ctx, s.f); err != nil {
 			msg := fmt.Sprintf("%s: %s", s.name, firstLine(err))
@@ -103,6 +112,7 @@ func (b *bench) runSteps(ctx context.Context) {
 
 // bench is one run: the master, the slave processes, the results.
 type bench struct {
+	only string // -only: the steps to run, comma-separated; "" means all
 	m *master.Master
 	// fast is a second master on the same slaves that keeps several
 	// tasks in flight per slave (Config.Pipeline), for the workloads of

@@ -96,22 +96,26 @@ type death struct {
 
 // extra holds dpfw's own figures: baselines and the paths the peers lack.
 type extra struct {
-	RawTCPP50us         float64  `json:"raw_tcp_p50_us"`
-	NativeFibS          float64  `json:"native_fib_s"`
-	CallP50us           float64  `json:"call_p50_us"`
-	CallP99us           float64  `json:"call_p99_us"`
-	MapPerS             float64  `json:"w2_batched_tasks_per_s"`
-	MapBatch            int      `json:"w2_batch_size"`
-	Pipeline            int      `json:"w2_pipeline"`
-	SlaveIdleRSSKB      int      `json:"slave_idle_rss_kb"`
-	ConnHeapKB          float64  `json:"master_heap_per_connection_kb"`
-	W4BatchS            float64  `json:"w4_batch50_s"`
-	W4BatchOK           bool     `json:"w4_batch50_correct"`
-	DistinctN           int      `json:"distinct_snippets"`
-	DistinctS           float64  `json:"distinct_total_s"`
-	DistinctRSSBeforeKB int      `json:"distinct_rss_before_kb"`
-	DistinctRSSAfterKB  int      `json:"distinct_rss_after_kb"`
-	Notes               []string `json:"notes,omitempty"`
+	RawTCPP50us         float64 `json:"raw_tcp_p50_us"`
+	YamuxP50us          float64 `json:"yamux_echo_p50_us"`
+	NativeFibS          float64 `json:"native_fib_s"`
+	CallP50us           float64 `json:"call_p50_us"`
+	CallP99us           float64 `json:"call_p99_us"`
+	MapPerS             float64 `json:"w2_batched_tasks_per_s"`
+	MapBatch            int     `json:"w2_batch_size"`
+	Pipeline            int     `json:"w2_pipeline"`
+	SlaveIdleRSSKB      int     `json:"slave_idle_rss_kb"`
+	ConnHeapKB          float64 `json:"master_heap_per_connection_kb"`
+	W4BatchS            float64 `json:"w4_batch50_s"`
+	W4BatchOK           bool    `json:"w4_batch50_correct"`
+	DistinctN           int     `json:"distinct_snippets"`
+	DistinctS           float64 `json:"distinct_total_s"`
+	DistinctRSSBeforeKB int     `json:"distinct_rss_before_kb"`
+	DistinctRSSAfterKB  int     `json:"distinct_rss_after_kb"`
+	// Scale is the scale section: 10, 100, 1,000 slave nodes on one
+	// master (DPFW_SCALE).
+	Scale []scalePoint `json:"scale,omitempty"`
+	Notes []string     `json:"notes,omitempty"`
 }
 
 // percentile is the nearest-rank percentile of sorted samples.
@@ -163,6 +167,7 @@ func (b *bench) print(out io.Writer) {
 	}
 	if r.W1 != nil {
 		row("W1 p50 (raw TCP round trip)", r.W1.P50, r.Extra.RawTCPP50us, "µs")
+		row("W1 p50 (bare yamux stream echo; target 1.2x)", r.W1.P50, r.Extra.YamuxP50us, "µs")
 		row("W1 p99", r.W1.P99, 0, "µs")
 		row("call p50 (defined func, W1)", r.Extra.CallP50us, r.W1.P50, "µs")
 	}
@@ -192,6 +197,16 @@ func (b *bench) print(out io.Writer) {
 			float64(r.Extra.DistinctRSSAfterKB), float64(r.Extra.DistinctRSSBeforeKB), "KB")
 	}
 	row("master heap per connection", r.Extra.ConnHeapKB, 0, "KB")
+	for _, p := range r.Extra.Scale {
+		pre := fmt.Sprintf("scale %d slaves: ", p.Slaves)
+		row(pre+"join", p.JoinS*1e3, 0, "ms")
+		row(pre+"master heap per connection", p.HeapPerConnKB, 0, "KB")
+		row(fmt.Sprintf("%smaster CPU per task (%d tasks, ok=%v)", pre, p.Tasks, p.TasksOK), p.MasterCPUPerUS, 0, "µs")
+		row(pre+"wall per task", p.WallPerTaskUS, 0, "µs")
+		row(fmt.Sprintf("%srejoin after restart (down %.1f s)", pre, p.DownS), p.RejoinS*1e3, 0, "ms")
+		row(pre+"peak connection attempts", p.PeakAttemptsPerS, 0, "/s")
+		row(fmt.Sprintf("%sattempts while down / rejoining", pre), float64(p.AttemptsDown), float64(p.RejoinAttempts), "")
+	}
 	w.Flush()
 	for _, e := range r.Errors {
 		fmt.Fprintln(out, "error:", e)
