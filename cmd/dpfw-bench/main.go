@@ -95,7 +95,7 @@ func (b *bench) runSteps(ctx context.Context) {
 		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
 		{"W3", b.w3}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
 		{"distinct", b.distinct}, // last: the longest, and only dpfw's
-		{"scale", b.scale}, // make bench only (DPFW_SCALE): not in the peers' harness
+		{"scale", b.scale},       // make bench only (DPFW_SCALE): not in the peers' harness
 	}
 	for _, s := range steps {
 		if b.only != "" && !slices.Contains(strings.Split(b.only, ","), s.name) {
