@@ -22,7 +22,15 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // startSlave runs an in-process slave server on 127.0.0.1:0.
 func startSlave(t testing.TB, engines int) (*slave.Node, string) {
 	t.Helper()
-	s, err := slave.New(slave.Config{Engines: engines, Session: session.Config{Token: token}, Logger: quiet})
+	return startNode(t, slave.Config{Engines: engines})
+}
+
+// startNode runs an in-process slave server configured by cfg, with the
+// test's token and logger.
+func startNode(t testing.TB, cfg slave.Config) (*slave.Node, string) {
+	t.Helper()
+	cfg.Session, cfg.Logger = session.Config{Token: token}, quiet
+	s, err := slave.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

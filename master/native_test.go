@@ -21,20 +21,9 @@ import (
 // builds go to a cache of the test's own.
 func nativeSlave(t *testing.T, cfg slave.Config) string {
 	t.Helper()
-	cfg.Engines, cfg.Session, cfg.Logger = 1, session.Config{Token: token}, quiet
-	cfg.Native = native.Config{Dir: filepath.Join(t.TempDir(), "native")}
-	s, err := slave.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := session.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { s.Serve(context.Background(), ln); close(done) }()
-	t.Cleanup(func() { ln.Close(); s.Close(); <-done })
-	return ln.Addr().String()
+	cfg.Engines, cfg.Native = 1, native.Config{Dir: filepath.Join(t.TempDir(), "native")}
+	_, addr := startNode(t, cfg)
+	return addr
 }
 
 func needGo(t *testing.T) {

@@ -64,7 +64,7 @@ func (r Rejoin) String() string {
 // from them, in this order:
 //
 //	exited, or the connection ended  the worker is or will be gone    -> Gone
-//	running > 0   task jobs taken and not finished (<= pipeline)        -> Busy
+//	running > 0   task jobs taken and not finished (<= Config.Pipeline) -> Busy
 //	reserved      taken by Reserve: the worker takes no shared jobs    -> Reserved
 //	otherwise                                                          -> Idle
 //
@@ -83,10 +83,6 @@ type Slave struct {
 	// packages the Master remembers (Master.setup); the worker waits for
 	// it before its first job. Fixed.
 	ready chan struct{}
-	// pipeline is how many shared jobs the worker keeps in flight:
-	// Config.Pipeline, less where the node's engines would otherwise
-	// share more than its in-flight limit (see pipelineFor).
-	pipeline int
 	// wake tells the worker that pinned has grown or reserved was cleared.
 	wake chan struct{}
 
@@ -114,21 +110,7 @@ type Info struct {
 }
 
 func newSlave(m *Master, id string, sess *session.Session, engine int, rejoin Rejoin) *Slave {
-	return &Slave{m: m, id: id, sess: sess, engine: engine, rejoin: rejoin, wake: make(chan struct{}, 1),
-		pipeline: pipelineFor(m.cfg.Pipeline, sess.Peer())}
-}
-
-// pipelineFor is the pipeline of each engine of a node: want, but no
-// more than the node's in-flight limit shared among its engines (at
-// least 1). The session never exceeds the limit whatever the workers
-// do, a task then waiting for a slot; this keeps the tasks that would
-// wait in the shared queue, free for another node.
-func pipelineFor(want int, peer session.Identity) int {
-	limit := peer.MaxInFlight
-	if limit <= 0 {
-		limit = session.DefaultMaxStreams
-	}
-	return max(1, min(want, limit/max(peer.Engines, 1)))
+	return &Slave{m: m, id: id, sess: sess, engine: engine, rejoin: rejoin, wake: make(chan struct{}, 1)}
 }
 
 // ID is the slave's name in this master: "s1", "s2", … in joining order.
@@ -176,7 +158,6 @@ func (s *Slave) gone() bool {
 // ctx is done.
 func (s *Slave) Submit(ctx context.Context, t Task) *Future {
 	j := newJob(ctx, t)
-	j.pinned = true
 	// A queued job must not wait for its turn to notice its ctx.
 	j.fut.watch(ctx)
 	s.push(j)
@@ -324,7 +305,7 @@ func (s *Slave) loop() {
 			return
 		}
 	}
-	slots := make(chan struct{}, s.pipeline)
+	slots := make(chan struct{}, s.m.cfg.Pipeline)
 	for s.acquire(slots, 1) {
 		if j := s.popPinned(); j != nil {
 			if !s.acquire(slots, cap(slots)-1) {
@@ -338,14 +319,7 @@ func (s *Slave) loop() {
 			continue
 		}
 		if j := s.popShared(); j != nil {
-			if cap(slots) == 1 {
-				// Nothing to overlap it with: run it here, without a
-				// goroutine and a hand-off to it (the W1 path).
-				s.run(j)
-				s.release(slots, 1)
-			} else {
-				s.start(j, slots)
-			}
+			s.start(j, slots)
 			continue
 		}
 		if !s.wait() {

@@ -13,8 +13,11 @@
 // how long W5 waits for the killed task's answer), W5_SIGNAL (KILL: the
 // signal W5 sends, by name) and TASK_TIMEOUT (60 s: the bound on every
 // other wait for a task or a batch). DPFW_BENCH_TIMEOUT (180 s) bounds the
-// whole run. -json writes the result in the peers' JSON schema (peer
-// "dpfw"), errors as a list, empty when none.
+// whole run. W3 native (fib compiled on the slaves) runs W3_NATIVE_REPS
+// reps (15). DPFW_BENCH_ONLY, a comma-separated list of step names
+// ("baselines,W3 native,native build"), runs only those. -json writes the
+// result in the peers' JSON schema (peer "dpfw"), errors as a list, empty
+// when none.
 package main
 
 import (
@@ -38,9 +41,6 @@ func main() {
 	if os.Getenv(echoEnv) != "" {
 		echoServer()
 	}
-	if os.Getenv(swarmEnv) != "" {
-		swarmMain()
-	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "dpfw-bench:", err)
 		os.Exit(1)
@@ -51,7 +51,6 @@ func run() error {
 	exe, _ := os.Executable()
 	slaveBin := flag.String("slave", filepath.Join(filepath.Dir(exe), "slave"), "path of the slave binary")
 	jsonOut := flag.String("json", "", "write the result as JSON (peers' schema) to this file")
-	only := flag.String("only", "", "run only these steps (comma-separated names, e.g. baselines,W1,scale)")
 	flag.Parse()
 	// Every wait is bounded on its own (TASK_TIMEOUT, W5_TIMEOUT), and
 	// the whole run too, so that the JSON is written well within the
@@ -59,7 +58,7 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), envSeconds("DPFW_BENCH_TIMEOUT", 180))
 	defer cancel()
 
-	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60), only: *only}
+	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60)}
 	err := b.start(ctx, *slaveBin)
 	defer b.stop()
 	if err != nil {
@@ -93,12 +92,12 @@ func (b *bench) runSteps(ctx context.Context) {
 		f    func(context.Context) error
 	}{
 		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map},
-		{"W3", b.w3}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
+		{"W3", b.w3}, {"W3 native", b.w3native}, {"native build", b.nativeBuild}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory}, {"W5", b.w5}, {"W5 idempotent", b.w5idem},
 		{"distinct", b.distinct}, // last: the longest, and only dpfw's
-		{"scale", b.scale},       // make bench only (DPFW_SCALE): not in the peers' harness
 	}
+	only := os.Getenv("DPFW_BENCH_ONLY")
 	for _, s := range steps {
-		if b.only != "" && !slices.Contains(strings.Split(b.only, ","), s.name) {
+		if only != "" && !slices.Contains(strings.Split(only, ","), s.name) {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)
@@ -112,8 +111,7 @@ func (b *bench) runSteps(ctx context.Context) {
 
 // bench is one run: the master, the slave processes, the results.
 type bench struct {
-	only string // -only: the steps to run, comma-separated; "" means all
-	m    *master.Master
+	m *master.Master
 	// fast is a second master on the same slaves that keeps several
 	// tasks in flight per slave (Config.Pipeline), for the workloads of
 	// many tiny tasks (W2, W4); m keeps one, for latency and fan-out.
@@ -122,6 +120,8 @@ type bench struct {
 	token  string
 	res    result
 	native time.Duration
+	// slaveBin is the slave binary the benchmark runs.
+	slaveBin string
 	// taskTimeout bounds every wait for one task or one batch
 	// (TASK_TIMEOUT, as the peers' harness).
 	taskTimeout time.Duration
@@ -151,7 +151,7 @@ func (b *bench) bounded(ctx context.Context) (context.Context, context.CancelFun
 }
 
 func (b *bench) start(ctx context.Context, slaveBin string) error {
-	b.token = fmt.Sprintf("bench-%d", time.Now().UnixNano())
+	b.token, b.slaveBin = fmt.Sprintf("bench-%d", time.Now().UnixNano()), slaveBin
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b.m = master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
 	b.res.Extra.Pipeline = envInt("DPFW_PIPELINE", 32)

@@ -97,7 +97,6 @@ type death struct {
 // extra holds dpfw's own figures: baselines and the paths the peers lack.
 type extra struct {
 	RawTCPP50us         float64 `json:"raw_tcp_p50_us"`
-	YamuxP50us          float64 `json:"yamux_echo_p50_us"`
 	NativeFibS          float64 `json:"native_fib_s"`
 	CallP50us           float64 `json:"call_p50_us"`
 	CallP99us           float64 `json:"call_p99_us"`
@@ -112,10 +111,25 @@ type extra struct {
 	DistinctS           float64 `json:"distinct_total_s"`
 	DistinctRSSBeforeKB int     `json:"distinct_rss_before_kb"`
 	DistinctRSSAfterKB  int     `json:"distinct_rss_after_kb"`
-	// Scale is the scale section: 10, 100, 1,000 slave nodes on one
-	// master (DPFW_SCALE).
-	Scale []scalePoint `json:"scale,omitempty"`
-	Notes []string     `json:"notes,omitempty"`
+	// W3 with fib compiled on the slaves (Master.Compile, native/fibk).
+	W3NativeCompileS       float64 `json:"w3_native_compile_s"`
+	W3NativeCompileCached  bool    `json:"w3_native_compile_cached"`
+	W3NativeSingleS        float64 `json:"w3_native_single_s"`
+	W3NativeSingleComputeS float64 `json:"w3_native_single_compute_s"`
+	W3NativeWallS          float64 `json:"w3_native_wall_s"`
+	W3NativeSpeedup        float64 `json:"w3_native_speedup"`
+	W3NativeGoS            float64 `json:"w3_native_go_s"` // the same fib compiled here, between the tasks
+	W3NativeVsGo           float64 `json:"w3_native_vs_go"`
+	W3NativeReps           int     `json:"w3_native_reps"`
+	W3NativeOK             bool    `json:"w3_native_ok"`
+	// A new 50-line package: the build on the slave that built it, the
+	// whole Compile, and loading it from the cache in a new slave process
+	// (round trip, and plugin load alone).
+	NativeBuildS      float64  `json:"native_build_s"`
+	NativeCompileS    float64  `json:"native_compile_s"`
+	NativeLoadS       float64  `json:"native_load_s"`
+	NativeLoadPluginS float64  `json:"native_load_plugin_s"`
+	Notes             []string `json:"notes,omitempty"`
 }
 
 // percentile is the nearest-rank percentile of sorted samples.
@@ -167,7 +181,6 @@ func (b *bench) print(out io.Writer) {
 	}
 	if r.W1 != nil {
 		row("W1 p50 (raw TCP round trip)", r.W1.P50, r.Extra.RawTCPP50us, "µs")
-		row("W1 p50 (bare yamux stream echo; target 1.2x)", r.W1.P50, r.Extra.YamuxP50us, "µs")
 		row("W1 p99", r.W1.P99, 0, "µs")
 		row("call p50 (defined func, W1)", r.Extra.CallP50us, r.W1.P50, "µs")
 	}
@@ -179,6 +192,15 @@ func (b *bench) print(out io.Writer) {
 		row("W3 single fib task (native fib)", r.W3.SingleS*1e3, r.Extra.NativeFibS*1e3, "ms")
 		row("W3 wall for 8", r.W3.WallS*1e3, 0, "ms")
 		row("W3 speed-up (ideal 2)", r.W3.Speedup, 2, "x")
+	}
+	if x := r.Extra; x.W3NativeOK {
+		row("W3 native: single fibk.Fib task (native fib)", x.W3NativeSingleS*1e3, x.W3NativeGoS*1e3, "ms")
+		row("W3 native: wall for 8", x.W3NativeWallS*1e3, 0, "ms")
+		row("W3 native: speed-up (ideal 2)", x.W3NativeSpeedup, 2, "x")
+	}
+	if x := r.Extra; x.NativeBuildS > 0 {
+		row("native: first build of a 50-line package", x.NativeBuildS*1e3, 0, "ms")
+		row("native: load from the cache, new process", x.NativeLoadS*1e3, 0, "ms")
 	}
 	if r.W4 != nil {
 		row(fmt.Sprintf("W4 %d increments (correct=%v)", r.W4.N, r.W4.Correct), r.W4.TotalS*1e3, 0, "ms")
@@ -197,17 +219,6 @@ func (b *bench) print(out io.Writer) {
 			float64(r.Extra.DistinctRSSAfterKB), float64(r.Extra.DistinctRSSBeforeKB), "KB")
 	}
 	row("master heap per connection", r.Extra.ConnHeapKB, 0, "KB")
-	for _, p := range r.Extra.Scale {
-		pre := fmt.Sprintf("scale %d slaves: ", p.Slaves)
-		row(pre+"join", p.JoinS*1e3, 0, "ms")
-		row(pre+"master heap per connection", p.HeapPerConnKB, 0, "KB")
-		row(fmt.Sprintf("%smaster CPU per task (%d tasks, ok=%v)", pre, p.Tasks, p.TasksOK), p.MasterCPUPerUS, 0, "µs")
-		row(pre+"wall per task", p.WallPerTaskUS, 0, "µs")
-		row(pre+"master CPU idle, per second", p.IdleCPUms, 0, "ms")
-		row(fmt.Sprintf("%srejoin after restart (down %.1f s)", pre, p.DownS), p.RejoinS*1e3, 0, "ms")
-		row(pre+"peak connection attempts", p.PeakAttemptsPerS, 0, "/s")
-		row(fmt.Sprintf("%sattempts while down / rejoining", pre), float64(p.AttemptsDown), float64(p.RejoinAttempts), "")
-	}
 	w.Flush()
 	for _, e := range r.Errors {
 		fmt.Fprintln(out, "error:", e)

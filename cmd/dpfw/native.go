@@ -79,7 +79,7 @@ func nativeOutcome(r master.NativeResult) string {
 	case !r.Cached:
 		return fmt.Sprintf("built in %s (go build %s, load %s)", roundDur(r.Took), roundDur(r.Build), roundDur(r.Load))
 	case r.Load > 0:
-		return fmt.Sprintf("found in its cache, loaded in %s", roundDur(r.Took))
+		return fmt.Sprintf("found in its cache, loaded in %s (%s in all)", roundDur(r.Load), roundDur(r.Took))
 	}
 	return fmt.Sprintf("had it loaded already (%s)", roundDur(r.Took))
 }

@@ -49,7 +49,7 @@
 //	-max-result BYTES     result data size (64 MiB)
 //	-max-output BYTES     captured stdout+stderr per task (1 MiB)
 //	-max-frame BYTES      encoded request or response (64 MiB)
-//	-max-streams N        tasks in flight per master connection (max(256, 16 per engine))
+//	-max-streams N        tasks in flight per connection (256)
 //	-handshake-timeout D  whole handshake (5s)
 //	-keepalive D, -write-timeout D
 //	                      a silent peer is dropped after both (1s + 3s)
@@ -150,7 +150,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.eval.MaxResult, "max-result", 0, "result data limit in `BYTES` (64 MiB)")
 	fs.IntVar(&o.eval.MaxOutput, "max-output", 0, "captured output per task in `BYTES` (1 MiB)")
 	fs.IntVar(&o.session.MaxFrame, "max-frame", 0, "encoded request or response limit in `BYTES` (64 MiB)")
-	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "`N` tasks in flight per master connection (max(256, 16 per engine))")
+	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "`N` tasks in flight per connection (256)")
 	fs.DurationVar(&o.session.HandshakeTimeout, "handshake-timeout", 0, "bound `D` on the handshake (5s)")
 	fs.DurationVar(&o.session.KeepAlive, "keepalive", 0, "keepalive interval `D` (1s)")
 	fs.DurationVar(&o.session.WriteTimeout, "write-timeout", 0, "bound `D` on each write and keepalive answer (3s)")

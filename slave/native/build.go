@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,17 +27,34 @@ const (
 	pluginDir  = "dpfwplugin"
 )
 
-// buildOrLoad returns the build of src named key from this process, the
-// cache or a new build. The caller holds the Builder's build token.
-func (b *Builder) buildOrLoad(ctx context.Context, src Source, key string) (*Result, error) {
-	if res := loadedAlready(key); res != nil {
-		return res, nil
+// loadCached loads the build named key from the cache, if it is there.
+// Processes that find it load it side by side, under a shared lock:
+// pruning takes the exclusive one.
+func (b *Builder) loadCached(ctx context.Context, src Source, key string) (*Result, error) {
+	entry := filepath.Join(b.cfg.Dir, key)
+	if _, err := os.Stat(filepath.Join(entry, pluginFile)); err != nil {
+		return nil, nil
 	}
+	unlock, err := lockFile(ctx, entry+".lock", false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if _, err := os.Stat(filepath.Join(entry, pluginFile)); err != nil {
+		return nil, nil // pruned meanwhile
+	}
+	return b.load(entry, src, key, 0)
+}
+
+// buildOrLoad builds src as key under the entry's exclusive lock, unless
+// another process did while this one waited for it, and loads it. The
+// caller holds the Builder's build token.
+func (b *Builder) buildOrLoad(ctx context.Context, src Source, key string) (*Result, error) {
 	if err := os.MkdirAll(b.cfg.Dir, 0o755); err != nil {
 		return nil, unsupported("native cache directory: %v (slave -native-cache DIR names another)", err)
 	}
 	entry := filepath.Join(b.cfg.Dir, key)
-	unlock, err := lockFile(ctx, entry+".lock")
+	unlock, err := lockFile(ctx, entry+".lock", true)
 	if err != nil {
 		return nil, err
 	}
@@ -45,18 +63,30 @@ func (b *Builder) buildOrLoad(ctx context.Context, src Source, key string) (*Res
 	if _, err := os.Stat(filepath.Join(entry, pluginFile)); err != nil {
 		start := time.Now()
 		if err := b.build(ctx, src, key, entry); err != nil {
+			os.RemoveAll(entry) // a failed build leaves nothing behind
 			return nil, err
 		}
 		built = time.Since(start)
 		b.prune(key)
 	}
+	return b.load(entry, src, key, built)
+}
+
+// load loads the cache entry's plugin and logs it; built is how long
+// building it took, 0 if it was in the cache.
+func (b *Builder) load(entry string, src Source, key string, built time.Duration) (*Result, error) {
 	res, err := load(entry, key, src.Name, b.cfg.MaxLoaded)
 	if err != nil {
 		return nil, err
 	}
-	res.Cached, res.Build = built == 0, built
-	b.cfg.Logger.Info("native package loaded", "path", res.Package.Path, "hash", key, "built", built.Round(time.Millisecond),
-		"load", res.Load.Round(time.Microsecond))
+	if !res.Loaded {
+		res.Cached = built == 0
+		b.cfg.Logger.Info("native package loaded", "path", res.Package.Path, "hash", key, "built", built.Round(time.Millisecond),
+			"load", res.Load.Round(time.Microsecond))
+	}
+	if built > 0 { // and maybe another node of this process loaded it meanwhile
+		res.Cached, res.Build = false, built
+	}
 	return res, nil
 }
 
@@ -200,6 +230,7 @@ func joinEnv(name, more string) string {
 // toolchain is the node's go command, checked against this process.
 type toolchain struct {
 	goBin string
+	log   *slog.Logger // each command and how long it took, at debug level
 }
 
 // goEnv is what `go env -json` reports that matters here.
@@ -219,7 +250,7 @@ func (b *Builder) toolchain(ctx context.Context) (*toolchain, error) {
 		return nil, unsupported("no Go toolchain on this node (%v): install %s (https://go.dev/dl/) and put its bin directory on the slave's PATH, "+
 			"or turn native code off (slave -native=false)", err, runtime.Version())
 	}
-	tc := &toolchain{goBin: path}
+	tc := &toolchain{goBin: path, log: b.cfg.Logger}
 	out, err := tc.run(ctx, "", b.host.env, path, "env", "-json", "GOVERSION", "CC", "CGO_ENABLED")
 	if err != nil {
 		return nil, unsupported("%s does not work: %v", path, err)
@@ -255,7 +286,10 @@ func (tc *toolchain) run(ctx context.Context, dir string, env []string, name str
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	inGroup(cmd) // the go command's compilers and linkers die with it
 	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
+	start := time.Now()
+	err := cmd.Run()
+	tc.log.Debug("native build step", "cmd", filepath.Base(name)+" "+strings.Join(args, " "), "took", time.Since(start).Round(time.Millisecond))
+	if err != nil {
 		return nil, &cmdError{cmd: filepath.Base(name) + " " + strings.Join(args, " "), err: err, stderr: stderr.String()}
 	}
 	return stdout.Bytes(), nil

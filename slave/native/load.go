@@ -32,6 +32,22 @@ func loadedAlready(key string) *Result {
 	return nil
 }
 
+// full fails when this process has loaded max builds, so that a build
+// that could not be loaded is not even started.
+func full(max int) error {
+	loaded.Lock()
+	defer loaded.Unlock()
+	return fullLocked(max)
+}
+
+func fullLocked(max int) error {
+	if len(loaded.byKey) < max {
+		return nil
+	}
+	return &eval.Error{Kind: eval.KindTooLarge, Msg: fmt.Sprintf("this slave process has loaded %d native package builds, "+
+		"the most it will: Go cannot unload code, so restart the slave to load more (its supervisor keeps the address)", len(loaded.byKey))}
+}
+
 func alreadyLoaded(r *Result) *Result {
 	c := *r
 	c.Cached, c.Loaded, c.Build, c.Load = true, true, 0, 0
@@ -46,9 +62,8 @@ func load(dir, key, name string, max int) (*Result, error) {
 	if r := loaded.byKey[key]; r != nil {
 		return alreadyLoaded(r), nil
 	}
-	if len(loaded.byKey) >= max {
-		return nil, &eval.Error{Kind: eval.KindTooLarge, Msg: fmt.Sprintf("this slave process has loaded %d native package builds, "+
-			"the most it will: Go cannot unload code, so restart the slave to load more (its supervisor keeps the address)", len(loaded.byKey))}
+	if err := fullLocked(max); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	p, err := plugin.Open(filepath.Join(dir, pluginFile))

@@ -157,8 +157,17 @@ func (b *Builder) Build(ctx context.Context, src Source) (*Result, error) {
 	if res := loadedAlready(key); res != nil {
 		return res, nil
 	}
+	if err := full(b.cfg.MaxLoaded); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.Timeout)
 	defer cancel()
+	if res, err := b.loadCached(ctx, src, key); res != nil || err != nil {
+		if err != nil && ctx.Err() != nil {
+			return nil, b.ctxError(ctx, src)
+		}
+		return res, err
+	}
 	select {
 	case b.sem <- struct{}{}:
 	case <-ctx.Done():

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"slices"
@@ -297,6 +298,9 @@ func TestBuildAndLoad(t *testing.T) {
 	if !errors.As(err, &ee) || ee.Kind != eval.KindCompile || ee.Pos != "kern.go:3:23" || !strings.Contains(ee.Msg, "undefined: undefinedThing") {
 		t.Errorf("compile error: %#v", err)
 	}
+	if _, err := os.Stat(filepath.Join(b.cfg.Dir, b.key(bad))); !os.IsNotExist(err) {
+		t.Errorf("the failed build left its cache entry behind: %v", err)
+	}
 }
 
 func TestMissingToolchain(t *testing.T) {
@@ -308,6 +312,33 @@ func TestMissingToolchain(t *testing.T) {
 	_, err = b.Build(context.Background(), src)
 	if !isKind(err, eval.KindUnsupported) || !strings.Contains(err.Error(), "no Go toolchain") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A process that has loaded MaxLoaded builds refuses the next at once,
+// before building anything.
+func TestMaxLoaded(t *testing.T) {
+	loaded.Lock()
+	n := len(loaded.byKey)
+	loaded.Unlock()
+	dir := t.TempDir()
+	b, err := New(Config{Dir: dir, MaxLoaded: max(n, 1), Go: "/nonexistent/go"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 { // nothing loaded yet in this process: a limit of 0 is the default, so fake one
+		loaded.Lock()
+		loaded.byKey["test-placeholder"] = &Result{}
+		loaded.Unlock()
+		defer func() { loaded.Lock(); delete(loaded.byKey, "test-placeholder"); loaded.Unlock() }()
+	}
+	src := Source{Name: "kern", Files: map[string][]byte{"kern.go": []byte("package kern\n\nconst Full = 1\n")}}
+	_, err = b.Build(context.Background(), src)
+	if !isKind(err, eval.KindTooLarge) || !strings.Contains(err.Error(), "restart the slave") {
+		t.Errorf("got %v, want too-large asking for a restart", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the refused build left %d entries in the cache", len(entries))
 	}
 }
 

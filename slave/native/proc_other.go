@@ -9,7 +9,7 @@ import (
 
 // Plugins exist only on Unix systems, where host.usable fails first.
 
-func lockFile(context.Context, string) (func(), error) {
+func lockFile(context.Context, string, bool) (func(), error) {
 	return nil, unsupported("Go plugins do not work on this system")
 }
 

@@ -9,15 +9,20 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive lock on path, shared by the processes of
-// a node, waiting until it is free or ctx is done.
-func lockFile(ctx context.Context, path string) (unlock func(), err error) {
+// lockFile takes a lock on path that the processes of a node see:
+// exclusive (to build or remove a cache entry) or shared (to load one),
+// waiting until it is granted or ctx is done.
+func lockFile(ctx context.Context, path string, exclusive bool) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, unsupported("native cache: %v", err)
 	}
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
 	got := make(chan error, 1)
-	go func() { got <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
+	go func() { got <- syscall.Flock(int(f.Fd()), how) }()
 	select {
 	case err := <-got:
 		if err != nil {

@@ -49,7 +49,7 @@ func (b *Builder) extractor(ctx context.Context, tc *toolchain) (string, error) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", unsupported("native cache directory: %v", err)
 	}
-	unlock, err := lockFile(ctx, bin+".lock")
+	unlock, err := lockFile(ctx, bin+".lock", true)
 	if err != nil {
 		return "", err
 	}
