@@ -51,7 +51,7 @@ func (s *Slave) execBatch(j *job) []outcome {
 	if len(sent) == 0 {
 		return outs
 	}
-	resp, err := s.sess.Call(j.ctx, req)
+	resp, err := s.conn().Call(j.ctx, req)
 	if err != nil {
 		if err = s.callError(err); s.retry(j, err) {
 			return outs

@@ -78,6 +78,7 @@ type Master struct {
 	changed chan struct{} // closed and replaced whenever slaves changes
 	nextID  int
 	ids     map[string][]string // slave node Instance -> ids of its engines, ever seen
+	handles map[string]*Slave   // id -> its handle, ever made (Slave.revive)
 	origins map[string]string   // dialed address -> Instance last seen there
 	natives []native            // packages Compile sent, for nodes that connect later
 	closed  bool
@@ -108,7 +109,7 @@ func New(cfg Config) *Master {
 	m := &Master{
 		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0),
 		shared: newQueue(cfg.MaxQueued), changed: make(chan struct{}),
-		ids: map[string][]string{}, origins: map[string]string{},
+		ids: map[string][]string{}, handles: map[string]*Slave{}, origins: map[string]string{},
 	}
 	m.flights.cache = newResultCache(cfg.Cache)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
@@ -185,8 +186,12 @@ func (m *Master) Serve(ctx context.Context, ln net.Listener) error {
 
 // add registers every engine of sess as a Slave and starts its worker.
 // origin is the address the Master dialed, "" for accepted slaves. The
-// caller then watches sess.
+// caller then watches sess. A process that reconnects gets its handles
+// back (Slave.revive), once their previous workers have stopped.
 func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
+	for _, s := range m.handlesOf(sess.Peer().Instance) {
+		s.stop(sess)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
@@ -201,12 +206,18 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 		ready = make(chan struct{})
 	}
 	for i := range max(peer.Engines, 1) {
-		s := newSlave(m, m.idLocked(peer.Instance, i), sess, i, rejoin)
-		s.ready = ready
-		m.slaves = append(m.slaves, s)
+		id := m.idLocked(peer.Instance, i)
+		s := m.handles[id]
+		if s == nil {
+			s = newSlave(m, id, i)
+			m.handles[id] = s
+		}
+		if !slices.Contains(m.slaves, s) {
+			m.slaves = append(m.slaves, s)
+		}
 		added = append(added, s)
 		m.wg.Add(1)
-		go s.loop()
+		s.revive(sess, rejoin, ready)
 	}
 	if ready != nil {
 		m.wg.Add(1)
@@ -215,6 +226,19 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 	m.notify()
 	m.logJoin(sess, rejoin, added)
 	return added, nil
+}
+
+// handlesOf returns the Slaves a process had, if it was connected before.
+func (m *Master) handlesOf(instance string) []*Slave {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var hs []*Slave
+	for _, id := range m.ids[instance] {
+		if s := m.handles[id]; s != nil {
+			hs = append(hs, s)
+		}
+	}
+	return hs
 }
 
 // rejoinLocked tells a new slave node from one that reconnects
@@ -272,7 +296,7 @@ func (m *Master) watch(sess *session.Session) {
 		m.log.Warn("slave disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
 	}
 	m.mu.Lock()
-	m.slaves = slices.DeleteFunc(m.slaves, func(s *Slave) bool { return s.sess == sess })
+	m.slaves = slices.DeleteFunc(m.slaves, func(s *Slave) bool { return s.conn() == sess })
 	m.notify()
 	m.mu.Unlock()
 }
@@ -347,7 +371,7 @@ func (m *Master) Close() error {
 	// Every session has at least one Slave, so the slaves name them all.
 	sessions := map[*session.Session]bool{}
 	for _, s := range m.slaves {
-		sessions[s.sess] = true
+		sessions[s.conn()] = true
 	}
 	m.notify()
 	m.mu.Unlock()

@@ -189,10 +189,10 @@ func (m *Master) nodes() [][]*Slave {
 	var out [][]*Slave
 	index := map[*session.Session]int{}
 	for _, s := range m.Slaves() {
-		i, ok := index[s.sess]
+		i, ok := index[s.conn()]
 		if !ok {
 			i = len(out)
-			index[s.sess] = i
+			index[s.conn()] = i
 			out = append(out, nil)
 		}
 		out[i] = append(out[i], s)
@@ -203,7 +203,7 @@ func (m *Master) nodes() [][]*Slave {
 // nodeOf is the group of s in nodes.
 func (m *Master) nodeOf(s *Slave) []*Slave {
 	for _, n := range m.nodes() {
-		if n[0].sess == s.sess {
+		if n[0].conn() == s.conn() {
 			return n
 		}
 	}
@@ -231,7 +231,7 @@ func (m *Master) isClosed() bool {
 func (s *Slave) compile(ctx context.Context, src *session.NativeSource, node []*Slave) NativeResult {
 	r := NativeResult{Node: nodeName(node), Slaves: ids(node), Path: "native/" + src.Name}
 	start := time.Now()
-	resp, err := s.sess.Call(ctx, &session.Request{Kind: session.KindCompile, Native: src})
+	resp, err := s.conn().Call(ctx, &session.Request{Kind: session.KindCompile, Native: src})
 	r.Took = time.Since(start)
 	switch {
 	case err != nil:
@@ -254,7 +254,7 @@ func (s *Slave) compile(ctx context.Context, src *session.NativeSource, node []*
 
 // nodeName names a node for people: "vm pid 8825 (s1 s2)".
 func nodeName(node []*Slave) string {
-	p := node[0].sess.Peer()
+	p := node[0].conn().Peer()
 	host := p.Name
 	if host == "" {
 		host = p.Host

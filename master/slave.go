@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dpfw/dpfw/session"
 )
@@ -73,20 +74,27 @@ func (r Rejoin) String() string {
 // job, both under mu; tryReserve reserves only a slave with nothing
 // running or pinned; a finished task's running-1 happens before its
 // Future resolves, so whoever waits on the Future sees the slave idle.
+//
+// A *Slave is a stable handle: when the same slave process reconnects
+// (Rejoin Reconnected: same Instance, its state intact), the handle
+// takes the new connection and a new worker, and keeps its id, its
+// reservation and its counts (revive). While it is disconnected, and for
+// good once its process is gone, its tasks fail with ErrGone.
 type Slave struct {
 	m      *Master
 	id     string
-	sess   *session.Session
 	engine int
-	rejoin Rejoin // how its node joined; fixed
-	// ready, when not nil, is closed once the node has the native
-	// packages the Master remembers (Master.setup); the worker waits for
-	// it before its first job. Fixed.
-	ready chan struct{}
+	// sess is the current connection (conn); it changes only in revive,
+	// once the previous worker has stopped.
+	sess atomic.Pointer[session.Session]
 	// wake tells the worker that pinned has grown or reserved was cleared.
 	wake chan struct{}
 
 	mu sync.Mutex // protects the fields below
+	// rejoin is how its node joined last.
+	rejoin Rejoin
+	// stopped is closed when the current worker has exited (loop).
+	stopped chan struct{}
 	// pinned holds the jobs for this slave only (Slave.Submit,
 	// Broadcast, Release), in submission order.
 	pinned   []*job
@@ -109,8 +117,43 @@ type Info struct {
 	Rejoin Rejoin
 }
 
-func newSlave(m *Master, id string, sess *session.Session, engine int, rejoin Rejoin) *Slave {
-	return &Slave{m: m, id: id, sess: sess, engine: engine, rejoin: rejoin, wake: make(chan struct{}, 1)}
+func newSlave(m *Master, id string, engine int) *Slave {
+	s := &Slave{m: m, id: id, engine: engine, wake: make(chan struct{}, 1), exited: true, stopped: make(chan struct{})}
+	close(s.stopped)
+	return s
+}
+
+// conn is the slave's current connection.
+func (s *Slave) conn() *session.Session { return s.sess.Load() }
+
+// revive gives s the connection sess and starts its worker, which waits
+// for ready (if not nil) before its first job. The previous worker, if
+// any, must have stopped (Master.add waits for it). The caller holds
+// m.mu and has done m.wg.Add(1) for the worker.
+func (s *Slave) revive(sess *session.Session, rejoin Rejoin, ready chan struct{}) {
+	s.mu.Lock()
+	s.sess.Store(sess)
+	s.rejoin, s.exited = rejoin, false
+	stopped := make(chan struct{})
+	s.stopped = stopped
+	s.mu.Unlock()
+	go s.loop(ready, stopped)
+}
+
+// stop closes s's connection if it is not sess and waits, until the
+// Master closes, for its worker to exit: a reconnected process's handle
+// gets a new worker only once the old one is gone.
+func (s *Slave) stop(sess *session.Session) {
+	s.mu.Lock()
+	stopped := s.stopped
+	s.mu.Unlock()
+	if c := s.conn(); c != nil && c != sess {
+		c.Close() // the process left it: it reconnected
+	}
+	select {
+	case <-stopped:
+	case <-s.m.done:
+	}
 }
 
 // ID is the slave's name in this master: "s1", "s2", … in joining order.
@@ -121,7 +164,7 @@ func (s *Slave) Info() Info {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return Info{
-		ID: s.id, Addr: s.sess.RemoteAddr(), Peer: s.sess.Peer(), Engine: s.engine,
+		ID: s.id, Addr: s.conn().RemoteAddr(), Peer: s.conn().Peer(), Engine: s.engine,
 		State: s.stateLocked(), Tasks: s.tasks, Rejoin: s.rejoin,
 	}
 }
@@ -140,13 +183,13 @@ func (s *Slave) stateLocked() State {
 }
 
 func (s *Slave) String() string {
-	p := s.sess.Peer()
-	return fmt.Sprintf("%s (%s pid %d engine %d)", s.id, s.sess.RemoteAddr(), p.PID, s.engine)
+	p := s.conn().Peer()
+	return fmt.Sprintf("%s (%s pid %d engine %d)", s.id, s.conn().RemoteAddr(), p.PID, s.engine)
 }
 
 func (s *Slave) gone() bool {
 	select {
-	case <-s.sess.Done():
+	case <-s.conn().Done():
 		return true
 	default:
 		return false
@@ -293,13 +336,14 @@ func (s *Slave) Release() {
 // still runs them one by one); a pinned job first waits for every
 // in-flight job, so pinned jobs keep their order. It exits when the
 // connection ends or the Master closes, after its jobs have.
-func (s *Slave) loop() {
+func (s *Slave) loop(ready, stopped chan struct{}) {
 	defer s.m.wg.Done()
+	defer close(stopped)
 	defer s.bury()
-	if s.ready != nil {
+	if ready != nil {
 		select {
-		case <-s.ready:
-		case <-s.sess.Done():
+		case <-ready:
+		case <-s.conn().Done():
 			return
 		case <-s.m.done:
 			return
@@ -351,7 +395,7 @@ func (s *Slave) wait() bool {
 	select {
 	case <-s.wake:
 	case <-ready:
-	case <-s.sess.Done():
+	case <-s.conn().Done():
 		s.m.shared.passOn() // in case it took a wake-up meant for a live slave
 		return false
 	case <-s.m.done:
@@ -365,7 +409,7 @@ func (s *Slave) acquire(slots chan struct{}, n int) bool {
 	for range n {
 		select {
 		case slots <- struct{}{}:
-		case <-s.sess.Done():
+		case <-s.conn().Done():
 			return false
 		case <-s.m.done:
 			return false
@@ -414,7 +458,7 @@ func (s *Slave) finish(j *job, outs []outcome) {
 // Table operations do not wait for the slave's running task: the table
 // is shared by its tasks and safe for concurrent use.
 func (s *Slave) TableGet(ctx context.Context, key string) (Result, error) {
-	resp, err := s.sess.Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableGet, Key: key})
+	resp, err := s.conn().Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableGet, Key: key})
 	return s.result(resp, err)
 }
 
@@ -424,21 +468,21 @@ func (s *Slave) TableSet(ctx context.Context, key string, v any) error {
 	if err != nil {
 		return s.valueError(fmt.Sprintf("table value for %q", key), err)
 	}
-	resp, err := s.sess.Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableSet, Key: key, Value: raw})
+	resp, err := s.conn().Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableSet, Key: key, Value: raw})
 	_, err = s.result(resp, err)
 	return err
 }
 
 // TableDelete removes key from the slave's table.
 func (s *Slave) TableDelete(ctx context.Context, key string) error {
-	resp, err := s.sess.Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableDelete, Key: key})
+	resp, err := s.conn().Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableDelete, Key: key})
 	_, err = s.result(resp, err)
 	return err
 }
 
 // TableKeys lists the keys of the slave's table, sorted.
 func (s *Slave) TableKeys(ctx context.Context) ([]string, error) {
-	resp, err := s.sess.Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableKeys})
+	resp, err := s.conn().Call(ctx, &session.Request{Kind: session.KindTable, Engine: s.engine, Op: session.TableKeys})
 	if _, err := s.result(resp, err); err != nil {
 		return nil, err
 	}

@@ -288,7 +288,7 @@ func (s *Slave) do(ctx context.Context, t Task) (Result, error) {
 			return Result{Slave: s.id}, err
 		}
 	}
-	resp, err := s.sess.Call(ctx, req)
+	resp, err := s.conn().Call(ctx, req)
 	return s.result(resp, err)
 }
 
@@ -359,7 +359,7 @@ func (s *Slave) callError(err error) error {
 // stream runs a stream task: the slave's function and local on the two
 // ends of one stream, concurrently.
 func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error)) (Result, error) {
-	ts, err := s.sess.OpenTask(ctx, req)
+	ts, err := s.conn().OpenTask(ctx, req)
 	if err != nil {
 		return Result{Slave: s.id}, s.callError(err)
 	}

@@ -125,11 +125,25 @@ type extra struct {
 	// A new 50-line package: the build on the slave that built it, the
 	// whole Compile, and loading it from the cache in a new slave process
 	// (round trip, and plugin load alone).
-	NativeBuildS      float64  `json:"native_build_s"`
-	NativeCompileS    float64  `json:"native_compile_s"`
-	NativeLoadS       float64  `json:"native_load_s"`
-	NativeLoadPluginS float64  `json:"native_load_plugin_s"`
-	Notes             []string `json:"notes,omitempty"`
+	NativeBuildS      float64 `json:"native_build_s"`
+	NativeCompileS    float64 `json:"native_compile_s"`
+	NativeLoadS       float64 `json:"native_load_s"`
+	NativeLoadPluginS float64 `json:"native_load_plugin_s"`
+	// Issue 13's task model (tasks.go).
+	MergeN           int      `json:"merge_n"`
+	MergeKeys        int      `json:"merge_keys"`
+	MergePerS        float64  `json:"merge_tasks_per_s"`
+	MergeRuns        int64    `json:"merge_runs"`
+	MergeMerged      int64    `json:"merge_merged"`
+	CacheHitP50us    float64  `json:"cache_hit_p50_us"`
+	CacheHitP99us    float64  `json:"cache_hit_p99_us"`
+	BurstN           int      `json:"burst_n"`
+	BurstMaxQueued   int      `json:"burst_max_queued"`
+	BurstS           float64  `json:"burst_s"`
+	BurstHeapBaseMB  float64  `json:"burst_heap_base_mb"`
+	BurstHeapPeakMB  float64  `json:"burst_heap_peak_mb"`
+	BurstHeapAfterMB float64  `json:"burst_heap_after_drain_mb"`
+	Notes            []string `json:"notes,omitempty"`
 }
 
 // percentile is the nearest-rank percentile of sorted samples.
@@ -204,6 +218,17 @@ func (b *bench) print(out io.Writer) {
 	}
 	if r.W4 != nil {
 		row(fmt.Sprintf("W4 %d increments (correct=%v)", r.W4.N, r.W4.Correct), r.W4.TotalS*1e3, 0, "ms")
+	}
+	if x := r.Extra; x.MergeN > 0 {
+		row(fmt.Sprintf("keyed tasks/s (%d over %d keys: %d runs)", x.MergeN, x.MergeKeys, x.MergeRuns), x.MergePerS, 0, "/s")
+	}
+	if x := r.Extra; x.CacheHitP50us > 0 {
+		row("cache hit p50 (Submit+Wait)", x.CacheHitP50us, 0, "µs")
+	}
+	if x := r.Extra; x.BurstN > 0 {
+		row(fmt.Sprintf("burst %d, MaxQueued %d: peak heap (base)", x.BurstN, x.BurstMaxQueued), x.BurstHeapPeakMB, x.BurstHeapBaseMB, "MB")
+		row("burst: heap after drain (base)", x.BurstHeapAfterMB, x.BurstHeapBaseMB, "MB")
+		row("burst: wall", x.BurstS, 0, "s")
 	}
 	if r.Extra.W4BatchS > 0 {
 		row(fmt.Sprintf("W4 through Batch(50) (correct=%v)", r.Extra.W4BatchOK), r.Extra.W4BatchS*1e3, 0, "ms")
