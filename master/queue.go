@@ -114,15 +114,29 @@ func (q *queue) pop() *job {
 	q.jobs[q.head] = nil
 	q.head++
 	q.uncountLocked(j)
-	if q.head == len(q.jobs) { // empty: reuse the array from the start
-		q.jobs, q.head = q.jobs[:0], 0
-	}
+	q.compactLocked()
 	more := q.head < len(q.jobs)
 	q.mu.Unlock()
 	if more {
 		q.signal()
 	}
 	return j
+}
+
+// compactLocked keeps the array of jobs proportional to the jobs queued:
+// a queue that is never empty during a long burst would otherwise grow
+// it by every job ever pushed, and an emptied queue would keep it.
+func (q *queue) compactLocked() {
+	switch {
+	case q.head == len(q.jobs) && cap(q.jobs) > 1024: // empty after a burst
+		q.jobs, q.head = nil, 0
+	case q.head == len(q.jobs): // empty: reuse the array from the start
+		q.jobs, q.head = q.jobs[:0], 0
+	case q.head >= 1024 && q.head*2 >= len(q.jobs): // half of it popped
+		n := copy(q.jobs, q.jobs[q.head:])
+		clear(q.jobs[n:])
+		q.jobs, q.head = q.jobs[:n], 0
+	}
 }
 
 // passOn wakes an idle worker if jobs wait: a worker that took a
