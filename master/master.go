@@ -55,6 +55,14 @@ type Config struct {
 	FailWhenFull bool
 	// Cache, if set, keeps the results of tasks with a Key (Task.Key).
 	Cache *CacheConfig
+	// LocalFallback, if set, is called when no slave has joined within
+	// FallbackAfter of New: it returns a connection to a slave node in
+	// this process (PipeFallback over net.Pipe), whose engines then run
+	// tasks as Slaves local1, local2…, with Rejoin Local. They stay in
+	// the pool when real slaves join later.
+	LocalFallback func(ctx context.Context) (net.Conn, error)
+	// FallbackAfter is the grace period before LocalFallback; 0 means 2s.
+	FallbackAfter time.Duration
 }
 
 // Master schedules tasks over the slaves connected to it.
@@ -114,6 +122,12 @@ func New(cfg Config) *Master {
 	m.flights.cache = newResultCache(cfg.Cache)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.done = m.ctx.Done()
+	if cfg.LocalFallback != nil {
+		if m.cfg.FallbackAfter <= 0 {
+			m.cfg.FallbackAfter = 2 * time.Second
+		}
+		m.spawn(m.fallback)
+	}
 	return m
 }
 
@@ -206,7 +220,10 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 		ready = make(chan struct{})
 	}
 	for i := range max(peer.Engines, 1) {
-		id := m.idLocked(peer.Instance, i)
+		id := fmt.Sprintf("local%d", i+1)
+		if origin != localOrigin {
+			id = m.idLocked(peer.Instance, i)
+		}
 		s := m.handles[id]
 		if s == nil {
 			s = newSlave(m, id, i)
@@ -247,6 +264,8 @@ func (m *Master) handlesOf(instance string) []*Slave {
 func (m *Master) rejoinLocked(peer session.Identity, origin string) Rejoin {
 	rejoin := Joined
 	switch {
+	case origin == localOrigin:
+		return Local
 	case m.ids[peer.Instance] != nil:
 		rejoin = Reconnected
 	case origin != "" && m.origins[origin] != "":

@@ -42,6 +42,7 @@ const (
 	Joined      Rejoin = iota // a process not seen before
 	Reconnected               // the same process again: its state is intact
 	Restarted                 // a new process where one was: its state is lost
+	Local                     // the in-process fallback node (Config.LocalFallback)
 )
 
 func (r Rejoin) String() string {
@@ -52,6 +53,8 @@ func (r Rejoin) String() string {
 		return "reconnected"
 	case Restarted:
 		return "restarted"
+	case Local:
+		return "local"
 	}
 	return fmt.Sprintf("Rejoin(%d)", int(r))
 }

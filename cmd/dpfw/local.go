@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"sync"
@@ -101,4 +102,19 @@ func serveParent(ctx context.Context, addr string, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// localFallback is master.Config.LocalFallback for -fallback: a slave
+// node with one engine in this process, served over net.Pipe (seed 000's
+// local function). The node lives as long as the connection: the master
+// closes it when it closes.
+func localFallback(scfg session.Config, log *slog.Logger) func(context.Context) (net.Conn, error) {
+	return master.PipeFallback(func(ctx context.Context, conn net.Conn) error {
+		n, err := slave.New(slave.Config{Engines: 1, Session: scfg, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer n.Close()
+		return n.ServeConn(ctx, conn)
+	})
 }

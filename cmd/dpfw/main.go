@@ -18,6 +18,9 @@
 //	-wait N         slaves to wait for before running -e, a file or stdin (default 1)
 //	-wait-timeout D how long to wait for them (default 30s)
 //	-timeout D      bound on each task (default: none)
+//	-fallback D     run tasks in this process (one engine) when no slave
+//	                has joined within D (default: off); :slaves shows it
+//	                as local1, joined "local"
 //	-fresh          run -e or the file on a reset engine: nothing that
 //	                earlier tasks declared on that slave is visible
 //	-native DIR     build the Go package in DIR (or a .go file) on every
@@ -66,6 +69,7 @@ type options struct {
 	file        string
 	wait        int
 	waitTimeout time.Duration
+	fallback    time.Duration
 	timeout     time.Duration
 	fresh       bool
 	token       string
@@ -101,6 +105,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.expr, "e", "", "run the snippet `SRC` and exit")
 	fs.IntVar(&o.wait, "wait", 1, "`N` slaves to wait for before running -e, a file or stdin (1)")
 	fs.DurationVar(&o.waitTimeout, "wait-timeout", 30*time.Second, "how long `D` to wait for -wait slaves (30s)")
+	fs.DurationVar(&o.fallback, "fallback", 0, "run tasks in this process when no slave has joined within `D` (off)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "bound `D` on each task (none)")
 	fs.DurationVar(&o.resolveEvery, "resolve-every", 10*time.Second, "how often `D` to resolve dns: addresses again (10s)")
 	fs.StringVar(&o.ssh, "ssh", "", "start `HOSTS` slaves over ssh: comma-separated [user@]host[:ENGINES]")
@@ -184,7 +189,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// is shown (heldWriter).
 	logw := &heldWriter{w: stderr}
 	log := logger(logw, o.verbose)
-	c := &cli{m: master.New(master.Config{Session: scfg, Logger: log, ResolveEvery: o.resolveEvery}), log: log, logw: logw, opts: o, out: stdout, errw: logw}
+	mcfg := master.Config{Session: scfg, Logger: log, ResolveEvery: o.resolveEvery}
+	if o.fallback > 0 {
+		mcfg.LocalFallback, mcfg.FallbackAfter = localFallback(scfg, log), o.fallback
+	}
+	c := &cli{m: master.New(mcfg), log: log, logw: logw, opts: o, out: stdout, errw: logw}
 	defer c.stopLocal() // closes the master too
 	if err := c.connect(ctx, tok, tokenShown(tok, src)); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
