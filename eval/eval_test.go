@@ -298,9 +298,23 @@ func TestLoweredFeatures(t *testing.T) {
 			t.Errorf("%q: output %q value %q, want %q %q", tt.src, r.Output, r.Text, tt.out, tt.value)
 		}
 	}
-	_, err := runErr(t, e, context.Background(), "for x := range func(yield func(int) bool) {} { _ = x }")
-	if err.Kind != KindUnsupported || err.Pos != "1:1" || !strings.Contains(err.Msg, "range over a function") {
-		t.Errorf("range over func: %#v", err)
+	// Range over functions, at the top level and in a later snippet.
+	run(t, e, "func upTo(n int) func(func(int) bool) { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }")
+	rangeFunc := []struct{ src, out, value string }{
+		{"s := 0\nfor i := range upTo(10) { if i == 5 { break }; if i%2 == 0 { continue }; s += i }\ns", "", "4"},
+		{"func first(n int) (int, error) { for i := range upTo(n) { if i*i > 10 { return i, nil } }; return 0, fmt.Errorf(\"none\") }\nfmt.Println(first(9))\nfmt.Println(first(2))", "4 <nil>\n0 none\n", ""},
+		{"func d() { for i := range upTo(3) { defer fmt.Print(i) }; fmt.Print(\"-\") }\nd()", "-210", ""},
+		{"L: for i := range upTo(3) { for j := range upTo(3) { if j > i { continue L }; fmt.Print(i, j, \" \") } }", "0 0 1 0 1 1 2 0 2 1 2 2 ", ""},
+	}
+	for _, tt := range rangeFunc {
+		r := run(t, e, tt.src)
+		if string(r.Output) != tt.out || r.Text != tt.value && tt.value != "" {
+			t.Errorf("%q: output %q value %q, want %q %q", tt.src, r.Output, r.Text, tt.out, tt.value)
+		}
+	}
+	_, err := runErr(t, e, context.Background(), "for x := range upTo(2) {\n\tdefer func() { recover() }()\n\t_ = x\n}")
+	if err.Kind != KindUnsupported || err.Pos != "2:2" || !strings.Contains(err.Msg, "recovers, inside a range-over-func loop body") {
+		t.Errorf("recover in a range-over-func body: %#v", err)
 	}
 	// A user-defined min shadows the builtin.
 	if r := run(t, e, "func min(a, b int) int { if a < b { return b }; return a }\nmin(3, 4)"); r.Value != 4 {

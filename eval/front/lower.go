@@ -79,6 +79,13 @@ func (s *snippet) lower() (*Program, *Error) {
 		decls = append(decls, d)
 	}
 	s.insertLate(lateInits)
+	for _, d := range decls {
+		l.rangeFuncs(d)
+	}
+	l.rangeFuncs(s.cell)
+	if l.err != nil {
+		return nil, l.err
+	}
 	for _, n := range append([]ast.Node{s.cell}, declNodes(decls)...) {
 		ast.Inspect(n, func(x ast.Node) bool {
 			if ls, ok := x.(*ast.LabeledStmt); ok {

@@ -24,7 +24,7 @@ import (
 //     evaluated at the statement, as Go does; yaegi reads them when the
 //     call runs.
 //
-// Range over a function is refused (see rangeFunc).
+// Range over a function is lowered before these (rangefunc.go).
 
 // rewrite applies the rewrites to node, bottom up.
 func (l *lowering) rewrite(node ast.Node) {
