@@ -291,22 +291,15 @@ func TestLoweredFeatures(t *testing.T) {
 		{"p := new(2 * 21)\n*p", "", "42"},
 		{"m := map[string]int{\"a\": 1}\nn := 0\nfor _, k := range []string{\"a\", \"b\"} { if _, ok := m[k]; ok { n++ } }\nn", "", "1"},
 		{"func isEven(n int) bool { if n == 0 { return true }; return isOdd(n - 1) }\nfunc isOdd(n int) bool { if n == 0 { return false }; return isEven(n - 1) }\nisEven(10)", "", "true"},
-	}
-	for _, tt := range tests {
-		r := run(t, e, tt.src)
-		if string(r.Output) != tt.out || r.Text != tt.value && tt.value != "" {
-			t.Errorf("%q: output %q value %q, want %q %q", tt.src, r.Output, r.Text, tt.out, tt.value)
-		}
-	}
-	// Range over functions, at the top level and in a later snippet.
-	run(t, e, "func upTo(n int) func(func(int) bool) { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }")
-	rangeFunc := []struct{ src, out, value string }{
+		// Range over functions (upTo is declared below), at the top level
+		// and in functions.
 		{"s := 0\nfor i := range upTo(10) { if i == 5 { break }; if i%2 == 0 { continue }; s += i }\ns", "", "4"},
 		{"func first(n int) (int, error) { for i := range upTo(n) { if i*i > 10 { return i, nil } }; return 0, fmt.Errorf(\"none\") }\nfmt.Println(first(9))\nfmt.Println(first(2))", "4 <nil>\n0 none\n", ""},
 		{"func d() { for i := range upTo(3) { defer fmt.Print(i) }; fmt.Print(\"-\") }\nd()", "-210", ""},
 		{"L: for i := range upTo(3) { for j := range upTo(3) { if j > i { continue L }; fmt.Print(i, j, \" \") } }", "0 0 1 0 1 1 2 0 2 1 2 2 ", ""},
 	}
-	for _, tt := range rangeFunc {
+	run(t, e, "func upTo(n int) func(func(int) bool) { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }")
+	for _, tt := range tests {
 		r := run(t, e, tt.src)
 		if string(r.Output) != tt.out || r.Text != tt.value && tt.value != "" {
 			t.Errorf("%q: output %q value %q, want %q %q", tt.src, r.Output, r.Text, tt.out, tt.value)

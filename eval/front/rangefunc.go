@@ -221,17 +221,9 @@ func (f *rfFunc) stmt(s ast.Stmt, label string) ast.Stmt {
 		f.push(n, label, true)
 		f.block(n.Body.List)
 		f.pop()
-	case *ast.SwitchStmt:
+	case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
 		f.push(n, label, false)
-		f.clauses(n.Body)
-		f.pop()
-	case *ast.TypeSwitchStmt:
-		f.push(n, label, false)
-		f.clauses(n.Body)
-		f.pop()
-	case *ast.SelectStmt:
-		f.push(n, label, false)
-		f.clauses(n.Body)
+		f.clauses(n)
 		f.pop()
 	case *ast.BranchStmt:
 		if f.level() > 0 {
@@ -249,7 +241,16 @@ func (f *rfFunc) stmt(s ast.Stmt, label string) ast.Stmt {
 	return s
 }
 
-func (f *rfFunc) clauses(body *ast.BlockStmt) {
+func (f *rfFunc) clauses(s ast.Stmt) {
+	var body *ast.BlockStmt
+	switch s := s.(type) {
+	case *ast.SwitchStmt:
+		body = s.Body
+	case *ast.TypeSwitchStmt:
+		body = s.Body
+	case *ast.SelectStmt:
+		body = s.Body
+	}
 	for _, c := range body.List {
 		switch c := c.(type) {
 		case *ast.CaseClause:
