@@ -291,6 +291,10 @@ func TestLoweredFeatures(t *testing.T) {
 		{"p := new(2 * 21)\n*p", "", "42"},
 		{"m := map[string]int{\"a\": 1}\nn := 0\nfor _, k := range []string{\"a\", \"b\"} { if _, ok := m[k]; ok { n++ } }\nn", "", "1"},
 		{"func isEven(n int) bool { if n == 0 { return true }; return isOdd(n - 1) }\nfunc isOdd(n int) bool { if n == 0 { return false }; return isEven(n - 1) }\nisEven(10)", "", "true"},
+		// What reflection sees of interpreted types: unexported fields are
+		// not marshalled, %T names the program's types.
+		{"type acct struct { User string; pass string }\nb, _ := json.Marshal(acct{\"root\", \"x\"})\nfmt.Print(string(b))", `{"User":"root"}`, ""},
+		{"type Weekday int\ntype Pt struct{ X int }\nvar v any = &Pt{1}\nfmt.Printf(\"%T %T %T %-6T|\", Weekday(1), []Pt{}, v, 1.5)", "main.Weekday []main.Pt *main.Pt float64|", ""},
 		// Range over functions (upTo is declared below), at the top level
 		// and in functions.
 		{"s := 0\nfor i := range upTo(10) { if i == 5 { break }; if i%2 == 0 { continue }; s += i }\ns", "", "4"},

@@ -30,6 +30,7 @@ type lowering struct {
 	labels     map[ast.Stmt]string   // labeled statements
 	newHelpers map[string]string     // helpers this snippet declares: key -> name
 	natives    []NativeType
+	mains      []*types.TypeName // the program's named types (fidelity.go), once computed
 }
 
 // alias returns the name under which lowered code refers to package path:
@@ -79,6 +80,11 @@ func (s *snippet) lower() (*Program, *Error) {
 		decls = append(decls, d)
 	}
 	s.insertLate(lateInits)
+	l.refuseUnseenMethods(decls)
+	for _, d := range decls {
+		l.fmtTypes(d)
+	}
+	l.fmtTypes(s.cell)
 	for _, d := range decls {
 		l.rangeFuncs(d)
 	}
@@ -105,6 +111,10 @@ func (s *snippet) lower() (*Program, *Error) {
 	if l.err != nil {
 		return nil, l.err
 	}
+	for _, d := range decls {
+		hideUnexported(d)
+	}
+	hideUnexported(s.cell)
 	results, value := l.cellResults(p)
 	if l.err != nil {
 		return nil, l.err

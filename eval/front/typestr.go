@@ -2,6 +2,7 @@ package front
 
 import (
 	"fmt"
+	"go/ast"
 	"go/types"
 	"strconv"
 	"strings"
@@ -83,7 +84,12 @@ func (l *lowering) writeType(b *strings.Builder, t types.Type, depth int) error 
 			if err := l.writeType(b, f.Type(), depth+1); err != nil {
 				return err
 			}
-			if tag := t.Tag(i); tag != "" {
+			tag := t.Tag(i)
+			if !f.Exported() && !f.Embedded() && f.Name() != "_" && !l.checker {
+				tag = hiddenTag(&ast.BasicLit{Value: strconv.Quote(tag)}).Value // as hideUnexported writes it
+				tag, _ = strconv.Unquote(tag)
+			}
+			if tag != "" {
 				b.WriteString(" " + strconv.Quote(tag))
 			}
 		}

@@ -1,0 +1,485 @@
+package front
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Fidelity rewrites: where yaegi's representation of interpreted values
+// shows through the standard library's reflection, the lowered code is
+// changed so that what reflection sees is what go run's would.
+
+// hideUnexported tags every unexported field of the struct types in node
+// json:"-" and xml:"-": yaegi gives interpreted structs reflect types
+// whose unexported fields are exported under an "X" prefix
+// ("password" becomes "Xpassword"), which encoding/json and encoding/xml
+// would then marshal and unmarshal; go run's never touch them.
+func hideUnexported(node ast.Node) {
+	ast.Inspect(node, func(n ast.Node) bool {
+		st, ok := n.(*ast.StructType)
+		if !ok || st.Fields == nil {
+			return true
+		}
+		var fields []*ast.Field
+		for _, f := range st.Fields.List {
+			fields = append(fields, splitByExport(f)...)
+		}
+		st.Fields.List = fields
+		for _, f := range fields {
+			if len(f.Names) > 0 && !f.Names[0].IsExported() && f.Names[0].Name != "_" {
+				f.Tag = hiddenTag(f.Tag)
+			}
+		}
+		return true
+	})
+}
+
+// splitByExport splits "a, B int" into one field per kind of name.
+func splitByExport(f *ast.Field) []*ast.Field {
+	if len(f.Names) < 2 {
+		return []*ast.Field{f}
+	}
+	mixed := false
+	for _, id := range f.Names {
+		mixed = mixed || id.IsExported() != f.Names[0].IsExported()
+	}
+	if !mixed {
+		return []*ast.Field{f}
+	}
+	var out []*ast.Field
+	for _, id := range f.Names {
+		out = append(out, &ast.Field{Names: []*ast.Ident{id}, Type: f.Type, Tag: f.Tag})
+	}
+	return out
+}
+
+// hiddenTag returns tag with json and xml set to "-", other keys kept.
+func hiddenTag(tag *ast.BasicLit) *ast.BasicLit {
+	var keep []string
+	if tag != nil {
+		if s, err := strconv.Unquote(tag.Value); err == nil {
+			keep = otherKeys(reflect.StructTag(s), "json", "xml")
+		}
+	}
+	text := strings.Join(append(keep, `json:"-"`, `xml:"-"`), " ")
+	pos := token.NoPos
+	if tag != nil {
+		pos = tag.ValuePos
+	}
+	return &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(text), ValuePos: pos}
+}
+
+// otherKeys returns the key:"value" pairs of tag whose keys are not drop.
+func otherKeys(tag reflect.StructTag, drop ...string) []string {
+	var out []string
+	s := string(tag)
+	for s != "" {
+		s = strings.TrimLeft(s, " ")
+		i := strings.IndexByte(s, ':')
+		if i <= 0 || i+1 >= len(s) || s[i+1] != '"' {
+			break
+		}
+		key := s[:i]
+		rest := s[i+1:]
+		j := 1
+		for j < len(rest) && rest[j] != '"' {
+			if rest[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j >= len(rest) {
+			break
+		}
+		pair := key + ":" + rest[:j+1]
+		s = rest[j+1:]
+		dropped := false
+		for _, d := range drop {
+			dropped = dropped || d == key
+		}
+		if !dropped {
+			out = append(out, pair)
+		}
+	}
+	return out
+}
+
+// marshalMethods are the methods encoding packages look up by reflection:
+// an interpreted type's methods are not in the reflect type yaegi gives
+// its values, so encoding/json and encoding/xml would never call them.
+var marshalMethods = map[string]bool{
+	"MarshalJSON": true, "UnmarshalJSON": true, "MarshalText": true, "UnmarshalText": true,
+	"MarshalXML": true, "UnmarshalXML": true, "MarshalXMLAttr": true, "UnmarshalXMLAttr": true,
+}
+
+// refuseUnseenMethods refuses, before anything runs, a snippet that
+// declares a marshalling method while it uses encoding/json or
+// encoding/xml, and an omitzero field whose type has its own IsZero:
+// go run would call those methods, the interpreter's encoders cannot.
+func (l *lowering) refuseUnseenMethods(decls []ast.Decl) {
+	s := l.s
+	uses := map[string]bool{}
+	for _, obj := range s.info.Uses {
+		if pn, ok := obj.(*types.PkgName); ok {
+			uses[pn.Imported().Path()] = true
+		}
+	}
+	if !uses["encoding/json"] && !uses["encoding/xml"] {
+		return
+	}
+	for _, d := range decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || !marshalMethods[fd.Name.Name] {
+			continue
+		}
+		base := recvBase(fd.Recv.List[0].Type)
+		l.fail(fd.Name.Pos(), "the method %s.%s would not be called by encoding/json or encoding/xml here: the interpreter's values do not carry their methods into reflection; call it yourself (b, err := v.%s()) or marshal a plain struct or map built from v", base, fd.Name.Name, fd.Name.Name)
+		return
+	}
+	for _, d := range decls {
+		ast.Inspect(d, func(n ast.Node) bool {
+			f, ok := n.(*ast.Field)
+			if !ok || f.Tag == nil || !strings.Contains(f.Tag.Value, "omitzero") {
+				return true
+			}
+			t := s.info.TypeOf(f.Type)
+			if t == nil {
+				return true
+			}
+			for _, typ := range []types.Type{t, types.NewPointer(t)} {
+				if m, _, _ := types.LookupFieldOrMethod(typ, true, s.pkg, "IsZero"); m != nil && m.Pkg() != nil && m.Pkg().Path() == "main" {
+					l.fail(f.Tag.Pos(), "omitzero on a field of type %s, whose IsZero method encoding/json cannot see in the interpreter, is not supported; leave the field out yourself (a pointer field with omitempty)", t)
+					return false
+				}
+			}
+			return true
+		})
+	}
+}
+
+// fmtFuncs are the fmt functions whose format is their argument i.
+var fmtFuncs = map[string]int{"Printf": 0, "Sprintf": 0, "Errorf": 0, "Fprintf": 1, "Appendf": 1}
+
+// fmtTypes makes %T of a value whose static type names an interpreted
+// type print go run's name for it ("main.Point": yaegi's reflect types
+// are unnamed), by passing the name as a string; it refuses %T and %#v
+// where the name cannot be known before the program runs (an interface
+// value that may hold an interpreted type) or written (%#v).
+func (l *lowering) fmtTypes(node ast.Node) {
+	ast.Inspect(node, func(n ast.Node) bool {
+		if l.err != nil {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok || call.Ellipsis.IsValid() {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		fn, ok := l.s.info.Uses[sel.Sel].(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "fmt" {
+			return true
+		}
+		i, ok := fmtFuncs[fn.Name()]
+		if !ok || len(call.Args) <= i {
+			return true
+		}
+		tv := l.s.info.Types[call.Args[i]]
+		if tv.Value == nil || tv.Value.Kind() != constant.String {
+			return true
+		}
+		l.fmtCall(call, i, constant.StringVal(tv.Value))
+		return true
+	})
+}
+
+func (l *lowering) fmtCall(call *ast.CallExpr, fi int, format string) {
+	verbs := fmtVerbs(format)
+	if verbs == nil {
+		return
+	}
+	changed := false
+	out := []byte(format)
+	for k := len(verbs) - 1; k >= 0; k-- {
+		v := verbs[k]
+		ai := fi + 1 + k
+		if ai >= len(call.Args) || (v.verb != 'T' && !(v.verb == 'v' && v.sharp)) {
+			continue
+		}
+		arg := call.Args[ai]
+		t := l.s.info.TypeOf(arg)
+		if t == nil || !l.mayHoldMain(t) {
+			continue
+		}
+		if v.verb == 'v' {
+			l.fail(arg.Pos(), "%%#v of a value of type %s would print the interpreter's unnamed struct type instead of Go syntax with main's names; use %%+v, or print the fields yourself", types.TypeString(t, qualifyMain))
+			return
+		}
+		var helper string
+		if types.IsInterface(t) {
+			helper = l.typeNameSwitch()
+		} else {
+			name, ok := reflectName(t)
+			if !ok {
+				l.fail(arg.Pos(), "%%T of a value of type %s is not supported (the interpreter's types have no names); print the type's name yourself", types.TypeString(t, qualifyMain))
+				return
+			}
+			helper = l.helper("typename", func(name string) string {
+				return "func " + name + "(_ any, s string) string { return s }"
+			})
+			arg = &ast.CallExpr{Fun: ast.NewIdent(helper), Args: []ast.Expr{arg, &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(name)}}}
+		}
+		if helper == "" {
+			return
+		}
+		if _, isCall := arg.(*ast.CallExpr); !isCall || !types.IsInterface(t) {
+			call.Args[ai] = arg
+		}
+		if types.IsInterface(t) {
+			call.Args[ai] = &ast.CallExpr{Fun: ast.NewIdent(helper), Args: []ast.Expr{arg}}
+		}
+		out[v.end-1] = 's'
+		changed = true
+	}
+	if changed {
+		call.Args[fi] = &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(string(out)), ValuePos: call.Args[fi].Pos()}
+	}
+}
+
+// fmtVerb is a verb of a format: its end offset, the verb, the # flag.
+type fmtVerb struct {
+	end   int
+	verb  byte
+	sharp bool
+}
+
+// fmtVerbs lists the verbs of format that consume an argument, in order;
+// nil if the format uses explicit argument indexes or * (left alone).
+func fmtVerbs(format string) []fmtVerb {
+	var out []fmtVerb
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		sharp := false
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			sharp = sharp || format[i] == '#'
+			i++
+		}
+		if i >= len(format) {
+			break
+		}
+		switch format[i] {
+		case '%':
+			continue
+		case '[', '*':
+			return nil
+		}
+		out = append(out, fmtVerb{end: i + 1, verb: format[i], sharp: sharp})
+	}
+	if out == nil {
+		out = []fmtVerb{}
+	}
+	return out
+}
+
+// mayHoldMain reports whether t names a type of the program, or is an
+// interface that a type of the program implements.
+func (l *lowering) mayHoldMain(t types.Type) bool {
+	if types.IsInterface(t) {
+		if _, ok := t.(*types.TypeParam); ok {
+			return false
+		}
+		iface := t.Underlying().(*types.Interface)
+		for _, obj := range l.mainTypes() {
+			if types.Implements(obj.Type(), iface) || types.Implements(types.NewPointer(obj.Type()), iface) {
+				return true
+			}
+		}
+		return false
+	}
+	found := false
+	var walk func(t types.Type, depth int)
+	walk = func(t types.Type, depth int) {
+		if found || depth > 16 {
+			return
+		}
+		switch t := t.(type) {
+		case *types.Named:
+			if t.Obj().Pkg() != nil && t.Obj().Pkg().Path() == "main" {
+				found = true
+			}
+		case *types.Pointer:
+			walk(t.Elem(), depth+1)
+		case *types.Slice:
+			walk(t.Elem(), depth+1)
+		case *types.Array:
+			walk(t.Elem(), depth+1)
+		case *types.Map:
+			walk(t.Key(), depth+1)
+			walk(t.Elem(), depth+1)
+		case *types.Chan:
+			walk(t.Elem(), depth+1)
+		case *types.Struct:
+			for i := range t.NumFields() {
+				walk(t.Field(i).Type(), depth+1)
+			}
+		case *types.Signature:
+			for _, tup := range []*types.Tuple{t.Params(), t.Results()} {
+				for i := range tup.Len() {
+					walk(tup.At(i).Type(), depth+1)
+				}
+			}
+		}
+	}
+	walk(t, 0)
+	return found
+}
+
+// mainTypes are the program's named non-interface types, live or new.
+func (l *lowering) mainTypes() []*types.TypeName {
+	if l.mains != nil {
+		return l.mains
+	}
+	l.mains = []*types.TypeName{}
+	add := func(obj types.Object) {
+		if tn, ok := obj.(*types.TypeName); ok && !tn.IsAlias() && !types.IsInterface(tn.Type()) {
+			if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() == 0 {
+				l.mains = append(l.mains, tn)
+			}
+		}
+	}
+	for _, obj := range l.s.f.live {
+		add(obj)
+	}
+	for _, obj := range l.s.info.Defs {
+		if obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "main" {
+			add(obj)
+		}
+	}
+	return l.mains
+}
+
+// reflectName writes t as reflect's Type.String does, for the types
+// whose spelling is certain; ok false for the others.
+func reflectName(t types.Type) (string, bool) {
+	switch t := t.(type) {
+	case *types.Named:
+		if t.TypeArgs().Len() > 0 {
+			return "", false
+		}
+		if t.Obj().Pkg() == nil {
+			return t.Obj().Name(), true
+		}
+		return t.Obj().Pkg().Name() + "." + t.Obj().Name(), true
+	case *types.Alias:
+		return reflectName(types.Unalias(t))
+	case *types.Basic:
+		return t.Name(), t.Info()&types.IsUntyped == 0
+	case *types.Pointer:
+		s, ok := reflectName(t.Elem())
+		return "*" + s, ok
+	case *types.Slice:
+		s, ok := reflectName(t.Elem())
+		return "[]" + s, ok
+	case *types.Array:
+		s, ok := reflectName(t.Elem())
+		return fmt.Sprintf("[%d]%s", t.Len(), s), ok
+	case *types.Signature:
+		return signatureName(t)
+	case *types.Map:
+		k, ok1 := reflectName(t.Key())
+		v, ok2 := reflectName(t.Elem())
+		return "map[" + k + "]" + v, ok1 && ok2
+	}
+	return "", false
+}
+
+func qualifyMain(p *types.Package) string { return p.Name() }
+
+// hasCall reports whether e calls anything (its evaluation would be lost).
+func hasCall(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		_, isCall := n.(*ast.CallExpr)
+		found = found || isCall
+		return !found
+	})
+	return found
+}
+
+// signatureName writes a func type as reflect does.
+func signatureName(sig *types.Signature) (string, bool) {
+	if sig.TypeParams().Len() > 0 {
+		return "", false
+	}
+	b := "func("
+	ok := true
+	for i := range sig.Params().Len() {
+		if i > 0 {
+			b += ", "
+		}
+		pt := sig.Params().At(i).Type()
+		if sig.Variadic() && i == sig.Params().Len()-1 {
+			b += "..."
+			pt = pt.(*types.Slice).Elem()
+		}
+		s, k := reflectName(pt)
+		b, ok = b+s, ok && k
+	}
+	b += ")"
+	res := sig.Results()
+	if res.Len() == 1 {
+		s, k := reflectName(res.At(0).Type())
+		return b + " " + s, ok && k
+	}
+	if res.Len() > 1 {
+		b += " ("
+		for i := range res.Len() {
+			if i > 0 {
+				b += ", "
+			}
+			s, k := reflectName(res.At(i).Type())
+			b, ok = b+s, ok && k
+		}
+		b += ")"
+	}
+	return b, ok
+}
+
+// typeNameSwitch declares a function that names the dynamic type of an
+// interface value as go run would: type assertions of the program's
+// types (T, *T, []T, []*T), and fmt's %T for any other type.
+func (l *lowering) typeNameSwitch() string {
+	var cases []string
+	var keys []string
+	for _, tn := range l.mainTypes() {
+		base, err := l.typeString(tn.Type())
+		if err != nil {
+			continue // a type local to a function: named like any other below
+		}
+		name, _ := reflectName(tn.Type())
+		for _, form := range []string{"", "*", "[]", "[]*"} {
+			// Assertions: yaegi's type switch without a binding does not
+			// match interpreted types.
+			cases = append(cases, "if _, ok := v.("+form+base+"); ok { return "+strconv.Quote(form+name)+" }")
+		}
+		keys = append(keys, base)
+	}
+	sort.Strings(keys)
+	sort.Strings(cases)
+	return l.helper("typeswitch "+strings.Join(keys, ","), func(name string) string {
+		f := l.alias("fmt", "fmt")
+		return "func " + name + "(v any) string {\n" + strings.Join(cases, "\n") + "\nreturn " + f + ".Sprintf(\"%T\", v)\n}"
+	})
+}
