@@ -407,16 +407,6 @@ func reflectName(t types.Type) (string, bool) {
 
 func qualifyMain(p *types.Package) string { return p.Name() }
 
-// hasCall reports whether e calls anything (its evaluation would be lost).
-func hasCall(e ast.Expr) bool {
-	found := false
-	ast.Inspect(e, func(n ast.Node) bool {
-		_, isCall := n.(*ast.CallExpr)
-		found = found || isCall
-		return !found
-	})
-	return found
-}
 
 // signatureName writes a func type as reflect does.
 func signatureName(sig *types.Signature) (string, bool) {
