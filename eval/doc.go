@@ -71,9 +71,19 @@
 //
 // # Limits
 //
-// yaegi v0.16.1 speaks Go 1.21: range over an int or a func and the
-// min/max/clear builtins are rejected with KindUnsupported. A snippet that
-// panics in a goroutine it started kills the host process; a supervisor
-// must restart it. Snippets get the whole standard library unless
-// Config.Sandbox confines them.
+// Every snippet passes through the Go front end (package eval/front)
+// unless Config.NoFrontEnd: it is type-checked with go/types and lowered
+// to the Go that yaegi v0.16.1 runs right (generics monomorphized, range
+// over int and over functions, Go 1.22 loop variables, min/max/clear,
+// new(expr), the generic standard library as equivalents). What it cannot
+// make right is refused before it runs with KindUnsupported, naming the
+// construct: %#v of the program's types, Marshal*/Unmarshal* methods under
+// encoding/json or encoding/xml, omitzero with an IsZero method, a
+// recovering defer in a range-over-func body. Known differences that are
+// not refused yet (methods of interpreted values nested in other values
+// are invisible to reflection; os.Exit runs deferred calls) are listed,
+// program by program, in README.md and eval/testdata/gocorpus. A snippet
+// that panics in a goroutine it started kills the host process; a
+// supervisor must restart it. Snippets get the whole standard library
+// unless Config.Sandbox confines them.
 package eval

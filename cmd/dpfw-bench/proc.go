@@ -52,10 +52,10 @@ func echoServer() {
 
 // startSlave starts `slave -n 1 serve 127.0.0.1:0` and reads the address
 // it logs.
-func startSlave(ctx context.Context, bin, token string) (*proc, error) {
+func startSlave(ctx context.Context, bin, token string, flags ...string) (*proc, error) {
 	// Unsupervised: the pid we hold is the process that runs the engine,
 	// the one W5 kills and whose memory we measure.
-	cmd := exec.Command(bin, "-supervise=false", "-n", "1", "serve", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"-supervise=false", "-n", "1", "serve", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = append(os.Environ(), "DPFW_TOKEN="+token)
 	if g := os.Getenv("SLAVE_GOMAXPROCS"); g != "" {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+g)

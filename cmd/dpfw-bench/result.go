@@ -130,20 +130,30 @@ type extra struct {
 	NativeLoadS       float64 `json:"native_load_s"`
 	NativeLoadPluginS float64 `json:"native_load_plugin_s"`
 	// Issue 13's task model (tasks.go).
-	MergeN           int      `json:"merge_n"`
-	MergeKeys        int      `json:"merge_keys"`
-	MergePerS        float64  `json:"merge_tasks_per_s"`
-	MergeRuns        int64    `json:"merge_runs"`
-	MergeMerged      int64    `json:"merge_merged"`
-	CacheHitP50us    float64  `json:"cache_hit_p50_us"`
-	CacheHitP99us    float64  `json:"cache_hit_p99_us"`
-	BurstN           int      `json:"burst_n"`
-	BurstMaxQueued   int      `json:"burst_max_queued"`
-	BurstS           float64  `json:"burst_s"`
-	BurstHeapBaseMB  float64  `json:"burst_heap_base_mb"`
-	BurstHeapPeakMB  float64  `json:"burst_heap_peak_mb"`
-	BurstHeapAfterMB float64  `json:"burst_heap_after_drain_mb"`
-	Notes            []string `json:"notes,omitempty"`
+	MergeN           int     `json:"merge_n"`
+	MergeKeys        int     `json:"merge_keys"`
+	MergePerS        float64 `json:"merge_tasks_per_s"`
+	MergeRuns        int64   `json:"merge_runs"`
+	MergeMerged      int64   `json:"merge_merged"`
+	CacheHitP50us    float64 `json:"cache_hit_p50_us"`
+	CacheHitP99us    float64 `json:"cache_hit_p99_us"`
+	BurstN           int     `json:"burst_n"`
+	BurstMaxQueued   int     `json:"burst_max_queued"`
+	BurstS           float64 `json:"burst_s"`
+	BurstHeapBaseMB  float64 `json:"burst_heap_base_mb"`
+	BurstHeapPeakMB  float64 `json:"burst_heap_peak_mb"`
+	BurstHeapAfterMB float64 `json:"burst_heap_after_drain_mb"`
+	// The Go front end (issue 9): W1 with it and without it (a slave
+	// started with -no-front-end), and its type check of new snippets
+	// that import fmt and strings: the first in the process, and the
+	// p50 and max over 50 on a warm front end.
+	W1FrontP50us       float64  `json:"w1_front_end_p50_us"`
+	W1NoFrontP50us     float64  `json:"w1_no_front_end_p50_us"`
+	W1FrontOverheadPct float64  `json:"w1_front_end_overhead_pct"`
+	FrontColdMs        float64  `json:"front_check_first_ms"`
+	FrontWarmP50Ms     float64  `json:"front_check_warm_p50_ms"`
+	FrontWarmMaxMs     float64  `json:"front_check_warm_max_ms"`
+	Notes              []string `json:"notes,omitempty"`
 }
 
 // percentile is the nearest-rank percentile of sorted samples.
@@ -197,6 +207,13 @@ func (b *bench) print(out io.Writer) {
 		row("W1 p50 (raw TCP round trip)", r.W1.P50, r.Extra.RawTCPP50us, "µs")
 		row("W1 p99", r.W1.P99, 0, "µs")
 		row("call p50 (defined func, W1)", r.Extra.CallP50us, r.W1.P50, "µs")
+	}
+	if r.Extra.W1NoFrontP50us > 0 {
+		row("W1 p50, front end on (off)", r.Extra.W1FrontP50us, r.Extra.W1NoFrontP50us, "µs")
+	}
+	if r.Extra.FrontWarmP50Ms > 0 {
+		row("front end: new snippet, warm p50 (first)", r.Extra.FrontWarmP50Ms, r.Extra.FrontColdMs, "ms")
+		row("front end: new snippet, warm max", r.Extra.FrontWarmMaxMs, 0, "ms")
 	}
 	if r.W2 != nil {
 		row("W2 futures tasks/s", r.W2.PerS, 0, "/s")

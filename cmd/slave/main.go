@@ -146,6 +146,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tls[0], "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate `FILE` (PEM); default $DPFW_TLS_CERT")
 	fs.StringVar(&o.tls[1], "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key `FILE` (PEM); default $DPFW_TLS_KEY")
 	fs.StringVar(&o.tls[2], "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle `FILE` that peers' certificates must chain to; default $DPFW_TLS_CA")
+	fs.BoolVar(&o.eval.NoFrontEnd, "no-front-end", false, "run snippets as written, without the Go front end's type check and lowering (for measuring it: Go fidelity is lost)")
 	fs.IntVar(&o.eval.MaxSource, "max-source", 0, "snippet size limit in `BYTES` (1 MiB)")
 	fs.IntVar(&o.eval.MaxResult, "max-result", 0, "result data limit in `BYTES` (64 MiB)")
 	fs.IntVar(&o.eval.MaxOutput, "max-output", 0, "captured output per task in `BYTES` (1 MiB)")

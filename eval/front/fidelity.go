@@ -407,7 +407,6 @@ func reflectName(t types.Type) (string, bool) {
 
 func qualifyMain(p *types.Package) string { return p.Name() }
 
-
 // signatureName writes a func type as reflect does.
 func signatureName(sig *types.Signature) (string, bool) {
 	if sig.TypeParams().Len() > 0 {
