@@ -13,20 +13,24 @@ import (
 	"github.com/dpfw/dpfw/session"
 )
 
-// w1front is W1 with the Go front end on (the slaves of every other
-// workload) and off (a slave started with -no-front-end), in alternating
-// blocks of the same run so that both see the same machine load.
+// w1front is W1 with the Go front end on and off: two fresh slaves
+// started alike but for -no-front-end, each with a master of its own,
+// measured in alternating blocks of the same run so that both see the
+// same machine load.
 func (b *bench) w1front(ctx context.Context) error {
-	p, err := startSlave(ctx, b.slaveBin, b.token, "-no-front-end")
-	if err != nil {
-		return err
-	}
-	defer p.kill()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	raw := master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
-	defer raw.Close()
-	if _, err := raw.Dial(ctx, p.addr); err != nil {
-		return err
+	var ms [2]*master.Master
+	for i, flags := range [][]string{nil, {"-no-front-end"}} {
+		p, err := startSlave(ctx, b.slaveBin, b.token, flags...)
+		if err != nil {
+			return err
+		}
+		defer p.kill()
+		ms[i] = master.New(master.Config{Session: session.Config{Token: b.token}, Logger: quiet})
+		defer ms[i].Close()
+		if _, err := ms[i].Dial(ctx, p.addr); err != nil {
+			return err
+		}
 	}
 	run := func(m *master.Master) func() error {
 		return func() error {
@@ -42,12 +46,12 @@ func (b *bench) w1front(ctx context.Context) error {
 	n := envInt("W1_N", 2000)
 	var on, off []time.Duration
 	for range 4 {
-		s, _, err := sequential(50, n/4, run(b.m))
+		s, _, err := sequential(50, n/4, run(ms[0]))
 		if err != nil {
 			return err
 		}
 		on = append(on, s...)
-		if s, _, err = sequential(50, n/4, run(raw)); err != nil {
+		if s, _, err = sequential(50, n/4, run(ms[1])); err != nil {
 			return err
 		}
 		off = append(off, s...)
