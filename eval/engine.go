@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +46,11 @@ type Config struct {
 	// also their working and temporary directory. Engine.Register then
 	// refuses run-time native code. Empty means the full standard library.
 	Sandbox string
+	// KeepValues makes Result.Value the snippet's value itself, neither
+	// copied nor checked for sending (it may alias interpreter memory, and
+	// hold funcs and channels): for an engine whose results stay in its
+	// process, such as the dpfw REPL's :local. Text shows it as usual.
+	KeepValues bool
 
 	sandbox *sandbox.Sandbox // opened by New from Sandbox
 }
@@ -82,6 +88,8 @@ type Engine struct {
 	parsed  map[string][]segment // parseSnippet results by source, bounded by maxParsed
 	natives []Package            // packages registered at run time, in order, one per Path
 	srcs    []string             // snippets whose declarations the front end committed, for rebuild
+	globals []string             // variables statements declared in this interpreter, in order
+	lost    []string             // what resets during the current task lost, for Result.Lost
 	closed  bool
 
 	pmu     sync.Mutex // protects the two fields below; never held with sem waited for
@@ -96,6 +104,7 @@ type Result struct {
 	Text     string        // display form of Value (strings quoted)
 	Output   []byte        // captured stdout+stderr of this task, in order
 	Reset    bool          // the interpreter was replaced during this task (globals lost, definitions replayed)
+	Lost     []string      // when Reset: the variables statements had declared, and declarations that did not replay (they used those)
 	Took     time.Duration // wall time of the task
 }
 
@@ -251,6 +260,11 @@ func (e *Engine) recycle() error {
 	if e.ip != nil {
 		e.ip.abandon()
 	}
+	if e.front != nil {
+		// The front end says which statement variables, and which
+		// declarations that used them, the new interpreter loses.
+		e.lost = append(e.lost, e.front.Reset()...)
+	}
 	ctx := context.Background()
 	for _, ex := range e.extra {
 		_ = ip.in.Use(ex)
@@ -258,13 +272,41 @@ func (e *Engine) recycle() error {
 	for _, s := range e.imports {
 		_ = ip.importOnce(ctx, s)
 	}
-	ip.replay(ctx, e.defs)
+	failed := ip.replay(ctx, e.defs)
 	ip.compiles = 0 // replays are not growth; do not recycle again at once
 	e.ip = ip
-	if e.front != nil {
-		e.front.Reset()
+	e.lost = append(e.lost, e.globals...)
+	e.globals = nil
+	for _, src := range failed {
+		// Gone for good: it would fail again at every later replay.
+		e.defs = slices.DeleteFunc(e.defs, func(d string) bool { return d == src })
+		if e.front == nil {
+			e.lost = append(e.lost, declNames(src)...)
+		}
 	}
 	return nil
+}
+
+// addGlobals records variables a statement segment declared: a reset
+// loses them.
+func (e *Engine) addGlobals(names []string) {
+	for _, n := range names {
+		if !slices.Contains(e.globals, n) {
+			e.globals = append(e.globals, n)
+		}
+	}
+}
+
+// takeLost returns, if reset, the names that resets during this task
+// lost, each once, and forgets them.
+func (e *Engine) takeLost(reset bool) []string {
+	lost := e.lost
+	e.lost = nil
+	if !reset || len(lost) == 0 {
+		return nil
+	}
+	slices.Sort(lost)
+	return slices.Compact(lost)
 }
 
 // remember records a declaration segment for replay. The whole history is

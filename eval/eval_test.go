@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,10 +53,16 @@ func TestRunValues(t *testing.T) {
 	}{
 		{"2+3", true, 5, "5"},
 		{`"a" + "b"`, true, "ab", `"ab"`},
-		{"3.5 * 2", true, 7.0, "7"},
+		{"3.5 * 2", true, 7.0, "7.0"},
+		{"a := 0.1; a + 0.2", true, 0.30000000000000004, "0.30000000000000004"},
+		{"1e21", true, 1e21, "1e+21"},
+		{"float32(2)", true, float32(2), "2.0"},
+		{"[]any{1, 2.0, \"3\", nil, 4i}", true, []any{1, 2.0, "3", nil, 4i}, `[1 2.0 "3" <nil> (0.0+4.0i)]`},
 		{"[]int{1, 2}", true, []int{1, 2}, "[1 2]"},
-		{`map[string]int{"a": 1}`, true, map[string]int{"a": 1}, "map[a:1]"},
-		{"[2]string{\"x\", \"y\"}", true, [2]string{"x", "y"}, "[x y]"},
+		{`map[string]int{"b": 2, "a": 1}`, true, map[string]int{"a": 1, "b": 2}, `map["a":1 "b":2]`},
+		{"map[float64]bool{2: true, 1.5: false}", true, map[float64]bool{2: true, 1.5: false}, "map[1.5:false 2.0:true]"},
+		{"[2]string{\"x\", \"y\"}", true, [2]string{"x", "y"}, `["x" "y"]`},
+		{"[]byte(\"hi\")", true, []byte("hi"), "[104 105]"},
 		{"x := 5", false, nil, ""},
 		{"x = 7", false, nil, ""},
 		{"var y = 3", false, nil, ""},
@@ -93,7 +100,7 @@ func TestRunStruct(t *testing.T) {
 	if v.Kind() != reflect.Struct || v.FieldByName("A").Int() != 1 || v.FieldByName("B").String() != "x" {
 		t.Fatalf("Value = %#v", r.Value)
 	}
-	if r.Text != "{1 x [2]}" {
+	if r.Text != `{1 "x" [2]}` {
 		t.Errorf("Text = %q", r.Text)
 	}
 }
@@ -762,5 +769,44 @@ func TestHugeResultsAreRefusedBeforeCopying(t *testing.T) {
 	res, err := e.Run(ctx, `strings.Repeat("y", 100000)`)
 	if err != nil || len(res.Text) > 5000 || len(res.Value.(string)) != 100000 {
 		t.Fatalf("a big but allowed result keeps its value and shortens its text: %d, %v", len(res.Text), err)
+	}
+}
+
+// A reset says what it lost: the variables statements declared, and the
+// declarations that used them (they do not replay). What it lost once
+// it does not lose again.
+// (The front end tracks what uses what; without it, with NoFrontEnd,
+// only what fails to replay is known.)
+func TestResetSaysWhatWasLost(t *testing.T) {
+	e := newEngine(t, Config{})
+	for _, src := range []string{
+		"y, _ := 7, 8", "z := 1; { inner := 2; _ = inner }", "func f() int { return y }", "func f2() int { return f() }",
+		"var v = 3", "func g() int { return v }", "x := 1; func h() int { return x }",
+		"type T struct{}", "func (T) M() int { return y }", "type U struct{}", "func (U) N() int { return v }",
+	} {
+		run(t, e, src)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	res, err := e.Run(ctx, `import "time"; time.Sleep(time.Hour)`)
+	if err == nil || !res.Reset || !slices.Equal(res.Lost, []string{"T", "f", "f2", "h", "x", "y", "z"}) {
+		t.Errorf("after a timeout: %v reset=%v lost=%q", err, res.Reset, res.Lost)
+	}
+	if r := run(t, e, "g() + v + U{}.N()"); r.Value != 9 || r.Reset || r.Lost != nil {
+		t.Errorf("the replayed declarations: %#v", r)
+	}
+	// What was lost is undefined, not a zero value.
+	for _, src := range []string{"y", "f()", "f2()", "x", "h()", "T{}.M()"} {
+		if _, err := runErr(t, e, context.Background(), src); err.Kind != KindCompile || !strings.Contains(err.Msg, "undefined") {
+			t.Errorf("%s after the reset: %v", src, err)
+		}
+	}
+	if r := run(t, e, "y := 9; y"); r.Value != 9 {
+		t.Errorf("y declared again: %v", r.Value)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if res, _ := e.Run(ctx, `import "time"; time.Sleep(time.Hour)`); !res.Reset || !slices.Equal(res.Lost, []string{"y"}) {
+		t.Errorf("a second reset lost %q, want only the new y", res.Lost)
 	}
 }

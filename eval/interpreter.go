@@ -232,13 +232,18 @@ func runJobs(jobs <-chan func()) {
 	}
 }
 
-// replay re-evaluates declarations, in order, in a fresh interpreter.
-// Failures are ignored: a declaration that used a lost statement-mode
-// global cannot be restored.
-func (ip *interpreter) replay(ctx context.Context, defs []string) {
+// replay re-evaluates declarations, in order, in a fresh interpreter,
+// and returns those that failed: a declaration that used a lost
+// statement-mode global cannot be restored.
+func (ip *interpreter) replay(ctx context.Context, defs []string) (failed []string) {
 	for _, src := range defs {
-		if prog, err := ip.compile(src); err == nil {
-			_, _, _ = ip.execute(ctx, prog)
+		prog, err := ip.compile(src)
+		if err == nil {
+			_, _, err = ip.execute(ctx, prog)
+		}
+		if err != nil {
+			failed = append(failed, src)
 		}
 	}
+	return failed
 }

@@ -263,7 +263,9 @@ func (e *Engine) rebuild() error {
 			e.declare(context.Background(), t, seg, p, src)
 		}
 	}
-	f.Reset() // its cache would hold cells that did not run here
+	// The cells did not run here: forget the statement variables (zero in
+	// the new interpreter; recycle reported them lost) and what used them.
+	f.Reset()
 	return nil
 }
 

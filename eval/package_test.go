@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,6 +93,26 @@ func TestRegisterNewVersion(t *testing.T) {
 	}
 	if r := run(t, e, "k.Scale(1)"); r.Value != 100 || r.Reset {
 		t.Errorf("k.Scale(1) = %v (Reset %v)", r.Value, r.Reset)
+	}
+}
+
+// The new interpreter a new version brings has no statement variables:
+// the reset says so, and they are undefined, not zero.
+func TestNewVersionLosesStatementVariables(t *testing.T) {
+	e := newEngine(t, Config{})
+	e.Register(kernels("x.test/v1/k", 10))
+	run(t, e, "keep := 7")
+	run(t, e, "func kept() int { return keep }")
+	run(t, e, "func other() int { return k.Scale(1) }")
+	e.Register(kernels("x.test/v2/k", 100))
+	r := run(t, e, "other()")
+	if r.Value != 100 || !r.Reset || !slices.Equal(r.Lost, []string{"keep", "kept"}) {
+		t.Errorf("after v2: other() = %v, Reset %v, Lost %q", r.Value, r.Reset, r.Lost)
+	}
+	for _, src := range []string{"keep", "kept()"} {
+		if _, err := runErr(t, e, context.Background(), src); err.Kind != KindCompile || !strings.Contains(err.Msg, "undefined") {
+			t.Errorf("%s after the new version: %v", src, err)
+		}
 	}
 }
 

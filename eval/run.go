@@ -22,6 +22,7 @@ type task struct {
 	res       Result
 	tainted   bool // the interpreter must be replaced before the next task
 	maxResult int  // Config.MaxResult
+	keep      bool // Config.KeepValues
 }
 
 // Run evaluates src on the engine and returns the value of its last
@@ -98,13 +99,15 @@ func (t *task) check(ctx context.Context, abandoned bool, err error) *Error {
 // do runs body as one task: it takes the lock, recycles the interpreter
 // when due, opens the output window and turns host panics into
 // KindInternal.
-func (e *Engine) do(ctx context.Context, body func(*task) *Error) (Result, error) {
+func (e *Engine) do(ctx context.Context, body func(*task) *Error) (res Result, _ error) {
 	start := time.Now()
 	if err := e.acquire(ctx); err != nil {
 		return Result{Took: time.Since(start)}, err
 	}
 	defer e.release()
-	t := &task{maxResult: e.cfg.MaxResult}
+	t := &task{maxResult: e.cfg.MaxResult, keep: e.cfg.KeepValues}
+	e.lost = nil // what an earlier reset lost was reported, or asked for (Reset)
+	defer func() { res.Lost = e.takeLost(res.Reset) }()
 	reset, perr := e.applyPackages()
 	if perr != nil {
 		return t.res, errorf(KindInternal, "registering native packages: %v", perr)
@@ -237,6 +240,7 @@ func (e *Engine) exec(ctx context.Context, t *task, seg segment, useCache bool) 
 	if err != nil {
 		return reflect.Value{}, seg.convert(t, err)
 	}
+	e.addGlobals(seg.globals)
 	v, abandoned, err := e.ip.execute(ctx, prog)
 	if abandoned {
 		t.tainted = true
@@ -293,7 +297,23 @@ func panicError(p interp.Panic) *Error {
 	if strings.HasPrefix(msg, "os.Exit(") {
 		msg += " called: snippets may not exit the process (os.Exit, log.Fatal)"
 	}
+	if goMsg, ok := goPanics[msg]; ok {
+		msg = goMsg
+	}
 	return &Error{Kind: KindPanic, Msg: msg}
+}
+
+// goPanics maps the reflect panics by which yaegi reports Go's run-time
+// errors to Go's own words. Go adds the index and the length ("index out
+// of range [5] with length 3"); yaegi does not know them, so neither do
+// we, and the message ends where Go's bracket would begin.
+var goPanics = map[string]string{
+	"reflect: slice index out of range":                     "runtime error: index out of range",
+	"reflect: array index out of range":                     "runtime error: index out of range",
+	"reflect: string index out of range":                    "runtime error: index out of range",
+	"reflect.Value.Slice: slice index out of bounds":        "runtime error: slice bounds out of range",
+	"reflect.Value.Slice3: slice index out of bounds":       "runtime error: slice bounds out of range",
+	"reflect.Value.Slice: string slice index out of bounds": "runtime error: slice bounds out of range",
 }
 
 // attachStack fills Pos and Stack from the "line:col: panic: ..." lines

@@ -23,6 +23,7 @@ type segment struct {
 	lastExpr bool         // statements ending in an expression statement
 	isNil    bool         // ... and that expression is the identifier nil
 	defines  bool         // statements that declare variables (":=", var)
+	globals  []string     // ... their names: globals a reset loses
 	endLine  int          // last user line, to clamp positions past the end
 	endCol   int
 }
@@ -203,7 +204,24 @@ func (seg segment) fromFile(fset *token.FileSet, f *ast.File) (segment, *Error) 
 			seg.imports = append(seg.imports, spec)
 		}
 	}
+	if err := seg.checkMain(fset, f); err != nil {
+		return seg, err
+	}
 	return seg, seg.checkUnsupported(fset, f)
+}
+
+// checkMain refuses a use of main that no declaration in f resolves:
+// yaegi binds main to whatever global was declared last, so main() would
+// call, and main evaluate to, something else.
+func (seg segment) checkMain(fset *token.FileSet, f *ast.File) *Error {
+	for _, id := range f.Unresolved {
+		if id.Name == "main" {
+			p := fset.Position(id.Pos())
+			return &Error{Kind: KindCompile, Pos: seg.userPos(p.Line, p.Column),
+				Msg: "undefined: main (func main is reserved: a snippet's statements are its main)"}
+		}
+	}
+	return nil
 }
 
 func (seg segment) fromStmts() (segment, *Error) {
@@ -217,10 +235,25 @@ func (seg segment) fromStmts() (segment, *Error) {
 	for _, st := range body {
 		switch st := st.(type) {
 		case *ast.AssignStmt:
-			seg.defines = seg.defines || st.Tok == token.DEFINE
+			if st.Tok == token.DEFINE {
+				seg.defines = true
+				for _, x := range st.Lhs {
+					seg.addGlobal(x)
+				}
+			}
 		case *ast.DeclStmt:
 			seg.defines = true
+			if g, ok := st.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+				for _, sp := range g.Specs {
+					for _, id := range sp.(*ast.ValueSpec).Names {
+						seg.addGlobal(id)
+					}
+				}
+			}
 		}
+	}
+	if err := seg.checkMain(fset, f); err != nil {
+		return seg, err
 	}
 	if n := len(body); n > 0 {
 		if es, ok := body[n-1].(*ast.ExprStmt); ok && !isPrint(es.X) {
@@ -230,6 +263,42 @@ func (seg segment) fromStmts() (segment, *Error) {
 		}
 	}
 	return seg, seg.checkUnsupported(fset, f)
+}
+
+// declNames returns the names a declaration segment declares.
+func declNames(src string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+src, 0)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				names = append(names, d.Name.Name)
+			}
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.ValueSpec:
+					for _, id := range sp.Names {
+						names = append(names, id.Name)
+					}
+				case *ast.TypeSpec:
+					names = append(names, sp.Name.Name)
+				}
+			}
+		}
+	}
+	return names
+}
+
+// addGlobal records x, a variable a top-level statement declares.
+func (seg *segment) addGlobal(x ast.Expr) {
+	if id, ok := x.(*ast.Ident); ok && id.Name != "_" {
+		seg.globals = append(seg.globals, id.Name)
+	}
 }
 
 // isPrint reports whether x is a call of fmt.Print*/Fprint*. Their byte

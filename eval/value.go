@@ -16,9 +16,10 @@ var (
 // MaxDepth is the deepest nesting of slices, arrays, maps and structs
 // that a result may have; pointers and interfaces do not count. It is
 // the wire's limit (session.MaxValueDepth; package slave, which joins
-// the two, does not compile if they differ), so a result the engine accepts is one the session can
-// send. A deeper result fails with KindTooLarge; a cyclic one is too
-// deep, or a cycle of pointers (KindUnsendable).
+// the two, does not compile if they differ), so a result the engine
+// accepts is one the session can send. A deeper result fails with
+// KindTooLarge; a cyclic one is too deep, or a cycle of pointers
+// (KindUnsendable).
 const MaxDepth = 1000
 
 // maxHops bounds a chain of pointers and interfaces with no container in
@@ -38,6 +39,15 @@ func (t *task) setValue(v reflect.Value, seg segment) *Error {
 		t.res.HasValue, t.res.Text = true, "nil"
 		return nil
 	case !v.IsValid() || v.Type() == noValueType:
+		return nil
+	case t.keep:
+		if v.Kind() == reflect.Interface {
+			v = v.Elem()
+		}
+		if v.IsValid() && v.CanInterface() {
+			t.res.Value = v.Interface()
+		}
+		t.res.HasValue, t.res.Text = true, display(t.res.Value, 0)
 		return nil
 	}
 	return t.setCopy(v, t.maxResult)
@@ -152,22 +162,15 @@ func errorText(v reflect.Value) (string, bool) {
 }
 
 // display formats a copied value for Result.Text, at most maxText bytes;
-// size is the value's data size. %T is avoided: yaegi's types print
-// wrongly.
+// size is the value's data size. See format for the form.
 func display(v any, size int) string {
-	switch v := v.(type) {
-	case nil:
-		return "nil"
-	case string:
-		if len(v) > maxText {
-			return strconv.Quote(v[:maxText]) + fmt.Sprintf("… (%d bytes)", len(v))
-		}
-		return strconv.Quote(v)
+	if s, ok := v.(string); ok && len(s) > maxText {
+		return strconv.Quote(s[:maxText]) + fmt.Sprintf("… (%d bytes)", len(s))
 	}
 	if size > 16*maxText {
 		return fmt.Sprintf("(a value of about %d bytes: too large to show)", size)
 	}
-	s := fmt.Sprintf("%v", v)
+	s := format(v)
 	if len(s) > maxText {
 		s = s[:maxText] + fmt.Sprintf("… (%d bytes)", len(s))
 	}

@@ -58,6 +58,7 @@ type Front struct {
 	templateIDs  int
 	instanceIDs  int
 	prelude      *preludeState
+	history      []*Program // committed snippets with declarations, in order, for Reset
 }
 
 // New returns a Front for a fresh engine.
@@ -93,6 +94,9 @@ type Program struct {
 	Nil     bool   // the last expression is the untyped nil
 
 	declares  map[string]types.Object // top-level names this snippet (re)defines
+	cellVars  []types.Object          // ... of which variables its statements declare (x := 5)
+	declUses  map[types.Object]bool   // earlier objects its declarations use
+	methodOf  []types.Object          // earlier types it declares methods on
 	ynames    map[types.Object]string
 	helpers   map[string]string
 	refs      map[string]types.Object // what names it used meant (nil: unbound)
@@ -147,6 +151,9 @@ func (f *Front) Commit(p *Program) {
 	for key, name := range p.instances {
 		f.instances[key] = name
 	}
+	if p.Decls != "" {
+		f.history = append(f.history, &Program{Decls: p.Decls, declares: p.declares, cellVars: p.cellVars, declUses: p.declUses, methodOf: p.methodOf})
+	}
 	if p.cacheable && len(p.src) <= maxCachedLen {
 		if len(f.cache) >= maxCached {
 			clear(f.cache)
@@ -161,9 +168,63 @@ const (
 	maxCachedLen = 4 << 10
 )
 
-// Reset forgets the lowered snippets: the interpreter was replaced and
-// their cells are gone (declarations are replayed, cells are not).
-func (f *Front) Reset() { clear(f.cache) }
+// Reset is called when the interpreter is replaced, before the engine
+// replays the declarations into the new one. Cells are gone, and so are
+// the values of the variables that statements declared (x := 5): the
+// replay brings them back as zero values. So Reset forgets them, and,
+// transitively, every declaration whose snippet uses something
+// forgotten (func f() int { return x }): their names become undefined,
+// a compile error rather than a zero value. (The interpreter still gets
+// the replay: helpers and instances the snippets declared stay where
+// later code expects them; only the names are out of reach.) It
+// returns the live names forgotten, sorted.
+func (f *Front) Reset() (lost []string) {
+	clear(f.cache)
+	gone := map[types.Object]bool{}
+	for _, p := range f.history {
+		for _, v := range p.cellVars {
+			gone[v] = true
+		}
+	}
+	done := map[*Program]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, p := range f.history {
+			if !done[p] && p.dependsOn(gone) {
+				for _, obj := range p.declares {
+					gone[obj] = true
+				}
+				for _, t := range p.methodOf { // a method of t would see zero values
+					gone[t] = true
+				}
+				done[p], changed = true, true
+			}
+		}
+	}
+	for name, obj := range f.live {
+		if gone[obj] {
+			delete(f.live, name)
+			lost = append(lost, name)
+		}
+	}
+	sort.Strings(lost)
+	return lost
+}
+
+// dependsOn reports whether p declares or uses an object in gone.
+func (p *Program) dependsOn(gone map[types.Object]bool) bool {
+	for _, v := range p.cellVars {
+		if gone[v] {
+			return true
+		}
+	}
+	for obj := range p.declUses {
+		if gone[obj] {
+			return true
+		}
+	}
+	return false
+}
 
 // YaegiName returns the name under which the interpreter knows the
 // top-level function or variable name.

@@ -23,6 +23,8 @@ type lowering struct {
 	cellVars map[*types.Var]string   // top-level statement variables -> yaegi names
 	ynames   map[types.Object]string // yaegi names of this snippet's (re)declarations
 	refs     map[string]types.Object
+	declUses map[types.Object]bool // objects the declarations use (for Reset)
+	inDecls  bool                  // rename is visiting the declarations
 	err      *Error
 	decls    []string // synthesized declarations
 
@@ -57,13 +59,14 @@ func (l *lowering) alias(path, name string) string {
 
 func (s *snippet) lower() (*Program, *Error) {
 	l := &lowering{s: s, imports: map[string]string{}, cellVars: map[*types.Var]string{},
-		ynames: map[types.Object]string{}, refs: map[string]types.Object{},
+		ynames: map[types.Object]string{}, refs: map[string]types.Object{}, declUses: map[types.Object]bool{},
 		orig: map[ast.Expr]ast.Expr{}, labels: map[ast.Stmt]string{}, newHelpers: map[string]string{}}
 	p := &Program{src: s.src, declares: map[string]types.Object{}}
 	l.nameDeclarations(p)
 	if l.err != nil {
 		return nil, l.err
 	}
+	p.methodOf = s.receiverTypes()
 	var decls []ast.Decl
 	var lateInits []ast.Stmt
 	for _, d := range s.declFile.Decls {
@@ -155,6 +158,7 @@ func (s *snippet) lower() (*Program, *Error) {
 	}
 	p.ynames, p.refs, p.helpers, p.Natives = l.ynames, l.refs, l.newHelpers, l.natives
 	p.templates, p.instances = s.newTemplates, s.newInstances
+	p.declUses = l.declUses
 	// A snippet that declares nothing but statement variables runs again
 	// as it is while those variables are still the ones it declared.
 	p.cacheable = p.Call != "" && len(decls) == 0 && len(s.declFile.Imports) == 0 && len(l.decls) == len(p.declares)
@@ -203,9 +207,11 @@ func (l *lowering) nameDeclarations(p *Program) {
 				if hoisted, ok := scope.Lookup(v.Name()).(*types.Var); ok && s.hoisted[v.Name()] {
 					// Hoisted for the declarations: one variable for both.
 					l.cellVars[v] = l.yaegiName(hoisted)
+					p.cellVars = append(p.cellVars, hoisted)
 					continue
 				}
 				name(v)
+				p.cellVars = append(p.cellVars, v)
 				l.cellVars[v] = l.yaegiName(v)
 				ts, err := l.typeString(v.Type())
 				if err != nil {
@@ -224,6 +230,42 @@ func (l *lowering) nameDeclarations(p *Program) {
 			p.declares[obj.Name()] = obj
 		}
 	}
+}
+
+// receiverTypes are the earlier types the snippet declares methods on.
+func (s *snippet) receiverTypes() []types.Object {
+	var out []types.Object
+	for _, d := range s.declFile.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || len(fd.Recv.List) == 0 {
+			continue
+		}
+		x := fd.Recv.List[0].Type
+		for {
+			switch t := x.(type) {
+			case *ast.StarExpr:
+				x = t.X
+				continue
+			case *ast.IndexExpr:
+				x = t.X
+				continue
+			case *ast.IndexListExpr:
+				x = t.X
+				continue
+			}
+			break
+		}
+		id, ok := x.(*ast.Ident)
+		if !ok || !s.prelive[s.info.Uses[id]] {
+			continue
+		}
+		obj := s.info.Uses[id]
+		if live, ok := s.liveOf[obj]; ok {
+			obj = live
+		}
+		out = append(out, obj)
+	}
+	return out
 }
 
 func (l *lowering) yaegiName(obj types.Object) string {
@@ -316,9 +358,11 @@ func (l *lowering) rename(decls []ast.Decl, cell *ast.BlockStmt) {
 		l.renameIdent(id)
 		return true
 	}
+	l.inDecls = true
 	for _, d := range decls {
 		ast.Inspect(d, visit)
 	}
+	l.inDecls = false
 	ast.Inspect(cell, visit)
 }
 
@@ -330,6 +374,13 @@ func (l *lowering) renameIdent(id *ast.Ident) {
 	}
 	if obj == nil {
 		return
+	}
+	if l.inDecls && s.prelive[obj] {
+		if live, ok := s.liveOf[obj]; ok {
+			l.declUses[live] = true
+		} else {
+			l.declUses[obj] = true
+		}
 	}
 	if obj.Parent() == types.Universe || s.prelive[obj] {
 		if _, seen := l.refs[id.Name]; !seen {
