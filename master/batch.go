@@ -18,6 +18,7 @@ func (m *Master) Batch(ctx context.Context, size int, tasks ...Task) ([]Result, 
 	futs := make([]*Future, len(tasks))
 	for i := range futs {
 		futs[i] = newFuture()
+		futs[i].phase.Store(running) // Interrupt does not apply to batches
 	}
 	for lo := 0; lo < len(tasks); lo += size {
 		hi := min(lo+size, len(tasks))

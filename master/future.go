@@ -3,7 +3,9 @@ package master
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dpfw/dpfw/session"
@@ -29,6 +31,10 @@ type Result struct {
 	// Reset reports that the slave's interpreter was replaced during the
 	// task (after a timeout, for instance): its globals are gone.
 	Reset bool
+	// Lost names, when Reset, the variables that statements had declared
+	// (x := 1) and the declarations that used them: the new interpreter
+	// no longer has them. Other declarations were replayed.
+	Lost []string
 }
 
 // Future is the pending result of a submitted task (dpfw's promise).
@@ -46,11 +52,61 @@ type Future struct {
 	// then runs once, after resolve (onDone): Parallel's groups and Key
 	// merging hang on it.
 	then func()
+	// intr is closed by Interrupt; made on demand (interrupts).
+	intr chan struct{}
+
+	phase atomic.Int32 // queued, running or interrupted (see Interrupt)
 }
 
 // closed is the done channel of a Future resolved before anyone asked
 // for one.
 var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// Future phases, for Interrupt.
+const (
+	queued      = iota // not sent yet: Interrupt resolves it at once
+	running            // sent, or batched: Interrupt asks the slave
+	interrupted        // interrupted while queued: never sent
+)
+
+// Interrupt asks the slave to stop the task, as cancelling Submit's ctx
+// does, but without giving up on it: the future still resolves with the
+// slave's answer, normally a RemoteError of kind canceled, with a Result
+// that carries the task's Output and, when the slave had to replace its
+// interpreter to stop it, Reset and Lost. A task not sent yet fails at
+// once with kind canceled. Interrupt never blocks, may be called any
+// number of times, and does nothing to a finished task or to one sent in
+// a Batch (cancel the Batch's ctx instead). If the slave does not
+// answer, the future waits as for any task: cancel ctx to give up.
+func (f *Future) Interrupt() {
+	c := f.interrupts()
+	f.mu.Lock()
+	select {
+	case <-c:
+	default:
+		close(c)
+	}
+	f.mu.Unlock()
+	if f.phase.CompareAndSwap(queued, interrupted) {
+		f.resolve(Result{}, &RemoteError{Kind: KindCanceled, Msg: "interrupted before it was sent"})
+	}
+}
+
+// interrupts returns the channel that Interrupt closes.
+func (f *Future) interrupts() chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.intr == nil {
+		f.intr = make(chan struct{})
+	}
+	return f.intr
+}
+
+// start marks the future's task as sent, and reports false when an
+// Interrupt came first (the future is resolved already).
+func (f *Future) start() bool {
+	return f.phase.CompareAndSwap(queued, running) || f.phase.Load() == running
+}
 
 func newFuture() *Future { return &Future{} }
 
@@ -135,6 +191,22 @@ func (f *Future) outcome() (Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return *f.res, f.err
+}
+
+// String describes the future for people: pending, or how it ended.
+func (f *Future) String() string {
+	f.mu.Lock()
+	res, err := f.res, f.err
+	f.mu.Unlock()
+	switch {
+	case res == nil:
+		return "future (pending)"
+	case err != nil:
+		return "future (failed: " + err.Error() + ")"
+	case res.Text != "":
+		return "future (done: " + res.Text + ")"
+	}
+	return fmt.Sprintf("future (done: %v)", res.Value)
 }
 
 // Done is closed when the task has finished, successfully or not.

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -597,5 +599,91 @@ func TestPipelinedMasterKeepsPinnedOrder(t *testing.T) {
 		if v != i {
 			t.Fatalf("pinned tasks ran out of order: %v", seq)
 		}
+	}
+}
+
+// waitKey polls the slave's table until key appears: the task that sets
+// it has started.
+func waitKey(t *testing.T, ctx context.Context, s *master.Slave, key string) {
+	t.Helper()
+	for {
+		if _, err := s.TableGet(ctx, key); err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s never appeared: %v", key, ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// Interrupt stops a running task and still delivers the slave's answer:
+// kind canceled, the output so far, the reset and what it lost.
+func TestInterruptDeliversTheAnswer(t *testing.T) {
+	ctx := ctxT(t)
+	m := cluster(t, 1)
+	s, err := m.Reserve(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{"y := 7", "func f() int { return y }", "func g() int { return 1 }", "f() + g()"} {
+		if _, err := s.Submit(ctx, master.Task{Src: src}).Wait(ctx); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+	}
+	for i, src := range []string{
+		`fmt.Println("before"); dpfw.Table().Set("started0", 1); time.Sleep(time.Hour)`, // a native call: the interpreter is replaced
+		`fmt.Println("before"); dpfw.Table().Set("started1", 1); for {}`,
+	} {
+		f := s.Submit(ctx, master.Task{Src: src})
+		waitKey(t, ctx, s, fmt.Sprint("started", i))
+		f.Interrupt()
+		f.Interrupt() // idempotent
+		res, err := f.Wait(ctx)
+		if !master.IsKind(err, master.KindCanceled) || string(res.Output) != "before\n" || !res.Reset || res.Slave != "s1" {
+			t.Errorf("%s: %v %q reset=%v", src, err, res.Output, res.Reset)
+		}
+		if want := []string{"f", "y"}; i == 0 && !slices.Equal(res.Lost, want) {
+			t.Errorf("lost %q, want %q", res.Lost, want)
+		}
+	}
+	if res, err := s.Submit(ctx, master.Task{Src: "g()"}).Wait(ctx); err != nil || res.Value != int64(1) {
+		t.Errorf("after the interrupts, g() = %v, %v", res.Value, err)
+	}
+	// A task still queued behind another is failed at once, never sent.
+	busy := s.Submit(ctx, master.Task{Src: `dpfw.Table().Set("started2", 1); time.Sleep(time.Hour)`})
+	queued := s.Submit(ctx, master.Task{Src: `dpfw.Table().Set("ran", 1)`})
+	waitKey(t, ctx, s, "started2")
+	queued.Interrupt()
+	if _, err := queued.Wait(ctx); !master.IsKind(err, master.KindCanceled) || !strings.Contains(err.Error(), "before it was sent") {
+		t.Errorf("interrupting a queued task: %v", err)
+	}
+	busy.Interrupt()
+	busy.Wait(ctx)
+	if _, err := s.TableGet(ctx, "ran"); !master.IsKind(err, master.KindNotFound) {
+		t.Errorf("the interrupted queued task ran: %v", err)
+	}
+}
+
+// Interrupting a stream task cancels it on the slave and the future
+// still gets the answer.
+func TestInterruptStreamTask(t *testing.T) {
+	ctx := ctxT(t)
+	m := cluster(t, 1)
+	started := make(chan struct{})
+	f := m.Submit(ctx, master.Task{
+		Src: `func(r io.Reader, w io.Writer) error { fmt.Fprintln(w, "hi"); _, err := io.ReadAll(r); return err }`,
+		Local: func(ctx context.Context, r io.Reader, w io.WriteCloser) (any, error) {
+			line, err := bufio.NewReader(r).ReadString('\n')
+			close(started)
+			io.Copy(io.Discard, r)
+			return line, err
+		},
+	})
+	<-started
+	f.Interrupt()
+	if _, err := f.Wait(ctx); !master.IsKind(err, master.KindCanceled) {
+		t.Errorf("interrupted stream task: %v", err)
 	}
 }

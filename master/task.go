@@ -251,7 +251,10 @@ func (s *Slave) exec(j *job) []outcome {
 	if j.batch != nil {
 		return s.execBatch(j)
 	}
-	res, err := s.do(j.ctx, j.task)
+	if !j.fut.start() {
+		return nil // interrupted while queued: resolved already
+	}
+	res, err := s.do(j.ctx, j.task, j.fut.interrupts())
 	if err != nil && s.retry(j, err) {
 		return nil
 	}
@@ -272,7 +275,8 @@ func (s *Slave) retry(j *job, err error) bool {
 	return s.m.shared.push(j)
 }
 
-func (s *Slave) do(ctx context.Context, t Task) (Result, error) {
+// do runs t on s. Closing stop interrupts it (Future.Interrupt).
+func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}) (Result, error) {
 	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -281,14 +285,14 @@ func (s *Slave) do(ctx context.Context, t Task) (Result, error) {
 	}
 	if t.Local != nil {
 		req.Kind = session.KindStream
-		return s.stream(ctx, req, t.Local)
+		return s.stream(ctx, req, t.Local, stop)
 	}
 	if t.Func != "" {
 		if err := s.encodeCall(req, t); err != nil {
 			return Result{Slave: s.id}, err
 		}
 	}
-	resp, err := s.conn().Call(ctx, req)
+	resp, err := s.conn().CallStop(ctx, req, stop)
 	return s.result(resp, err)
 }
 
@@ -323,7 +327,7 @@ func (s *Slave) result(resp *session.Response, err error) (Result, error) {
 	if err != nil {
 		return res, s.callError(err)
 	}
-	res.Raw, res.Text, res.Output, res.Took, res.Reset = resp.Value, resp.Text, resp.Output, resp.Took, resp.Reset
+	res.Raw, res.Text, res.Output, res.Took, res.Reset, res.Lost = resp.Value, resp.Text, resp.Output, resp.Took, resp.Reset, resp.Lost
 	if resp.Err != nil {
 		resp.Err.Slave = s.id
 		return res, resp.Err
@@ -358,12 +362,21 @@ func (s *Slave) callError(err error) error {
 
 // stream runs a stream task: the slave's function and local on the two
 // ends of one stream, concurrently.
-func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error)) (Result, error) {
+func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error), stop <-chan struct{}) (Result, error) {
 	ts, err := s.conn().OpenTask(ctx, req)
 	if err != nil {
 		return Result{Slave: s.id}, s.callError(err)
 	}
 	defer ts.Close()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() { // exits when the task is over
+		select {
+		case <-stop:
+			ts.Cancel()
+		case <-finished:
+		}
+	}()
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type outcome struct {

@@ -111,8 +111,10 @@
 // A Call sends a request frame with a fresh ID, unique per session side;
 // the peer answers with a response frame carrying the same ID, in any
 // order, so many Calls are pipelined on the one stream. A cancel frame
-// with an ID asks the peer to cancel that task's context; its response,
-// if any, is ignored. Writes are serialized by a mutex and bounded by
+// with an ID asks the peer to cancel that task's context; the peer still
+// answers, and the canceller either ignores the response (Call whose ctx
+// is done) or waits for it (CallStop: how the task ended, its output and
+// whether the engine was reset). Writes are serialized by a mutex and bounded by
 // Config.WriteTimeout; a failed write closes the session. One goroutine
 // reads the control stream.
 //

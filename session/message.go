@@ -89,6 +89,10 @@ type Response struct {
 	Batch []Response `cbor:"8,keyasint,omitempty"`
 	// Native answers KindCompile.
 	Native *NativeInfo `cbor:"9,keyasint,omitempty"`
+	// Lost names, when Reset, the global variables that statements had
+	// declared and the declarations that used them: the new interpreter
+	// does not have them.
+	Lost []string `cbor:"10,keyasint,omitempty"`
 }
 
 // RemoteError is a task's failure as reported by the slave that ran it,

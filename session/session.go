@@ -443,7 +443,19 @@ func (s *Session) Call(ctx context.Context, req *Request) (*Response, error) {
 	if err := s.mustBe(RoleMaster, "Call"); err != nil {
 		return nil, err
 	}
-	return s.call(ctx, req)
+	return s.call(ctx, req, nil)
+}
+
+// CallStop is Call with a second way to cancel: when stop is closed,
+// CallStop tells the peer to cancel the task, as a done ctx does, but
+// goes on waiting for the peer's Response, which says how the task
+// ended (its output so far, whether the interpreter was reset). A nil
+// stop is never closed.
+func (s *Session) CallStop(ctx context.Context, req *Request, stop <-chan struct{}) (*Response, error) {
+	if err := s.mustBe(RoleMaster, "CallStop"); err != nil {
+		return nil, err
+	}
+	return s.call(ctx, req, stop)
 }
 
 // mustBe fails unless this side has role, which what needs.
@@ -454,8 +466,8 @@ func (s *Session) mustBe(role Role, what string) error {
 	return nil
 }
 
-// call is Call without the role check.
-func (s *Session) call(ctx context.Context, req *Request) (*Response, error) {
+// call is CallStop without the role check.
+func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("session: nil request")
 	}
@@ -476,16 +488,21 @@ func (s *Session) call(ctx context.Context, req *Request) (*Response, error) {
 		forget()
 		return nil, err
 	}
-	select {
-	case resp := <-ch:
-		return resp, nil
-	case <-s.done:
-		forget()
-		return nil, s.err
-	case <-ctx.Done():
-		forget()
-		s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
-		return nil, ctx.Err()
+	for {
+		select {
+		case resp := <-ch:
+			return resp, nil
+		case <-s.done:
+			forget()
+			return nil, s.err
+		case <-stop:
+			stop = nil // once
+			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
+		case <-ctx.Done():
+			forget()
+			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
+			return nil, ctx.Err()
+		}
 	}
 }
 
@@ -557,7 +574,7 @@ func (s *Session) encodeResponse(resp *Response, id uint64) []byte {
 	if errors.Is(err, ErrFrameTooLarge) {
 		kind = failure.KindTooLarge
 	}
-	e.Resp = &Response{Took: resp.Took, Reset: resp.Reset, Err: &RemoteError{Kind: kind, Msg: "response not sendable: " + err.Error()}}
+	e.Resp = &Response{Took: resp.Took, Reset: resp.Reset, Lost: resp.Lost, Err: &RemoteError{Kind: kind, Msg: "response not sendable: " + err.Error()}}
 	b, _ = encodeEnvelope(e, s.cfg.MaxFrame)
 	return b
 }

@@ -998,7 +998,7 @@ func TestRolesRefuseTasksFromASlave(t *testing.T) {
 		}
 	}
 	for range 3 {
-		refused(s.call(ctx, &Request{Kind: KindEval, Src: "ok"}))
+		refused(s.call(ctx, &Request{Kind: KindEval, Src: "ok"}, nil))
 	}
 	ts, err := s.openTask(ctx, &Request{Kind: KindStream})
 	if err != nil {

@@ -187,6 +187,12 @@ func (t *TaskStream) Result(ctx context.Context) (*Response, error) {
 	}
 }
 
+// Cancel asks the slave to cancel the task, unless it has finished, and
+// returns at once. Unlike a done ctx in Result, it does not give up on
+// the task: Result still returns the slave's Response, which says how
+// the task ended.
+func (t *TaskStream) Cancel() { t.cancelTask() }
+
 // cancelTask asks the slave to cancel the task, unless it has finished.
 // It does not block: the cancel frame goes on the control stream, which
 // is never held up by this stream's flow control, and, in case it

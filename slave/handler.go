@@ -92,7 +92,7 @@ func call(ctx context.Context, e *eval.Engine, req *session.Request) *session.Re
 // here, while it is still a private copy, so an unsendable value is
 // reported as such instead of failing the whole frame.
 func reply(res eval.Result, err error) *session.Response {
-	resp := &session.Response{Text: res.Text, Output: res.Output, Reset: res.Reset, Took: res.Took}
+	resp := &session.Response{Text: res.Text, Output: res.Output, Reset: res.Reset, Lost: res.Lost, Took: res.Took}
 	if err != nil {
 		resp.Err = remoteError(err)
 		return resp
