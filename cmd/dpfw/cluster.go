@@ -115,7 +115,9 @@ func (c *cli) localEngine(life context.Context) (*eval.Engine, error) {
 		return c.local, nil
 	}
 	c.api = &clusterAPI{m: c.m, life: life, ctx: life}
-	e, err := eval.New(eval.Config{Packages: eval.PackagesOf(c.api.symbols())})
+	// KeepValues: results stay here, so a future or a slave shows itself
+	// (what it prints) instead of being refused as unsendable.
+	e, err := eval.New(eval.Config{Packages: eval.PackagesOf(c.api.symbols()), KeepValues: true})
 	if err != nil {
 		return nil, fmt.Errorf("starting the local interpreter: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/signal"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -64,10 +65,16 @@ func (c *cli) handle(ctx context.Context, entry string) bool {
 	if name == ":q" || name == ":exit" {
 		return true
 	}
+	arg = strings.TrimSpace(arg)
 	for _, k := range commands {
-		if k.name == name {
-			return k.run(c, ctx, strings.TrimSpace(arg))
+		if k.name != name {
+			continue
 		}
+		if k.args != "" && !strings.HasPrefix(k.args, "[") && arg == "" {
+			c.failf("usage: %s %s (%s)", k.name, k.args, k.help)
+			return false
+		}
+		return k.run(c, ctx, arg)
 	}
 	c.failf("unknown command %s (:help lists them)", name)
 	return false
@@ -113,7 +120,7 @@ func (c *cli) cmdAll(ctx context.Context, src string) bool {
 	results, err := c.m.Broadcast(ctx, src)
 	c.printMany(results, err)
 	if err == nil {
-		fmt.Fprintf(c.out, "# ran on %d slave(s)\n", len(results))
+		c.notef("# ran on %d slave(s)", len(results))
 	}
 	return false
 }
@@ -127,7 +134,9 @@ func (c *cli) cmdOn(ctx context.Context, arg string) bool {
 	}
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	res, err := s.Submit(ctx, master.Task{Src: src, Timeout: c.opts.timeout}).Wait(ctx)
+	res, err := c.await(ctx, func(ctx context.Context) *master.Future {
+		return s.Submit(ctx, master.Task{Src: src, Timeout: c.opts.timeout})
+	})
 	c.print(res, err, true)
 	return false
 }
@@ -144,7 +153,7 @@ func (c *cli) cmdPar(ctx context.Context, arg string) bool {
 	start := time.Now()
 	results, err := c.m.Parallel(ctx, tasks...)
 	c.printMany(results, err)
-	fmt.Fprintf(c.out, "# %d tasks in %s\n", len(tasks), roundDur(time.Since(start)))
+	c.notef("# %d tasks in %s", len(tasks), roundDur(time.Since(start)))
 	return false
 }
 
@@ -174,7 +183,7 @@ func (c *cli) cmdTable(ctx context.Context, id string) bool {
 		}
 	}
 	w.Flush()
-	fmt.Fprintf(c.out, "# %d key(s) on %s\n", len(keys), id)
+	c.notef("# %d key(s) on %s", len(keys), id)
 	return false
 }
 
@@ -186,12 +195,18 @@ func (c *cli) cmdLoad(ctx context.Context, file string) bool {
 	}
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	results, err := c.m.Broadcast(ctx, strings.TrimSuffix(scriptSource(string(src)), "\nscriptMain()"))
+	defs, hasMain := scriptSource(string(src), false)
+	results, err := c.m.Broadcast(ctx, defs)
 	if err != nil {
 		c.printMany(results, err)
 		return false
 	}
-	fmt.Fprintf(c.out, "# loaded %s on %d slave(s)\n", file, len(results))
+	c.notef("# loaded %s on %d slave(s)", file, len(results))
+	if hasMain {
+		// As `dpfw FILE.go` does, main becomes scriptMain; :load defines,
+		// it does not run.
+		c.notef("# its func main did not run: it is defined as %s; call %s() to run it", scriptMain, scriptMain)
+	}
 	return false
 }
 
@@ -217,7 +232,7 @@ func (c *cli) cmdReset(ctx context.Context, id string) bool {
 			return false
 		}
 	}
-	fmt.Fprintf(c.out, "# reset %d slave(s)\n", len(slaves))
+	c.notef("# reset %d slave(s)", len(slaves))
 	return false
 }
 
@@ -231,20 +246,56 @@ func (c *cli) eval(ctx context.Context, src string, meta bool) {
 
 // run is eval for a task built by the caller.
 func (c *cli) run(ctx context.Context, task master.Task, meta bool) {
-	ctx, stop := withInterrupt(ctx)
-	defer stop()
 	var res master.Result
 	err := master.ErrGone
-	if s, serr := c.m.Slave(c.last); serr == nil && s.Info().State == master.Idle {
-		res, err = s.Submit(ctx, task).Wait(ctx)
+	s, serr := c.m.Slave(c.last)
+	if serr == nil && s.Info().State == master.Idle {
+		res, err = c.await(ctx, func(ctx context.Context) *master.Future { return s.Submit(ctx, task) })
 	}
 	if errors.Is(err, master.ErrGone) { // no previous slave, or it just went away
-		res, err = c.m.Submit(ctx, task).Wait(ctx)
+		if c.last != "" && (serr != nil || s.Info().State == master.Gone) {
+			c.notef("# %s is gone (its process ended, or the connection did): another slave runs this, without %s's variables", c.last, c.last)
+		}
+		res, err = c.await(ctx, func(ctx context.Context) *master.Future { return c.m.Submit(ctx, task) })
 	}
 	if res.Slave != "" {
 		c.last = res.Slave
 	}
 	c.print(res, err, meta)
+}
+
+// interruptGrace is how long a task interrupted by Ctrl-C may take to
+// answer before the REPL gives up on it.
+const interruptGrace = 5 * time.Second
+
+// await submits a task with submit and waits for its result. The first
+// Ctrl-C interrupts it: the slave stops the task and answers with what
+// it printed and whether its interpreter had to be replaced, as for a
+// timeout. A second Ctrl-C, or no answer within interruptGrace, gives up
+// on the task.
+func (c *cli) await(ctx context.Context, submit func(context.Context) *master.Future) (master.Result, error) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	f := submit(ctx)
+	var grace <-chan time.Time
+	for {
+		select {
+		case <-f.Done():
+			return f.Wait(ctx)
+		case <-sig:
+			if grace != nil {
+				cancel() // resolves f with context.Canceled
+				continue
+			}
+			f.Interrupt()
+			grace = time.After(interruptGrace)
+		case <-grace:
+			cancel()
+		}
+	}
 }
 
 func (c *cli) print(res master.Result, err error, meta bool) {
@@ -255,12 +306,27 @@ func (c *cli) print(res master.Result, err error, meta bool) {
 		fmt.Fprintln(c.out, res.Text)
 	}
 	if meta && res.Slave != "" {
-		note := ""
-		if res.Reset {
-			note = " · interpreter was reset: globals lost, definitions replayed"
-		}
-		fmt.Fprintf(c.out, "# %s · %s%s\n", res.Slave, roundDur(res.Took), note)
+		c.notef("# %s · %s%s", res.Slave, roundDur(res.Took), resetNote(res))
 	}
+}
+
+// resetNote says that the slave's interpreter was replaced and what was
+// lost with it.
+func resetNote(res master.Result) string {
+	switch {
+	case !res.Reset:
+		return ""
+	case len(res.Lost) == 0:
+		return " · interpreter was reset: definitions replayed, no variables lost"
+	}
+	return " · interpreter was reset: lost " + strings.Join(res.Lost, ", ") + " (definitions replayed)"
+}
+
+// notef prints a "# ..." line: to stdout at the prompt, to stderr when
+// the entries come from a pipe or file, so that stdout holds only what
+// the snippets produce.
+func (c *cli) notef(format string, args ...any) {
+	fmt.Fprintf(c.note, format+"\n", args...)
 }
 
 func (c *cli) printMany(results []master.Result, err error) {
@@ -282,7 +348,7 @@ func (c *cli) printErr(err error) {
 		fmt.Fprintf(c.errw, "error: %v\n%s\n", err, strings.TrimRight(re.Stack, "\n"))
 		return
 	}
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || master.IsKind(err, master.KindCanceled) {
 		err = errors.New("interrupted")
 	}
 	fmt.Fprintf(c.errw, "error: %v\n", err)

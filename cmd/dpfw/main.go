@@ -193,7 +193,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if o.fallback > 0 {
 		mcfg.LocalFallback, mcfg.FallbackAfter = localFallback(scfg, log), o.fallback
 	}
-	c := &cli{m: master.New(mcfg), log: log, logw: logw, opts: o, out: stdout, errw: logw}
+	c := &cli{m: master.New(mcfg), log: log, logw: logw, opts: o, out: stdout, errw: logw, note: stdout}
 	defer c.stopLocal() // closes the master too
 	if err := c.connect(ctx, tok, tokenShown(tok, src)); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
@@ -235,8 +235,9 @@ type cli struct {
 	logw        *heldWriter // where log lines go (errw too); held at the prompt
 	ssh         *sshLaunch  // the -ssh slaves, if any
 	opts        options
-	out         io.Writer
-	errw        io.Writer
+	out         io.Writer // values and what snippets print
+	errw        io.Writer // errors
+	note        io.Writer // "# s1 · 47µs" lines: out at the prompt, errw when reading a pipe or file
 	localSlaves []*supervise.Supervisor
 	failed      bool         // a task failed (exit status 1 when not interactive)
 	last        string       // the slave that ran the previous entry
@@ -290,6 +291,7 @@ func (c *cli) main(ctx context.Context, stdin io.Reader) int {
 		c.repl(ctx)
 		return 0
 	}
+	c.note = c.errw // stdout carries only what the snippets produce
 	var src []byte
 	if c.opts.file != "" && !c.opts.exprSet {
 		var err error
@@ -304,7 +306,8 @@ func (c *cli) main(ctx context.Context, stdin io.Reader) int {
 	case c.opts.exprSet:
 		c.run(ctx, master.Task{Src: c.opts.expr, Timeout: c.opts.timeout, Fresh: c.opts.fresh}, false)
 	case c.opts.file != "":
-		c.run(ctx, master.Task{Src: scriptSource(string(src)), Timeout: c.opts.timeout, Fresh: c.opts.fresh}, false)
+		script, _ := scriptSource(string(src), true)
+		c.run(ctx, master.Task{Src: script, Timeout: c.opts.timeout, Fresh: c.opts.fresh}, false)
 	default:
 		c.batch(ctx, stdin)
 	}
@@ -340,27 +343,33 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// scriptMain is what a file's func main is called on the slaves:
+// snippets may not define main (their statements are their main).
+const scriptMain = "scriptMain"
+
 // scriptSource turns a Go file into a snippet: the package clause goes
 // (its line stays, blank, so positions still match the file), and func
-// main, which snippets may not define, is renamed and called.
-func scriptSource(src string) string {
+// main is renamed scriptMain, and called when callMain is set (as `dpfw
+// FILE.go` does; :load only defines it). hasMain reports whether the
+// file had a main.
+func scriptSource(src string, callMain bool) (out string, hasMain bool) {
 	lines := strings.Split(src, "\n")
-	hasMain := false
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		switch {
 		case strings.HasPrefix(t, "package "):
 			lines[i] = ""
 		case strings.HasPrefix(l, "func main()"):
-			lines[i] = strings.Replace(l, "func main()", "func scriptMain()", 1)
+			// The line directive puts what follows back in its column.
+			lines[i] = fmt.Sprintf("func %s()/*line :%d:%d*/%s", scriptMain, i+1, len("func main()")+1, l[len("func main()"):])
 			hasMain = true
 		}
 	}
-	out := strings.Join(lines, "\n")
-	if hasMain {
-		out += "\nscriptMain()"
+	out = strings.Join(lines, "\n")
+	if hasMain && callMain {
+		out += "\n" + scriptMain + "()"
 	}
-	return out
+	return out, hasMain
 }
 
 // tokenShown is the token as dpfw may print it: a token read from (or

@@ -142,7 +142,7 @@ func TestFreshAndReset(t *testing.T) {
 		t.Fatalf("-fresh: exit %d, stderr %q; want undefined: f", code, errOut)
 	}
 	out, errOut, _ := dpfw(t, "func g() int { return 2 }\ng()\n:reset s1\ng()\n", "-dial", a)
-	if !strings.Contains(out, "2\n") || !strings.Contains(out, "# reset 1 slave(s)") || !strings.Contains(errOut, "undefined: g") {
+	if out != "2\n" || !strings.Contains(errOut, "# reset 1 slave(s)") || !strings.Contains(errOut, "undefined: g") {
 		t.Fatalf(":reset: stdout %q, stderr %q", out, errOut)
 	}
 	if _, errOut, code := dpfw(t, "", "-dial", a, "-fresh"); code != 2 || !strings.Contains(errOut, "-fresh applies to -e or a file") {
@@ -155,8 +155,8 @@ func TestEmbeddedDefaultRunsOnLocalSlaves(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	if !regexp.MustCompile(`(?m)^5\n# s[12] · \d`).MatchString(out) {
-		t.Fatalf("no result line with slave and time:\n%s", out)
+	if !strings.HasPrefix(out, "5\n") || !regexp.MustCompile(`(?m)^# s[12] · \d`).MatchString(errOut) {
+		t.Fatalf("no result, or no line with slave and time on stderr:\n%s\n%s", out, errOut)
 	}
 	if strings.Count(out, "idle") != 2 {
 		t.Fatalf(":slaves should list 2 idle slaves:\n%s", out)
@@ -237,6 +237,11 @@ func TestScriptFileAndTimeout(t *testing.T) {
 	if code != 0 || out != "hello from a file\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
+	// A file's main keeps its columns: the error is where the file has it.
+	os.WriteFile(script, []byte("package main\n\nfunc main() { undefinedThing() }\n"), 0o644)
+	if _, errOut, _ := dpfw(t, "", "-dial", a, script); !strings.Contains(errOut, "compile error on s1 at 3:15: undefined: undefinedThing") {
+		t.Errorf("the error in main is not at 3:15: %q", errOut)
+	}
 	_, errOut, code = dpfw(t, "", "-dial", a, "-timeout", "100ms", "-e", "for {}")
 	if code != 1 || !strings.Contains(errOut, "timeout error") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
@@ -262,9 +267,18 @@ func TestPipedSessionUsesCommands(t *testing.T) {
 		"99",
 	}, "\n")
 	out, errOut, code := dpfw(t, session, "-dial", a)
-	for _, want := range []string{"[1 2]\n# s", "42\n# s2", "[0] ", ": 2\n", ": 4\n", "k  7", "printed\n"} {
+	for _, want := range []string{"[1 2]\n", "42\n", "[0] ", ": 2\n", ": 4\n", "k  7", "printed\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q", want)
+		}
+	}
+	// From a pipe, the "# ..." lines go to stderr: stdout is the output.
+	if strings.Contains(out, "# ") {
+		t.Errorf("stdout has # lines")
+	}
+	for _, want := range []string{"# s", "# ran on 2 slave(s)", "# s2 · ", "# 2 tasks in ", "# 1 key(s) on s1"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q", want)
 		}
 	}
 	if !strings.Contains(errOut, "unknown command :nonsense") || regexp.MustCompile(`(?m)^99$`).MatchString(out) || code != 1 {
@@ -321,8 +335,8 @@ func TestLocalSlaveIsRestartedAfterCrash(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "lost error on s1") || !strings.Contains(errOut, "starting another") {
 		t.Fatalf("exit %d\nstderr:\n%s", code, errOut)
 	}
-	if !regexp.MustCompile(`(?m)^2\n# s2 `).MatchString(out) {
-		t.Fatalf("1+1 should run on the restarted slave, s2:\n%s", out)
+	if out != "2\n" || !strings.Contains(errOut, "# s1 is gone") || !regexp.MustCompile(`(?m)^# s2 `).MatchString(errOut) {
+		t.Fatalf("1+1 should run on the restarted slave, s2, saying so:\nstdout %q\nstderr:\n%s", out, errOut)
 	}
 }
 
@@ -347,8 +361,113 @@ func TestLoadDefinesOnEverySlave(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "defs.go")
 	os.WriteFile(file, []byte("package main\n\nfunc shout(s string) string { return strings.ToUpper(s) + \"!\" }\n\nfunc main() { panic(\"main must not run\") }\n"), 0o644)
 	out, errOut, code := dpfw(t, ":load "+file+"\n:on s1 shout(\"a\")\n:on s2 shout(\"b\")\n", "-local", "2")
-	if code != 0 || !strings.Contains(out, "loaded "+file+" on 2 slave(s)") || !strings.Contains(out, `"A!"`) || !strings.Contains(out, `"B!"`) {
+	if code != 0 || !strings.Contains(errOut, "loaded "+file+" on 2 slave(s)") || !strings.Contains(out, `"A!"`) || !strings.Contains(out, `"B!"`) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// Its main did not run, and :load says so and how to run it; main
+	// itself is no name for anything.
+	if !strings.Contains(errOut, "# its func main did not run: it is defined as scriptMain; call scriptMain() to run it") {
+		t.Errorf(":load did not say what became of main:\n%s", errOut)
+	}
+	_, errOut, _ = dpfw(t, ":load "+file+"\nmain()\nmain\nscriptMain()\n", "-local", "1")
+	for _, want := range []string{
+		"compile error on s1 at 1:1: undefined: main",
+		"panic error on s1 at 5:", // yaegi's columns for panics are approximate
+		"main must not run",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Count(errOut, "undefined: main") != 2 || strings.Contains(errOut, "reflect") {
+		t.Errorf("main() and main:\n%s", errOut)
+	}
+}
+
+// Values show their type where %v would hide it; Go's run-time errors
+// read as Go's; commands without their argument say how to use them;
+// :local shows futures and slaves.
+func TestREPLShowsWhatGoWould(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	in := strings.Join([]string{
+		"3.0", "x := 2.5; x * 2", `[]any{1, 1.0, "1"}`, "1e21",
+		"[]int{1, 2, 3}[5]", "s := []int{1}; s[0:3]",
+		":table", ":load", ":on", ":all", ":reset",
+		`:local t := cluster.MakeTask("2 + 3")`, ":local cluster.Force(t)", ":local t", ":local s := cluster.GetSlave(true)", ":local s", ":local s.Release()",
+	}, "\n")
+	out, errOut, _ := dpfw(t, in, "-dial", a)
+	want := "3.0\n5.0\n[1 1.0 \"1\"]\n1e+21\n5\nfuture (done: 5)\ns1 (127.0.0.1:"
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("stdout:\n%s\nwant it to start with:\n%s", out, want)
+	}
+	for _, want := range []string{
+		"runtime error: index out of range\n",
+		"runtime error: slice bounds out of range\n",
+		"error: usage: :table ID (",
+		"error: usage: :load FILE.go (",
+		"error: usage: :on ID SRC (",
+		"error: usage: :all SRC (",
+		"# reset 1 slave(s)",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	if strings.Contains(errOut, "reflect") || strings.Contains(errOut, "unsendable") || strings.Contains(errOut, "too-large") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	if t.Failed() {
+		t.Logf("stderr:\n%s", errOut)
+	}
+}
+
+// After Ctrl-C or a -timeout stops a task in a native call, the slave
+// replaces its interpreter; the REPL says so, the same way for both, and
+// names the globals that went with it.
+func TestREPLSaysWhatAResetLost(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	marker := filepath.Join(t.TempDir(), "started")
+	prelude := "y := 7\nfunc f() int { return y }\nfunc g() int { return 1 }\n"
+	sleeper := fmt.Sprintf("import \"os\"; os.WriteFile(%q, nil, 0o600); time.Sleep(time.Hour)\n", marker)
+	after := "g()\ny\n"
+	const note = "interpreter was reset: lost f, y (definitions replayed)"
+
+	// Ctrl-C: dpfw reads the entries from a pipe and gets SIGINT once
+	// the sleeper runs.
+	cmd := exec.CommandContext(ctxT(t), dpfwBin, "-dial", a)
+	cmd.Env = env(testToken)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(stdin, prelude+sleeper)
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond) // polling a file: there is no event to wait on
+	}
+	cmd.Process.Signal(os.Interrupt)
+	io.WriteString(stdin, after)
+	stdin.Close()
+	cmd.Wait()
+	interrupted := errOut.String()
+	if !strings.Contains(interrupted, "error: interrupted\n# s1 · ") || !strings.Contains(interrupted, note) ||
+		!strings.Contains(interrupted, "undefined: y") || out.String() != "1\n" {
+		t.Errorf("Ctrl-C:\nstdout %q\nstderr:\n%s", out.String(), interrupted)
+	}
+
+	// -timeout: the same words.
+	os.Remove(marker)
+	stdout, timedOut, _ := dpfw(t, prelude+sleeper+after, "-dial", a, "-timeout", "300ms")
+	if !strings.Contains(timedOut, "timeout error on s1") || !strings.Contains(timedOut, note) ||
+		!strings.Contains(timedOut, "undefined: y") || stdout != "1\n" {
+		t.Errorf("-timeout:\nstdout %q\nstderr:\n%s", stdout, timedOut)
 	}
 }
 
