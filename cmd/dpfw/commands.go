@@ -34,7 +34,7 @@ func init() {
 		{":table", "ID", "show the keys and values of slave ID's table", (*cli).cmdTable},
 		{":load", "FILE.go", "run a Go file's definitions on every slave", (*cli).cmdLoad},
 		{":reset", "[ID]", "forget every definition, import and global on slave ID, or on every slave (tables stay)", (*cli).cmdReset},
-		{":native", "FILE.go|DIR", "build a Go package on every slave node (Go toolchain there); snippets then call NAME.F at compiled speed", (*cli).cmdNative},
+		{":native", "[FILE.go|DIR]", "build a Go package on every slave node (Go toolchain there); snippets then call NAME.F at compiled speed", (*cli).cmdNative},
 		{":local", "SRC", "run SRC in the master: package cluster has MakeTask, MakeTaskOn, Force, Parallel, Broadcast, GetSlave, Slaves", (*cli).cmdLocal},
 		{":quit", "", "leave (also Ctrl-D)", func(*cli, context.Context, string) bool { return true }},
 	}

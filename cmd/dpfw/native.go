@@ -17,7 +17,7 @@ func (c *cli) cmdNative(ctx context.Context, path string) bool {
 		for _, p := range paths {
 			fmt.Fprintln(c.out, p)
 		}
-		fmt.Fprintf(c.out, "# %d native package(s); :native FILE.go|DIR builds one\n", len(paths))
+		c.notef("# %d native package(s); :native FILE.go|DIR builds one", len(paths))
 		return false
 	}
 	ctx, stop := withInterrupt(ctx)
@@ -46,7 +46,7 @@ func (c *cli) compileNative(ctx context.Context, path string) bool {
 		size += len(data)
 	}
 	nodes := countNodes(c.m.Slaves())
-	fmt.Fprintf(c.out, "# building native/%s (%d file(s), %d bytes) on %d node(s)…\n", name, len(files), size, nodes)
+	c.notef("# building native/%s (%d file(s), %d bytes) on %d node(s)…", name, len(files), size, nodes)
 	start := time.Now()
 	results, err := c.m.CompileEach(ctx, name, files)
 	if err != nil {
@@ -66,9 +66,9 @@ func (c *cli) compileNative(ctx context.Context, path string) bool {
 	case !ok:
 		return false
 	case nodes == 0:
-		fmt.Fprintf(c.out, "# no node connected: native/%s will be built on each node as it connects\n", name)
+		c.notef("# no node connected: native/%s will be built on each node as it connects", name)
 	default:
-		fmt.Fprintf(c.out, "# native/%s ready in %s: use %s.Name in snippets (import \"native/%s\")\n", name, roundDur(time.Since(start)), name, name)
+		c.notef("# native/%s ready in %s: use %s.Name in snippets (import \"native/%s\")", name, roundDur(time.Since(start)), name, name)
 	}
 	return true
 }

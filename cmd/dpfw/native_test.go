@@ -57,7 +57,7 @@ func TestNativeCommand(t *testing.T) {
 	session := strings.Join([]string{":native " + dir, "kern.Scale(2)", ":native"}, "\n")
 	out, errOut, code := dpfwNative(t, session, "-local", "2")
 	lines := regexp.MustCompile(`(?m)^\S+ pid \d+ \(s\d\): (built in|found in its cache|had it loaded).*$`).FindAllString(out, -1)
-	if code != 0 || len(lines) != 2 || !strings.Contains(out, "built in") || !strings.Contains(out, "# building native/kern (1 file(s)") ||
+	if code != 0 || len(lines) != 2 || !strings.Contains(out, "built in") || !strings.Contains(errOut, "# building native/kern (1 file(s)") ||
 		!regexp.MustCompile(`(?m)^42$`).MatchString(out) || !regexp.MustCompile(`(?m)^native/kern$`).MatchString(out) {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
