@@ -38,7 +38,7 @@ var tagType = reflect.TypeFor[cbor.Tag]()
 // no level; EncodeValue's final check is exact where this one is not.
 func checkKeys(v reflect.Value, depth, hops int) *RemoteError {
 	for ; v.IsValid() && (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface); hops++ {
-		if v.IsNil() || marshals(v.Type()) {
+		if v.IsNil() || (v.Kind() == reflect.Pointer && !mayHold(v.Type())) {
 			return nil
 		}
 		if hops > maxIndirections {
@@ -46,8 +46,8 @@ func checkKeys(v reflect.Value, depth, hops int) *RemoteError {
 		}
 		v = v.Elem()
 	}
-	if !v.IsValid() || !mayHold(v.Type()) {
-		return nil
+	if !v.IsValid() || v.Kind() <= reflect.Complex128 || v.Kind() == reflect.String || !mayHold(v.Type()) {
+		return nil // scalars: the common case, decided without a lookup
 	}
 	if v.Type() == tagType {
 		// A tag is no level, but each further tag of a chain is one.
@@ -89,12 +89,17 @@ func checkKeys(v reflect.Value, depth, hops int) *RemoteError {
 		if err := distinctKeys(v); err != nil {
 			return err
 		}
+		keys, elems := mayHold(v.Type().Key()), mayHold(v.Type().Elem())
 		for it := v.MapRange(); it.Next(); {
-			if err := checkKeys(it.Key(), depth, 0); err != nil {
-				return err
+			if keys {
+				if err := checkKeys(it.Key(), depth, 0); err != nil {
+					return err
+				}
 			}
-			if err := checkKeys(it.Value(), depth, 0); err != nil {
-				return err
+			if elems {
+				if err := checkKeys(it.Value(), depth, 0); err != nil {
+					return err
+				}
 			}
 		}
 	}
