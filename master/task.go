@@ -61,6 +61,9 @@ type job struct {
 	reserve *reservation
 	tries   int32
 	release bool
+	// detach: the task goes to its slave as a detached job
+	// (SubmitDetached), whose Job is the Result's Value.
+	detach bool
 	// counted: the job holds a place of Config.MaxQueued (queue.room);
 	// guarded by the queue's mu.
 	counted bool
@@ -254,6 +257,10 @@ func (s *Slave) exec(j *job) []outcome {
 	if !j.fut.start() {
 		return nil // interrupted while queued: resolved already
 	}
+	if j.detach { // never re-run: the node may have accepted it
+		res, err := s.detach(j.ctx, j.task)
+		return []outcome{{j.fut, res, err}}
+	}
 	res, err := s.do(j.ctx, j.task, j.fut.interrupts())
 	if err != nil && s.retry(j, err) {
 		return nil
@@ -323,20 +330,25 @@ func (s *Slave) valueError(what string, err error) error {
 
 // result converts a slave's answer, or the lack of one, into a Result.
 func (s *Slave) result(resp *session.Response, err error) (Result, error) {
-	res := Result{Slave: s.id}
 	if err != nil {
-		return res, s.callError(err)
+		return Result{Slave: s.id}, s.callError(err)
 	}
+	return decodeResponse(s.id, resp)
+}
+
+// decodeResponse turns a slave's answer into a Result; slave names it.
+func decodeResponse(slave string, resp *session.Response) (Result, error) {
+	res := Result{Slave: slave}
 	res.Raw, res.Text, res.Output, res.Took, res.Reset, res.Lost = resp.Value, resp.Text, resp.Output, resp.Took, resp.Reset, resp.Lost
 	if resp.Err != nil {
-		resp.Err.Slave = s.id
+		resp.Err.Slave = slave
 		return res, resp.Err
 	}
 	if len(resp.Value) > 0 {
 		if err := session.DecodeValue(resp.Value, &res.Value); err != nil {
 			// Raw stays: Future.Decode into a typed variable may still
 			// work (a map with struct keys has no form as a plain any).
-			return res, &RemoteError{Kind: KindUnsendable, Slave: s.id,
+			return res, &RemoteError{Kind: KindUnsendable, Slave: slave,
 				Msg: fmt.Sprintf("the result does not decode into a plain Go value (%v); Future.Decode into a typed variable may", err)}
 		}
 	}

@@ -152,6 +152,32 @@
 // MaxNativeFiles files, MaxNativeSource bytes of source, names of at
 // most 255 bytes, no file twice.
 //
+// # Detached jobs (KindDetach, KindJobStatus, KindJobWait)
+//
+// A request of kind KindDetach (20) is a KindEval whose outcome is kept
+// on the slave node instead of being the response: the node answers at
+// once with Job: {1: ID, 2: Instance, 3: State, 4: Engine, 5: Started,
+// 6: Ended, 7: Expires, 8: Progress} (times in Unix nanoseconds; State 1
+// running, 2 ended), or with Err: kind busy when the node already keeps
+// its most jobs and none of them has ended, not-found for a bad engine.
+// The job runs under the node's own context, not the session's: the
+// master that sent it may disconnect, and the job goes on; Timeout still
+// bounds it (kind timeout), and the node's Close cancels it. The ID is
+// random (16 hex digits); the Instance is the node process's
+// Identity.Instance.
+//
+// KindJobStatus (21) and KindJobWait (22) carry Job: {1: Instance, 2: ID}
+// (at most MaxJobInstance and MaxJobID bytes: kind too-large past them,
+// checked by both ends). They may come from any master, on any
+// connection. The answer carries Job and, once the job has ended, its
+// outcome in the usual fields (Value, Text, Output, Err, Took, Reset);
+// KindJobWait answers only then, or not at all when it is cancelled.
+// A ref whose Instance is not this node process's is answered with kind
+// lost ("the node restarted": a new process keeps none of the old one's
+// jobs); an unknown, expired or evicted ID with kind not-found saying
+// which. The node bounds what it keeps (slave.JobsConfig: a count, the
+// bytes of ended outcomes, and how long an ended job is kept).
+//
 // # Limits and liveness
 //
 // At most Config.MaxStreams tasks from a peer are in flight (queued or

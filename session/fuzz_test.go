@@ -53,6 +53,15 @@ func FuzzFrame(f *testing.F) {
 	writeEnvelope(&buf, &envelope{ID: 2, Type: frameRequest, Req: &Request{Kind: KindCompile, Native: &NativeSource{
 		Name: "fib", Files: []NativeFile{{Name: "fib.go", Data: []byte("package fib\n")}}}}}, 1<<20)
 	f.Add(buf.Bytes())
+	for _, e := range []*envelope{
+		{ID: 4, Type: frameRequest, Req: &Request{Kind: KindDetach, Src: "1+1", Timeout: 1e9}},
+		{ID: 5, Type: frameRequest, Req: &Request{Kind: KindJobWait, Job: &JobRef{Instance: "ab12", ID: "00ff00ff00ff00ff"}}},
+		{ID: 5, Type: frameResponse, Resp: &Response{Value: val, Output: []byte("out\n"), Job: &JobInfo{ID: "00ff", Instance: "ab12", State: JobEnded, Started: 1, Ended: 2, Expires: 3}}},
+	} {
+		buf.Reset()
+		writeEnvelope(&buf, e, 1<<20)
+		f.Add(bytes.Clone(buf.Bytes()))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)
 		for {
@@ -67,6 +76,10 @@ func FuzzFrame(f *testing.F) {
 			// A compile request's limits are checked on what decoded.
 			if e.Req != nil && e.Req.Native != nil {
 				e.Req.Native.Check()
+			}
+			// So are a job request's.
+			if e.Req != nil && e.Req.Job != nil {
+				e.Req.Job.Check()
 			}
 		}
 	})

@@ -65,6 +65,8 @@ type Request struct {
 	Fresh bool `cbor:"11,keyasint,omitempty"`
 	// Native, on KindCompile, is the source of the package to build.
 	Native *NativeSource `cbor:"12,keyasint,omitempty"`
+	// Job, on KindJobStatus and KindJobWait, names the detached job.
+	Job *JobRef `cbor:"20,keyasint,omitempty"`
 }
 
 // Response is a slave's answer to one Request.
@@ -93,6 +95,8 @@ type Response struct {
 	// declared and the declarations that used them: the new interpreter
 	// does not have them.
 	Lost []string `cbor:"10,keyasint,omitempty"`
+	// Job answers KindDetach, KindJobStatus and KindJobWait.
+	Job *JobInfo `cbor:"20,keyasint,omitempty"`
 }
 
 // RemoteError is a task's failure as reported by the slave that ran it,

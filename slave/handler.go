@@ -21,8 +21,13 @@ const _ = uint(eval.MaxDepth-session.MaxValueDepth) + uint(session.MaxValueDepth
 type handler struct{ n *Node }
 
 func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.ReadWriter) *session.Response {
-	if req.Kind == session.KindPing {
+	switch req.Kind {
+	case session.KindPing:
 		return &session.Response{}
+	case session.KindDetach: // Timeout bounds the job, not this answer
+		return h.n.detach(req)
+	case session.KindJobStatus, session.KindJobWait:
+		return h.n.jobRequest(ctx, req)
 	}
 	if req.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -36,15 +41,15 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 		return errResponse(eval.KindNotFound, fmt.Sprintf("no engine %d (this slave has %d)", req.Engine, len(h.n.engines)))
 	}
 	e := h.n.engines[req.Engine]
-	if req.Fresh && (req.Kind == session.KindEval || req.Kind == session.KindStream) {
-		if err := e.Reset(ctx); err != nil {
-			return reply(eval.Result{}, err)
-		}
-	}
 	switch req.Kind {
 	case session.KindEval:
-		return reply(e.Run(ctx, req.Src))
+		return h.eval(ctx, req)
 	case session.KindStream:
+		if req.Fresh {
+			if err := e.Reset(ctx); err != nil {
+				return reply(eval.Result{}, err)
+			}
+		}
 		if stream == nil {
 			return errResponse(eval.KindInternal, "stream task without a stream")
 		}
@@ -57,6 +62,18 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 		return h.batch(ctx, req)
 	}
 	return errResponse(eval.KindInternal, fmt.Sprintf("unknown request kind %d", req.Kind))
+}
+
+// eval runs a KindEval request (Fresh: on a reset engine); the caller
+// has checked its Engine.
+func (h handler) eval(ctx context.Context, req *session.Request) *session.Response {
+	e := h.n.engines[req.Engine]
+	if req.Fresh {
+		if err := e.Reset(ctx); err != nil {
+			return reply(eval.Result{}, err)
+		}
+	}
+	return reply(e.Run(ctx, req.Src))
 }
 
 // batch runs a batch's requests in order, stopping early only if ctx is

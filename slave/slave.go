@@ -35,6 +35,9 @@ type Config struct {
 	// NoNative refuses such packages. A node with Eval.Sandbox set
 	// always refuses them: native code would escape the sandbox.
 	NoNative bool
+	// Jobs bounds what the node keeps of detached jobs
+	// (Master.SubmitDetached).
+	Jobs JobsConfig
 }
 
 // Node is a slave process's server side: it owns a fixed set of engines
@@ -46,8 +49,10 @@ type Node struct {
 	engines  []*eval.Engine
 	builder  *native.Builder // nil when noNative says why
 	noNative *eval.Error
+	jobs     *jobs // detached jobs (jobs.go)
 
-	// ctx ends when the Node closes: it stops Reconnect.
+	// ctx ends when the Node closes: it stops Reconnect and cancels
+	// detached jobs.
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -72,7 +77,7 @@ func New(cfg Config) (*Node, error) {
 	if cfg.Session.Logger == nil {
 		cfg.Session.Logger = cfg.Logger
 	}
-	n := &Node{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}}
+	n := &Node{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}, jobs: newJobs(cfg.Jobs)}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.self = session.NewIdentity(session.RoleSlave, cfg.Name, cfg.Engines)
 	n.builder, n.noNative = newBuilder(cfg)
@@ -202,7 +207,8 @@ func (n *Node) Close() error {
 	if already {
 		return nil
 	}
-	n.cancel()
+	n.cancel() // and with it every detached job
+	n.jobs.close()
 	for _, sess := range sessions {
 		sess.Close()
 	}

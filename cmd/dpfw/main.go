@@ -6,6 +6,8 @@
 //	dpfw [flags]              REPL; with no -dial/-listen, on local slaves
 //	dpfw [flags] -e SRC       run SRC on one slave, print its value, exit
 //	dpfw [flags] FILE.go      run the file on one slave, exit
+//	dpfw -dial A -e SRC -detach   run SRC as a detached job, print its handle, exit
+//	dpfw job [-status] HANDLE     wait for a detached job (or, -status, say where it is)
 //	... | dpfw [flags]        run the snippets read from stdin, exit
 //
 // Flags:
@@ -84,6 +86,9 @@ type options struct {
 	command     string
 	commandArgs []string
 	native      nativeFlag
+	// detach submits -e or the file as a detached job (-detach); status
+	// makes `dpfw job` report without waiting (-status).
+	detach, status bool
 }
 
 func main() {
@@ -114,6 +119,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.token, "token", "", "cluster `TOKEN`; default $DPFW_TOKEN, else the token file")
 	fs.BoolVar(&o.fresh, "fresh", false, "run -e or the file on a reset engine (nothing earlier tasks declared is visible)")
 	fs.BoolVar(&o.verbose, "v", false, "log connection events")
+	fs.BoolVar(&o.detach, "detach", false, "submit -e or the file as a detached job: print its handle and exit (needs -dial or -listen)")
+	fs.BoolVar(&o.status, "status", false, "dpfw job: print where the job is, without waiting")
 	fs.Var(&o.native, "native", "build the Go package in `DIR` (or a .go file) on every slave node first; repeatable")
 	fs.StringVar(&o.tls.cert, "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate `FILE` (PEM); default $DPFW_TLS_CERT")
 	fs.StringVar(&o.tls.key, "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key `FILE` (PEM); default $DPFW_TLS_KEY")
@@ -123,6 +130,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		"dpfw [flags] -e SRC        run SRC on one slave, print its value, exit",
 		"dpfw [flags] FILE.go       run the file on one slave, exit",
 		"... | dpfw [flags]         run the snippets read from stdin, exit",
+		"dpfw [flags] -e SRC -detach  run SRC as a detached job on a -dial'ed slave node, print its handle, exit",
+		"dpfw job [-status] HANDLE  wait for a detached job and print its output and value (-status: where it is, no wait)",
 		"dpfw token [new | set]     print this user's cluster token, make a new one, or store one read from stdin",
 		"dpfw version               print the version")
 	pos, err := cmdline.Parse(fs, args)
@@ -134,9 +143,15 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		o.dial = strings.Split(*dial, ",")
 	}
 	o.listen = cmdline.Addr(o.listen)
-	if len(pos) > 0 && (pos[0] == "version" || pos[0] == "token") {
+	if len(pos) > 0 && (pos[0] == "version" || pos[0] == "token" || pos[0] == "job") {
 		o.command, o.commandArgs = pos[0], pos[1:]
+		if o.command == "job" && o.local < 0 {
+			o.local = 0 // it asks a node, it runs nothing
+		}
 		return o, nil
+	}
+	if o.status {
+		return o, errors.New("-status applies to dpfw job")
 	}
 	if len(pos) > 1 {
 		return o, errors.New("at most one script file")
@@ -147,11 +162,17 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	if o.fresh && !o.exprSet && o.file == "" {
 		return o, errors.New("-fresh applies to -e or a file")
 	}
+	if o.detach && !o.exprSet && o.file == "" {
+		return o, errors.New("-detach applies to -e or a file")
+	}
 	if o.local < 0 {
 		o.local = 0
 		if len(o.dial) == 0 && o.listen == "" && o.ssh == "" {
 			o.local = runtime.NumCPU()
 		}
+	}
+	if o.detach && o.local > 0 {
+		return o, errDetachLocal
 	}
 	return o, nil
 }
@@ -198,6 +219,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := c.connect(ctx, tok, tokenShown(tok, src)); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
+	}
+	if o.command == "job" {
+		return c.jobCommand(ctx)
 	}
 	return c.main(ctx, stdin)
 }
@@ -303,6 +327,11 @@ func (c *cli) main(ctx context.Context, stdin io.Reader) int {
 		return c.fatal(err)
 	}
 	switch {
+	case c.opts.detach && c.opts.exprSet:
+		c.detach(ctx, master.Task{Src: c.opts.expr, Timeout: c.opts.timeout, Fresh: c.opts.fresh})
+	case c.opts.detach:
+		script, _ := scriptSource(string(src), true)
+		c.detach(ctx, master.Task{Src: script, Timeout: c.opts.timeout, Fresh: c.opts.fresh})
 	case c.opts.exprSet:
 		c.run(ctx, master.Task{Src: c.opts.expr, Timeout: c.opts.timeout, Fresh: c.opts.fresh}, false)
 	case c.opts.file != "":

@@ -20,7 +20,7 @@ func runEngines(ctx context.Context, o options, log *slog.Logger, ln net.Listene
 		return err
 	}
 	n, err := slave.New(slave.Config{Engines: o.engines, Name: o.name, Session: scfg, Eval: o.eval, Logger: log,
-		Native: o.native, NoNative: o.noNative})
+		Native: o.native, NoNative: o.noNative, Jobs: o.jobs})
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,9 @@
 //	-max-result BYTES     result data size (64 MiB)
 //	-max-output BYTES     captured stdout+stderr per task (1 MiB)
 //	-max-frame BYTES      encoded request or response (64 MiB)
+//	-jobs N               detached jobs kept, running and ended (1024)
+//	-jobs-bytes BYTES     outcomes of ended detached jobs kept (256 MiB)
+//	-jobs-keep D          how long an ended detached job is kept (1h)
 //	-max-streams N        tasks in flight per connection (256)
 //	-handshake-timeout D  whole handshake (5s)
 //	-keepalive D, -write-timeout D
@@ -103,6 +106,7 @@ type options struct {
 	session   session.Config
 	native    native.Config
 	noNative  bool
+	jobs      slave.JobsConfig
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
@@ -150,6 +154,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.eval.MaxSource, "max-source", 0, "snippet size limit in `BYTES` (1 MiB)")
 	fs.IntVar(&o.eval.MaxResult, "max-result", 0, "result data limit in `BYTES` (64 MiB)")
 	fs.IntVar(&o.eval.MaxOutput, "max-output", 0, "captured output per task in `BYTES` (1 MiB)")
+	fs.IntVar(&o.jobs.Max, "jobs", 0, "`N` detached jobs kept, running and ended (1024)")
+	fs.Int64Var(&o.jobs.MaxBytes, "jobs-bytes", 0, "bytes of ended detached jobs' outcomes kept, in `BYTES` (256 MiB)")
+	fs.DurationVar(&o.jobs.Keep, "jobs-keep", 0, "how long `D` an ended detached job is kept (1h)")
 	fs.IntVar(&o.session.MaxFrame, "max-frame", 0, "encoded request or response limit in `BYTES` (64 MiB)")
 	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "`N` tasks in flight per connection (256)")
 	fs.DurationVar(&o.session.HandshakeTimeout, "handshake-timeout", 0, "bound `D` on the handshake (5s)")
