@@ -42,6 +42,15 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
 		case *ast.GoStmt:
 			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
+		case *ast.FuncLit:
+			l.closure(c, n)
+		case *ast.SelectorExpr:
+			if call, ok := c.Parent().(*ast.CallExpr); ok && c.Name() == "Fun" && call.Fun == n {
+				break // a call; defer and go calls: deferred
+			}
+			if mv := l.methodValue(n); mv != nil {
+				l.replace(c, n, mv)
+			}
 		}
 		return l.err == nil
 	})
@@ -484,6 +493,14 @@ func (l *lowering) deferred(c *astutil.Cursor, call *ast.CallExpr, rebuild func(
 	subst := map[string]ast.Expr{}
 	newCall := *call
 	newCall.Args = append([]ast.Expr(nil), call.Args...)
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		// defer t.M(): the receiver too is evaluated at the statement.
+		if mv := l.methodValue(sel); mv != nil {
+			l.orig[mv] = call.Fun
+			newCall.Fun = mv
+			call = &newCall
+		}
+	}
 	if l.needsTemp(call.Fun, true) {
 		name := l.fresh("f")
 		lhs, rhs = append(lhs, name), append(rhs, "ᐧF")
