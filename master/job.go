@@ -152,11 +152,11 @@ func (m *Master) WaitJob(ctx context.Context, job Job) (Result, error) {
 // question and closes after.
 func (m *Master) askJob(ctx context.Context, job Job, kind session.Kind) (JobStatus, error) {
 	st := JobStatus{Job: job}
-	sess, err := m.jobSession(ctx, job)
+	sess, own, err := m.jobSession(ctx, job)
 	if err != nil {
 		return st, err
 	}
-	if sess != m.connectedTo(job.Instance) {
+	if own {
 		defer sess.Close()
 	}
 	resp, err := sess.Call(ctx, &session.Request{Kind: kind, Job: &session.JobRef{Instance: job.Instance, ID: job.ID}})
@@ -206,25 +206,25 @@ func (m *Master) connectedTo(instance string) *session.Session {
 
 // jobSession is a connection to the node process that runs job: the
 // Master's own if it has one, else a new one to job.Addr, which must
-// still be that process.
-func (m *Master) jobSession(ctx context.Context, job Job) (*session.Session, error) {
+// still be that process: own says so, and the caller closes it.
+func (m *Master) jobSession(ctx context.Context, job Job) (sess *session.Session, own bool, err error) {
 	if c := m.connectedTo(job.Instance); c != nil {
-		return c, nil
+		return c, false, nil
 	}
 	if m.ctx.Err() != nil {
-		return nil, ErrClosed
+		return nil, false, ErrClosed
 	}
-	sess, err := session.Dial(ctx, job.Addr, m.cfg.Session, m.self)
+	sess, err = session.Dial(ctx, job.Addr, m.cfg.Session, m.self)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, false, ctx.Err()
 		}
-		return nil, fmt.Errorf("master: job %s: cannot reach its node at %s (a node that dialed its master is reachable only through a master it is connected to): %w", job.ID, job.Addr, err)
+		return nil, false, fmt.Errorf("master: job %s: cannot reach its node at %s (a node that dialed its master is reachable only through a master it is connected to): %w", job.ID, job.Addr, err)
 	}
 	if got := sess.Peer().Instance; got != job.Instance {
 		sess.Close()
-		return nil, &RemoteError{Kind: KindLost, Slave: job.Addr, Msg: fmt.Sprintf("job %s is lost: the slave node at %s restarted (the job ran on process instance %s, it is now %s), and a new process keeps none of the old one's jobs",
+		return nil, false, &RemoteError{Kind: KindLost, Slave: job.Addr, Msg: fmt.Sprintf("job %s is lost: the slave node at %s restarted (the job ran on process instance %s, it is now %s), and a new process keeps none of the old one's jobs",
 			job.ID, job.Addr, job.Instance, got)}
 	}
-	return sess, nil
+	return sess, true, nil
 }

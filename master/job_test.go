@@ -62,6 +62,13 @@ for { if _, ok := dpfw.Table().Lookup("go"); ok { break }; time.Sleep(5 * time.M
 		t.Fatalf("status after the end: %+v, %v", st, err)
 	}
 
+	// A master connected to the node asks on its own connection.
+	if res, err := c.WaitJob(ctx, job); err != nil || res.Value != "done" {
+		t.Fatalf("WaitJob through a pool connection: %#v, %v", res, err)
+	}
+	if len(c.Slaves()) != 2 {
+		t.Fatal("asking must not close the pool's connection")
+	}
 	_, err = b.WaitJob(ctx, master.Job{Addr: job.Addr, Instance: "0000", ID: job.ID})
 	if !master.IsKind(err, master.KindLost) {
 		t.Fatalf("another instance: %v", err)
