@@ -25,7 +25,7 @@ test-short:
 # (cmd/dpfw-bench; table on stdout, JSON in bin/bench.json), then the
 # micro-benchmarks of the packages.
 bench: build
-	bin/dpfw-bench -json bin/bench.json
+	DPFW_SCALE=10,100,1000 DPFW_BENCH_TIMEOUT=600 bin/dpfw-bench -json bin/bench.json
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./session ./eval ./master
 
 # corpus runs the Go programs of eval/testdata/gocorpus through the real

@@ -54,7 +54,7 @@ func (s *Slave) execBatch(j *job) []outcome {
 	}
 	resp, err := s.conn().Call(j.ctx, req)
 	if err != nil {
-		if err = s.callError(err); s.retry(j, err) {
+		if err = s.callError(err); s.retry(j, err) || s.requeue(j, err) {
 			return outs
 		}
 		return append(outs, j.failed(err)...) // a future resolves once: its own failure first

@@ -68,7 +68,7 @@ func (r Rejoin) String() string {
 // from them, in this order:
 //
 //	exited, or the connection ended  the worker is or will be gone    -> Gone
-//	running > 0   task jobs taken and not finished (<= Config.Pipeline) -> Busy
+//	running > 0   task jobs taken and not finished (<= pipelineFor)     -> Busy
 //	reserved      taken by Reserve: the worker takes no shared jobs    -> Reserved
 //	otherwise                                                          -> Idle
 //
@@ -159,6 +159,19 @@ func (s *Slave) stop(sess *session.Session) {
 	}
 }
 
+// pipelineFor is the pipeline of each engine of a node: want, but no
+// more than the node's in-flight limit shared among its engines (at
+// least 1). The session never exceeds the limit whatever the workers
+// do, a task then waiting for a slot; this keeps the tasks that would
+// wait in the shared queue, free for another node.
+func pipelineFor(want int, peer session.Identity) int {
+	limit := peer.MaxInFlight
+	if limit <= 0 {
+		limit = session.DefaultMaxStreams
+	}
+	return max(1, min(want, limit/max(peer.Engines, 1)))
+}
+
 // ID is the slave's name in this master: "s1", "s2", … in joining order.
 func (s *Slave) ID() string { return s.id }
 
@@ -204,6 +217,7 @@ func (s *Slave) gone() bool {
 // ctx is done.
 func (s *Slave) Submit(ctx context.Context, t Task) *Future {
 	j := newJob(ctx, t)
+	j.pinned = true
 	// A queued job must not wait for its turn to notice its ctx.
 	j.fut.watch(ctx)
 	s.push(j)
@@ -352,7 +366,7 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 			return
 		}
 	}
-	slots := make(chan struct{}, s.m.cfg.Pipeline)
+	slots := make(chan struct{}, pipelineFor(s.m.cfg.Pipeline, s.conn().Peer()))
 	for s.acquire(slots, 1) {
 		if j := s.popPinned(); j != nil {
 			if !s.acquire(slots, cap(slots)-1) {

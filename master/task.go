@@ -60,6 +60,8 @@ type job struct {
 	batch   *batch
 	reserve *reservation
 	tries   int32
+	busy    int32 // times a slave refused it as busy
+	pinned  bool  // for one slave only (Slave.Submit): never requeued
 	release bool
 	// detach: the task goes to its slave as a detached job
 	// (SubmitDetached), whose Job is the Result's Value.
@@ -262,10 +264,34 @@ func (s *Slave) exec(j *job) []outcome {
 		return []outcome{{j.fut, res, err}}
 	}
 	res, err := s.do(j.ctx, j.task, j.fut.interrupts())
-	if err != nil && s.retry(j, err) {
+	for j.pinned && IsKind(err, KindBusy) && j.busy < maxBusy {
+		j.busy++ // a pinned task can only wait for room on its slave
+		res, err = s.do(j.ctx, j.task, j.fut.interrupts())
+	}
+	if err != nil && (s.retry(j, err) || s.requeue(j, err)) {
 		return nil
 	}
 	return []outcome{{j.fut, res, err}}
+}
+
+// maxBusy bounds how often a task refused as busy goes back to the
+// queue: a slave that keeps refusing (it admits fewer tasks than it
+// announced) fails the task in the end rather than spin on it.
+const maxBusy = 100
+
+// requeue puts a job that s refused as busy back in the shared queue, to
+// run when a slave has room: a refusal is not the task's failure.
+// The session keeps every connection under its slave's limit, so this
+// happens only with a slave that admits fewer tasks than it announced.
+func (s *Slave) requeue(j *job, err error) bool {
+	if j.pinned || !IsKind(err, KindBusy) || j.busy >= maxBusy {
+		return false
+	}
+	j.busy++
+	if j.busy == 1 {
+		s.m.log.Warn("slave refused a task as busy; queued again", "slave", s.id, "err", err)
+	}
+	return s.m.shared.push(j)
 }
 
 // retry hands j to another slave if s was lost and j may run again.

@@ -43,6 +43,11 @@ type Identity struct {
 	Engines  int    `cbor:"5,keyasint,omitempty"`
 	Version  string `cbor:"6,keyasint,omitempty"`
 	Instance string `cbor:"7,keyasint,omitempty"` // random per master or slave node: tells a restarted one
+	// MaxInFlight is the most tasks this side accepts from its peer at
+	// once (its Config.MaxStreams). New sets it from the Config, whatever
+	// the caller put here; a master keeps its tasks to a slave under the
+	// slave's figure. 0, from a peer that did not say, means 256.
+	MaxInFlight int `cbor:"8,keyasint,omitempty"`
 }
 
 // Version is the dpfw release that this build is, sent in every
@@ -81,6 +86,9 @@ type Config struct {
 	// MaxStreams is the most tasks (calls and task streams) in flight
 	// at once that this side accepts from its peer; excess tasks are
 	// answered at once with a RemoteError of kind busy. 0 means 256.
+	// It is announced to the peer in the handshake (Identity.MaxInFlight)
+	// and a master's session never sends more than its peer's figure:
+	// Call and OpenTask wait for a free slot instead.
 	MaxStreams int
 	// Logger receives the session's log lines, yamux's included.
 	// nil means slog.Default().
@@ -101,6 +109,10 @@ type Config struct {
 	// the caller, which logs each failed dial once.
 	callerLogs bool
 }
+
+// DefaultMaxStreams is Config.MaxStreams when it is 0, and the limit
+// assumed of a peer that announces none.
+const DefaultMaxStreams = 256
 
 // Limits of Config.MaxFrame.
 const (
@@ -153,7 +165,7 @@ func (c Config) withDefaults() Config {
 		c.MaxFrame = defMaxFrame
 	}
 	if c.MaxStreams == 0 {
-		c.MaxStreams = 256
+		c.MaxStreams = DefaultMaxStreams
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

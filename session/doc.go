@@ -38,7 +38,9 @@
 //
 //  1. the preamble: the 4 bytes "DPFW" and the protocol version byte 0x02
 //     (version 1 carried values inline; its peers are refused here);
-//  2. a hello frame: {1: Identity, 2: Nonce (32 fresh random bytes)};
+//  2. a hello frame: {1: Identity, 2: Nonce (32 fresh random bytes)},
+//     where Identity is {1: Role, 2: Name, 3: Host, 4: PID, 5: Engines,
+//     6: Version, 7: Instance, 8: MaxInFlight};
 //  3. a proof frame: {1: MAC}, where
 //     MAC = HMAC-SHA256(token, "dpfw auth" || version || role || peerNonce || ownNonce)
 //     with version the protocol version byte and role the prover's own
@@ -182,7 +184,15 @@
 //
 // At most Config.MaxStreams tasks from a peer are in flight (queued or
 // running) at once; more are answered at once with a RemoteError of kind
-// busy. yamux keepalives every Config.KeepAlive, each bounded by
+// busy. Each side announces its figure in its hello (Identity field 8,
+// MaxInFlight; absent means 256), and a master never exceeds its slave's:
+// every Call and task stream takes one of MaxInFlight slots before its
+// request is sent, and frees it when the Response arrives (the slave
+// stops counting a task just before it writes its Response), so a Call
+// waits for a slot rather than be refused. A Call given up by its caller
+// keeps its slot until the slave's Response to it arrives, since the
+// slave counts it until then. A busy answer can then come only from a
+// peer that admits fewer than it announced. yamux keepalives every Config.KeepAlive, each bounded by
 // Config.WriteTimeout, detect a dead peer; when the connection dies every
 // pending Call and task stream fails at once with an error wrapping
 // ErrConnectionLost (ErrClosed after this side's own Close), and every

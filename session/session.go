@@ -43,8 +43,17 @@ type Session struct {
 	incoming chan *task
 	inflight atomic.Int64
 
-	mu      sync.Mutex                    // protects the following
-	pending map[uint64]chan *Response     // Calls awaiting a response, by ID
+	// slots, on a master's session, holds one token per task in flight
+	// to the peer (Calls and task streams, from the request until its
+	// response arrives): its capacity is the peer's announced limit, so
+	// the peer never has to refuse a task as busy.
+	slots chan struct{}
+
+	mu sync.Mutex // protects the following
+	// pending holds the Calls awaiting a response, by ID; the entry of a
+	// Call whose caller gave up is nil, and stays until the response
+	// (which frees its slot) arrives.
+	pending map[uint64]chan *Response
 	running map[uint64]context.CancelFunc // admitted control tasks, by ID
 
 	refusedOnce sync.Once // logs the first task refused for the peer's role
@@ -65,6 +74,7 @@ type task struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	stream *yamux.Stream // non-nil for tasks that came on their own stream
+	ended  atomic.Bool   // no longer counted in inflight
 }
 
 // New runs the handshake on conn, which may be either end of the TCP
@@ -105,6 +115,7 @@ func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Sessio
 	if self.Role != RoleMaster && self.Role != RoleSlave {
 		return fail(fmt.Errorf("%w: own role %s is invalid", ErrRole, self.Role))
 	}
+	self.MaxInFlight = cfg.MaxStreams
 	start := time.Now()
 	conn, err := startTLS(ctx, conn, cfg.TLS, cfg.HandshakeTimeout)
 	if err != nil {
@@ -166,6 +177,13 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		pending:  make(map[uint64]chan *Response),
 		running:  make(map[uint64]context.CancelFunc),
 		done:     make(chan struct{}),
+	}
+	if self.Role == RoleMaster {
+		limit := peer.MaxInFlight
+		if limit <= 0 {
+			limit = DefaultMaxStreams
+		}
+		s.slots = make(chan struct{}, limit)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Add(2)
@@ -332,11 +350,7 @@ func (s *Session) recvLoop() {
 		case frameRequest:
 			s.admit(&task{id: e.ID, req: e.Req})
 		case frameResponse:
-			s.mu.Lock()
-			ch := s.pending[e.ID]
-			delete(s.pending, e.ID)
-			s.mu.Unlock()
-			if ch != nil {
+			if ch := s.settle(e.ID); ch != nil {
 				ch <- e.Resp // buffered; never blocks
 			}
 		case frameCancel:
@@ -474,18 +488,16 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.acquire(ctx); err != nil {
+		return nil, err
+	}
 	id := s.nextID.Add(1)
 	ch := make(chan *Response, 1)
 	s.mu.Lock()
 	s.pending[id] = ch
 	s.mu.Unlock()
-	forget := func() {
-		s.mu.Lock()
-		delete(s.pending, id)
-		s.mu.Unlock()
-	}
 	if err := s.writeCtrl(&envelope{ID: id, Type: frameRequest, Req: req}); err != nil {
-		forget()
+		s.settle(id)
 		return nil, err
 	}
 	for {
@@ -493,17 +505,66 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}) 
 		case resp := <-ch:
 			return resp, nil
 		case <-s.done:
-			forget()
+			s.settle(id)
 			return nil, s.err
 		case <-stop:
 			stop = nil // once
 			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
 		case <-ctx.Done():
-			forget()
+			// The peer still counts the task until it answers: the slot
+			// stays taken until then.
+			s.mu.Lock()
+			if _, ok := s.pending[id]; ok {
+				s.pending[id] = nil
+			}
+			s.mu.Unlock()
 			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// acquire takes a slot for one task to the peer, waiting while the peer
+// has as many in flight as it admits. A slave's session has no slots
+// (it sends no tasks).
+func (s *Session) acquire(ctx context.Context) error {
+	if s.slots == nil {
+		return nil
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	case <-s.done:
+		return s.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// release gives back a slot taken by acquire.
+func (s *Session) release() {
+	if s.slots != nil {
+		<-s.slots
+	}
+}
+
+// settle ends the Call with the given ID: it forgets it and frees its
+// slot, once, and returns the channel of the caller still waiting, if
+// any.
+func (s *Session) settle(id uint64) chan *Response {
+	s.mu.Lock()
+	ch, ok := s.pending[id]
+	delete(s.pending, id)
+	s.mu.Unlock()
+	if ok {
+		s.release()
+	}
+	return ch
 }
 
 // Handler runs the tasks a peer sends. ServeTask is called on its own
@@ -546,7 +607,7 @@ func (s *Session) Serve(ctx context.Context, h Handler) error {
 
 // run serves one task and sends its Response.
 func (s *Session) run(t *task, h Handler) {
-	defer s.inflight.Add(-1)
+	defer s.end(t)
 	defer t.cancel()
 	if t.stream != nil {
 		s.serveStream(t, h)
@@ -556,7 +617,18 @@ func (s *Session) run(t *task, h Handler) {
 	s.mu.Lock()
 	delete(s.running, t.id)
 	s.mu.Unlock()
-	s.writeCtrlBody(s.encodeResponse(resp, t.id))
+	b := s.encodeResponse(resp, t.id)
+	s.end(t)
+	s.writeCtrlBody(b)
+}
+
+// end stops counting t as in flight, once. It runs before t's Response
+// is written: the master frees the task's slot when the Response
+// arrives and may send the next task at once, which must find room.
+func (s *Session) end(t *task) {
+	if t.ended.CompareAndSwap(false, true) {
+		s.inflight.Add(-1)
+	}
 }
 
 // encodeResponse encodes resp as a response envelope; when it would not

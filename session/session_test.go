@@ -155,7 +155,9 @@ func TestHandshakeBothDirections(t *testing.T) {
 			if merr != nil || serr != nil {
 				t.Fatalf("master %v, slave %v", merr, serr)
 			}
-			if m.Peer() != slaveID || s.Peer() != masterID {
+			wantSlave, wantMaster := slaveID, masterID
+			wantSlave.MaxInFlight, wantMaster.MaxInFlight = DefaultMaxStreams, DefaultMaxStreams
+			if m.Peer() != wantSlave || s.Peer() != wantMaster {
 				t.Fatalf("peers: %+v %+v", m.Peer(), s.Peer())
 			}
 			go s.Serve(context.Background(), newTestHandler())
@@ -651,6 +653,9 @@ func TestOversize(t *testing.T) {
 	}
 }
 
+// A master keeps its tasks to a slave under the limit the slave
+// announced: a task beyond it waits for a slot (freed when a task's
+// Response arrives, a cancelled one's included) instead of being refused.
 func TestMaxStreams(t *testing.T) {
 	cfg := testCfg()
 	cfg.MaxStreams = 2
@@ -658,6 +663,43 @@ func TestMaxStreams(t *testing.T) {
 	if serr != nil || merr != nil {
 		t.Fatal(serr, merr)
 	}
+	if got := m.Peer().MaxInFlight; got != 2 {
+		t.Fatalf("the slave announced %d tasks in flight, want 2", got)
+	}
+	h := newTestHandler()
+	go s.Serve(context.Background(), h)
+	first, cancelFirst := context.WithCancel(context.Background())
+	rest, cancelRest := context.WithCancel(context.Background())
+	defer cancelRest()
+	go m.Call(first, &Request{Kind: KindEval, Src: "block"})
+	<-h.started
+	go m.Call(rest, &Request{Kind: KindEval, Src: "block"})
+	<-h.started
+	third := make(chan error, 1)
+	go func() {
+		resp, err := m.Call(context.Background(), &Request{Kind: KindEval, Src: "x"})
+		if err == nil && resp.Err != nil {
+			err = resp.Err
+		}
+		third <- err
+	}()
+	cancelFirst() // its slot is free once the slave has answered
+	<-h.canceled
+	if err := <-third; err != nil {
+		t.Fatalf("the third task failed (the slave was overrun?): %v", err)
+	}
+}
+
+// A master that ignores the announced limit is refused with kind busy,
+// for calls and task streams alike; the session carries on.
+func TestMaxStreamsRefusesOverrun(t *testing.T) {
+	cfg := testCfg()
+	cfg.MaxStreams = 2
+	s, m, serr, merr := connect(t, cfg, slaveID, testCfg(), masterID)
+	if serr != nil || merr != nil {
+		t.Fatal(serr, merr)
+	}
+	m.slots = make(chan struct{}, 10) // ignore the slave's figure
 	h := newTestHandler()
 	go s.Serve(context.Background(), h)
 	ctx, cancel := context.WithCancel(context.Background())

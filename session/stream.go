@@ -54,8 +54,14 @@ func (s *Session) openTask(ctx context.Context, req *Request) (*TaskStream, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The task holds a slot until readLoop ends: the slave counts it
+	// until it has sent its Response.
+	if err := s.acquire(ctx); err != nil {
+		return nil, err
+	}
 	st, err := s.mux.OpenStream()
 	if err != nil {
+		s.release()
 		if s.Err() != nil {
 			return nil, s.Err()
 		}
@@ -64,14 +70,16 @@ func (s *Session) openTask(ctx context.Context, req *Request) (*TaskStream, erro
 	t := &TaskStream{s: s, st: st, id: s.nextID.Add(1), resDone: make(chan struct{})}
 	t.pr, t.pw = io.Pipe()
 	if err := t.send(&envelope{ID: t.id, Type: frameRequest, Req: req}); err != nil {
+		s.release()
 		st.Close()
 		return nil, err
 	}
 	// When the session dies, unblock readLoop even if it is stuck
 	// handing data to a reader that is not reading.
 	stop := context.AfterFunc(s.ctx, func() { t.pw.CloseWithError(s.closedErr()) })
-	if !s.background(func() { t.readLoop(); stop() }) {
+	if !s.background(func() { t.readLoop(); stop(); s.release() }) {
 		stop()
+		s.release()
 		st.Close()
 		return nil, s.closedErr()
 	}
@@ -292,7 +300,9 @@ func (s *Session) serveStream(t *task, h Handler) {
 	resp := h.ServeTask(t.ctx, e.Req, rw)
 	pr.CloseWithError(io.ErrClosedPipe) // unblocks streamInput
 	w.send(&envelope{Type: frameEOF})
-	w.sendBody(s.encodeResponse(resp, e.ID))
+	b := s.encodeResponse(resp, e.ID)
+	s.end(t)
+	w.sendBody(b)
 	// The master closes its end on the Response; do not let it keep
 	// streamInput waiting beyond that.
 	st.SetReadDeadline(time.Now().Add(s.cfg.HandshakeTimeout))

@@ -16,6 +16,16 @@ import (
 // Version is the dpfw release, reported to masters in the handshake.
 const Version = session.Version
 
+// InFlightPerEngine is the default in-flight limit of a node per
+// engine: with Session.MaxStreams 0, a node admits
+// max(256, InFlightPerEngine × Engines) tasks at once from each master,
+// so that a master pipelining up to 16 tasks per engine
+// (master.Config.Pipeline) keeps every engine of even a 256-core node
+// fed. The master never sends more than a node admits (it learns the
+// figure in the handshake), so a smaller limit costs pipelining, not
+// tasks.
+const InFlightPerEngine = 16
+
 // Config configures a Node. The zero value is usable once Session.Token
 // is set.
 type Config struct {
@@ -24,6 +34,7 @@ type Config struct {
 	// Name is an optional label shown by masters.
 	Name string
 	// Session configures the wire: token, limits, timeouts, logger.
+	// Session.MaxStreams 0 means max(256, InFlightPerEngine × Engines).
 	Session session.Config
 	// Eval configures every engine.
 	Eval eval.Config
@@ -70,6 +81,9 @@ func New(cfg Config) (*Node, error) {
 	}
 	if cfg.Engines <= 0 {
 		cfg.Engines = runtime.NumCPU()
+	}
+	if cfg.Session.MaxStreams == 0 {
+		cfg.Session.MaxStreams = max(session.DefaultMaxStreams, InFlightPerEngine*cfg.Engines)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

@@ -14,10 +14,8 @@
 // signal W5 sends, by name) and TASK_TIMEOUT (60 s: the bound on every
 // other wait for a task or a batch). DPFW_BENCH_TIMEOUT (180 s) bounds the
 // whole run. W3 native (fib compiled on the slaves) runs W3_NATIVE_REPS
-// reps (15). DPFW_BENCH_ONLY, a comma-separated list of step names
-// ("baselines,W3 native,native build"), runs only those. -json writes the
-// result in the peers' JSON schema (peer "dpfw"), errors as a list, empty
-// when none.
+// reps (15). -json writes the result in the peers' JSON schema (peer
+// "dpfw"), errors as a list, empty when none.
 package main
 
 import (
@@ -41,6 +39,9 @@ func main() {
 	if os.Getenv(echoEnv) != "" {
 		echoServer()
 	}
+	if os.Getenv(swarmEnv) != "" {
+		swarmMain()
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "dpfw-bench:", err)
 		os.Exit(1)
@@ -51,6 +52,7 @@ func run() error {
 	exe, _ := os.Executable()
 	slaveBin := flag.String("slave", filepath.Join(filepath.Dir(exe), "slave"), "path of the slave binary")
 	jsonOut := flag.String("json", "", "write the result as JSON (peers' schema) to this file")
+	only := flag.String("only", "", "run only these steps (comma-separated names, e.g. baselines,W1,scale)")
 	flag.Parse()
 	// Every wait is bounded on its own (TASK_TIMEOUT, W5_TIMEOUT), and
 	// the whole run too, so that the JSON is written well within the
@@ -58,7 +60,7 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), envSeconds("DPFW_BENCH_TIMEOUT", 180))
 	defer cancel()
 
-	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60)}
+	b := &bench{res: newResult(), taskTimeout: envSeconds("TASK_TIMEOUT", 60), only: *only}
 	err := b.start(ctx, *slaveBin)
 	defer b.stop()
 	if err != nil {
@@ -96,10 +98,10 @@ func (b *bench) runSteps(ctx context.Context) {
 		{"task model", b.taskModel}, // before W5, which replaces a slave process
 		{"W5", b.w5}, {"W5 idempotent", b.w5idem},
 		{"distinct", b.distinct}, // last: the longest, and only dpfw's
+		{"scale", b.scale}, // make bench only (DPFW_SCALE): not in the peers' harness
 	}
-	only := os.Getenv("DPFW_BENCH_ONLY")
 	for _, s := range steps {
-		if only != "" && !slices.Contains(strings.Split(only, ","), s.name) {
+		if b.only != "" && !slices.Contains(strings.Split(b.only, ","), s.name) {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "dpfw-bench: %s…\n", s.name)
@@ -113,6 +115,7 @@ func (b *bench) runSteps(ctx context.Context) {
 
 // bench is one run: the master, the slave processes, the results.
 type bench struct {
+	only string // -only: the steps to run, comma-separated; "" means all
 	m *master.Master
 	// fast is a second master on the same slaves that keeps several
 	// tasks in flight per slave (Config.Pipeline), for the workloads of

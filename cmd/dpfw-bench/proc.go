@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+
+	"github.com/hashicorp/yamux"
 )
 
 // proc is a slave process this benchmark started.
@@ -25,13 +27,15 @@ var addrRE = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 // round-trip baseline, in a process of its own like a slave.
 const echoEnv = "DPFW_BENCH_ECHO"
 
-func startEcho(ctx context.Context) (*proc, error) {
+// With echoEnv=yamux the echo runs over yamux: every stream the client
+// opens is echoed, the other end of the bare yamux stream baseline.
+func startEcho(ctx context.Context, mode string) (*proc, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), echoEnv+"=1")
+	cmd.Env = append(os.Environ(), echoEnv+"="+mode)
 	return startProc(cmd)
 }
 
@@ -46,8 +50,30 @@ func echoServer() {
 	if err != nil {
 		os.Exit(1)
 	}
-	io.Copy(c, c)
-	os.Exit(0)
+	if os.Getenv(echoEnv) != "yamux" {
+		io.Copy(c, c)
+		os.Exit(0)
+	}
+	mux, err := yamux.Server(c, yamuxConfig())
+	if err != nil {
+		os.Exit(1)
+	}
+	for {
+		st, err := mux.Accept()
+		if err != nil {
+			os.Exit(0)
+		}
+		go io.Copy(st, st)
+	}
+}
+
+// yamuxConfig is yamux's default, quiet. The bare yamux baseline imports
+// yamux itself (only package session does in dpfw proper): it measures
+// the library, not dpfw.
+func yamuxConfig() *yamux.Config {
+	c := yamux.DefaultConfig()
+	c.LogOutput = io.Discard
+	return c
 }
 
 // startSlave starts `slave -n 1 serve 127.0.0.1:0` and reads the address

@@ -97,6 +97,7 @@ type death struct {
 // extra holds dpfw's own figures: baselines and the paths the peers lack.
 type extra struct {
 	RawTCPP50us         float64 `json:"raw_tcp_p50_us"`
+	YamuxP50us          float64 `json:"yamux_echo_p50_us"`
 	NativeFibS          float64 `json:"native_fib_s"`
 	CallP50us           float64 `json:"call_p50_us"`
 	CallP99us           float64 `json:"call_p99_us"`
@@ -147,13 +148,16 @@ type extra struct {
 	// started with -no-front-end), and its type check of new snippets
 	// that import fmt and strings: the first in the process, and the
 	// p50 and max over 50 on a warm front end.
-	W1FrontP50us       float64  `json:"w1_front_end_p50_us"`
-	W1NoFrontP50us     float64  `json:"w1_no_front_end_p50_us"`
-	W1FrontOverheadPct float64  `json:"w1_front_end_overhead_pct"`
-	FrontColdMs        float64  `json:"front_check_first_ms"`
-	FrontWarmP50Ms     float64  `json:"front_check_warm_p50_ms"`
-	FrontWarmMaxMs     float64  `json:"front_check_warm_max_ms"`
-	Notes              []string `json:"notes,omitempty"`
+	W1FrontP50us       float64 `json:"w1_front_end_p50_us"`
+	W1NoFrontP50us     float64 `json:"w1_no_front_end_p50_us"`
+	W1FrontOverheadPct float64 `json:"w1_front_end_overhead_pct"`
+	FrontColdMs        float64 `json:"front_check_first_ms"`
+	FrontWarmP50Ms     float64 `json:"front_check_warm_p50_ms"`
+	FrontWarmMaxMs     float64 `json:"front_check_warm_max_ms"`
+	// Scale is the scale section: 10, 100, 1,000 slave nodes on one
+	// master (DPFW_SCALE).
+	Scale []scalePoint `json:"scale,omitempty"`
+	Notes []string     `json:"notes,omitempty"`
 }
 
 // percentile is the nearest-rank percentile of sorted samples.
@@ -205,6 +209,7 @@ func (b *bench) print(out io.Writer) {
 	}
 	if r.W1 != nil {
 		row("W1 p50 (raw TCP round trip)", r.W1.P50, r.Extra.RawTCPP50us, "µs")
+		row("W1 p50 (bare yamux stream echo; target 1.2x)", r.W1.P50, r.Extra.YamuxP50us, "µs")
 		row("W1 p99", r.W1.P99, 0, "µs")
 		row("call p50 (defined func, W1)", r.Extra.CallP50us, r.W1.P50, "µs")
 	}
@@ -261,6 +266,16 @@ func (b *bench) print(out io.Writer) {
 			float64(r.Extra.DistinctRSSAfterKB), float64(r.Extra.DistinctRSSBeforeKB), "KB")
 	}
 	row("master heap per connection", r.Extra.ConnHeapKB, 0, "KB")
+	for _, p := range r.Extra.Scale {
+		pre := fmt.Sprintf("scale %d slaves: ", p.Slaves)
+		row(pre+"join", p.JoinS*1e3, 0, "ms")
+		row(pre+"master heap per connection", p.HeapPerConnKB, 0, "KB")
+		row(fmt.Sprintf("%smaster CPU per task (%d tasks, ok=%v)", pre, p.Tasks, p.TasksOK), p.MasterCPUPerUS, 0, "µs")
+		row(pre+"wall per task", p.WallPerTaskUS, 0, "µs")
+		row(fmt.Sprintf("%srejoin after restart (down %.1f s)", pre, p.DownS), p.RejoinS*1e3, 0, "ms")
+		row(pre+"peak connection attempts", p.PeakAttemptsPerS, 0, "/s")
+		row(fmt.Sprintf("%sattempts while down / rejoining", pre), float64(p.AttemptsDown), float64(p.RejoinAttempts), "")
+	}
 	w.Flush()
 	for _, e := range r.Errors {
 		fmt.Fprintln(out, "error:", e)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/yamux"
 	"golang.org/x/sys/unix"
 
 	"github.com/dpfw/dpfw/master"
@@ -64,7 +65,10 @@ func sequential(warmup, n int, f func() error) ([]time.Duration, time.Duration, 
 // raw TCP round trip on loopback to another process (as the slaves are),
 // and native Go fib.
 func (b *bench) baselines(ctx context.Context) error {
-	p, err := startEcho(ctx)
+	if err := b.yamuxBaseline(ctx); err != nil {
+		return err
+	}
+	p, err := startEcho(ctx, "tcp")
 	if err != nil {
 		return err
 	}
@@ -98,6 +102,43 @@ func (b *bench) baselines(ctx context.Context) error {
 	}
 	b.native = time.Since(start) / 5
 	b.res.Extra.NativeFibS = b.native.Seconds()
+	return nil
+}
+
+// yamuxBaseline measures a bare yamux stream echo round trip to another
+// process: one stream, 64 bytes each way, yamux's default config.
+func (b *bench) yamuxBaseline(ctx context.Context) error {
+	p, err := startEcho(ctx, "yamux")
+	if err != nil {
+		return err
+	}
+	defer p.kill()
+	c, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		return err
+	}
+	mux, err := yamux.Client(c, yamuxConfig())
+	if err != nil {
+		return err
+	}
+	defer mux.Close()
+	st, err := mux.OpenStream()
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 64)
+	samples, _, err := sequential(envInt("W1_WARMUP", 200), envInt("W1_N", 2000), func() error {
+		if _, err := st.Write(buf); err != nil {
+			return err
+		}
+		_, err := io.ReadFull(st, buf)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	slices.Sort(samples)
+	b.res.Extra.YamuxP50us = us(percentile(samples, 50))
 	return nil
 }
 

@@ -52,7 +52,7 @@
 //	-jobs N               detached jobs kept, running and ended (1024)
 //	-jobs-bytes BYTES     outcomes of ended detached jobs kept (256 MiB)
 //	-jobs-keep D          how long an ended detached job is kept (1h)
-//	-max-streams N        tasks in flight per connection (256)
+//	-max-streams N        tasks in flight per master connection (max(256, 16 per engine))
 //	-handshake-timeout D  whole handshake (5s)
 //	-keepalive D, -write-timeout D
 //	                      a silent peer is dropped after both (1s + 3s)
@@ -158,7 +158,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Int64Var(&o.jobs.MaxBytes, "jobs-bytes", 0, "bytes of ended detached jobs' outcomes kept, in `BYTES` (256 MiB)")
 	fs.DurationVar(&o.jobs.Keep, "jobs-keep", 0, "how long `D` an ended detached job is kept (1h)")
 	fs.IntVar(&o.session.MaxFrame, "max-frame", 0, "encoded request or response limit in `BYTES` (64 MiB)")
-	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "`N` tasks in flight per connection (256)")
+	fs.IntVar(&o.session.MaxStreams, "max-streams", 0, "`N` tasks in flight per master connection (max(256, 16 per engine))")
 	fs.DurationVar(&o.session.HandshakeTimeout, "handshake-timeout", 0, "bound `D` on the handshake (5s)")
 	fs.DurationVar(&o.session.KeepAlive, "keepalive", 0, "keepalive interval `D` (1s)")
 	fs.DurationVar(&o.session.WriteTimeout, "write-timeout", 0, "bound `D` on each write and keepalive answer (3s)")

@@ -1,0 +1,157 @@
+package master_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/dpfw/dpfw/master"
+	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/slave"
+)
+
+// A node whose in-flight limit is below engines × Pipeline (and, in one
+// case, below its engine count) gets every task right: the master learns
+// the limit in the handshake and never sends more, where it used to
+// overrun it and fail tasks as busy.
+func TestNeverOverrunsASlave(t *testing.T) {
+	for _, c := range []struct{ engines, limit, pipeline int }{
+		{4, 4, 8},  // 32 wanted in flight, 4 admitted
+		{3, 2, 1},  // more engines than the limit
+		{2, 16, 4}, // under the limit: pipelining intact
+	} {
+		t.Run(fmt.Sprintf("engines=%d,limit=%d,pipeline=%d", c.engines, c.limit, c.pipeline), func(t *testing.T) {
+			n, err := slave.New(slave.Config{Engines: c.engines, Session: session.Config{Token: token, MaxStreams: c.limit}, Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := n.Identity().Engines; got != c.engines {
+				t.Fatalf("identity says %d engines", got)
+			}
+			ln, err := session.Listen("127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			go func() { n.Serve(context.Background(), ln); close(done) }()
+			t.Cleanup(func() { n.Close(); <-done })
+
+			var log syncBuffer
+			m := master.New(master.Config{Session: session.Config{Token: token}, Logger: slog.New(slog.NewTextHandler(&log, nil)), Pipeline: c.pipeline})
+			defer m.Close()
+			ctx := ctxT(t)
+			slaves, err := m.Dial(ctx, ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slaves[0].Info().Peer.MaxInFlight; got != c.limit {
+				t.Fatalf("the master learnt an in-flight limit of %d, want %d", got, c.limit)
+			}
+			tasks := make([]master.Task, 300)
+			for i := range tasks {
+				tasks[i] = master.Task{Src: fmt.Sprintf("s := 0; for k := 0; k < 200; k++ { s += k }; s + %d", i)}
+			}
+			// Table operations share the limit: they wait too.
+			for _, s := range slaves {
+				if err := s.TableSet(ctx, "k", 1); err != nil {
+					t.Fatal(err)
+				}
+			}
+			results, err := m.Parallel(ctx, tasks...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range results {
+				if want := int64(19900 + i); r.Value != want {
+					t.Fatalf("task %d gave %v, want %d", i, r.Value, want)
+				}
+			}
+			// Not by luck or requeueing: the slave refused nothing.
+			if strings.Contains(log.String(), "busy") {
+				t.Fatalf("the slave refused tasks as busy:\n%s", log.String())
+			}
+		})
+	}
+}
+
+// busyNode is a slave node whose handler refuses its first refusals
+// tasks as busy, as a node that admits fewer tasks than it announced
+// would, and answers the others with their engine number.
+type busyNode struct{ refusals atomic.Int64 }
+
+func (b *busyNode) ServeTask(ctx context.Context, req *session.Request, _ io.ReadWriter) *session.Response {
+	if b.refusals.Add(-1) >= 0 {
+		return &session.Response{Err: &session.RemoteError{Kind: master.KindBusy, Msg: "full"}}
+	}
+	raw, _ := session.EncodeValue(req.Src)
+	return &session.Response{Value: raw}
+}
+
+// A busy answer is not the task's failure: the task goes back to the
+// queue and runs.
+func TestBusyAnswerRequeues(t *testing.T) {
+	ln, err := session.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := &busyNode{}
+	node.refusals.Store(40)
+	ctx, cancel := context.WithCancel(ctxT(t))
+	done := make(chan struct{})
+	go func() {
+		session.Accept(ctx, ln, session.Config{Token: token, Logger: quiet}, session.NewIdentity(session.RoleSlave, "busy", 2),
+			func(f func()) bool { go f(); return true },
+			func(s *session.Session) { s.Serve(ctx, node); s.Close() })
+		close(done)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 4})
+	defer m.Close()
+	if _, err := m.Dial(ctx, ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	tasks := make([]master.Task, 30)
+	for i := range tasks {
+		tasks[i] = master.Task{Src: fmt.Sprint(i)}
+	}
+	results, err := m.Parallel(ctx, tasks...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range results {
+		if r.Value != fmt.Sprint(i) {
+			t.Fatalf("task %d gave %v", i, r.Value)
+		}
+	}
+	// A pinned task waits for room on its own slave.
+	node.refusals.Store(3)
+	s := m.Slaves()[0]
+	if r, err := s.Run(ctx, "pinned"); err != nil || r.Value != "pinned" {
+		t.Fatalf("pinned task: %v, %v", r.Value, err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a logger used from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex // protects b
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
