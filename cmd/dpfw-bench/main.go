@@ -116,7 +116,7 @@ func (b *bench) runSteps(ctx context.Context) {
 // bench is one run: the master, the slave processes, the results.
 type bench struct {
 	only string // -only: the steps to run, comma-separated; "" means all
-	m *master.Master
+	m    *master.Master
 	// fast is a second master on the same slaves that keeps several
 	// tasks in flight per slave (Config.Pipeline), for the workloads of
 	// many tiny tasks (W2, W4); m keeps one, for latency and fan-out.
