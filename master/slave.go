@@ -380,7 +380,14 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 			continue
 		}
 		if j := s.popShared(); j != nil {
-			s.start(j, slots)
+			if cap(slots) == 1 {
+				// Nothing to overlap it with: run it here, without a
+				// goroutine and a hand-off to it (the W1 path).
+				s.run(j)
+				s.release(slots, 1)
+			} else {
+				s.start(j, slots)
+			}
 			continue
 		}
 		if !s.wait() {

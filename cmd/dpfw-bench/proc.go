@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
 
 	"github.com/hashicorp/yamux"
@@ -50,6 +51,7 @@ func echoServer() {
 	if err != nil {
 		os.Exit(1)
 	}
+	runtime.GOMAXPROCS(1) // as a one-engine slave runs (slave.TuneProcess)
 	if os.Getenv(echoEnv) != "yamux" {
 		io.Copy(c, c)
 		os.Exit(0)
