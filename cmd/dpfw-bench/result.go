@@ -272,6 +272,7 @@ func (b *bench) print(out io.Writer) {
 		row(pre+"master heap per connection", p.HeapPerConnKB, 0, "KB")
 		row(fmt.Sprintf("%smaster CPU per task (%d tasks, ok=%v)", pre, p.Tasks, p.TasksOK), p.MasterCPUPerUS, 0, "µs")
 		row(pre+"wall per task", p.WallPerTaskUS, 0, "µs")
+		row(pre+"master CPU idle, per second", p.IdleCPUms, 0, "ms")
 		row(fmt.Sprintf("%srejoin after restart (down %.1f s)", pre, p.DownS), p.RejoinS*1e3, 0, "ms")
 		row(pre+"peak connection attempts", p.PeakAttemptsPerS, 0, "/s")
 		row(fmt.Sprintf("%sattempts while down / rejoining", pre), float64(p.AttemptsDown), float64(p.RejoinAttempts), "")

@@ -52,6 +52,9 @@ type scalePoint struct {
 	TasksOK        bool    `json:"tasks_ok"`
 	WallPerTaskUS  float64 `json:"wall_per_task_us"`
 	MasterCPUPerUS float64 `json:"master_cpu_per_task_us"`
+	// IdleCPUms is the master's CPU per second with every slave
+	// connected and no task: the upkeep of the connections (keepalives).
+	IdleCPUms float64 `json:"master_idle_cpu_ms_per_s"`
 	// Rejoin: the master is closed, its port answers nothing useful for
 	// DownS (connections accepted and closed at once, counted), then a
 	// new master serves it.
@@ -134,6 +137,10 @@ func (b *bench) scaleOne(ctx context.Context, n int) (*scalePoint, error) {
 	}
 	p.JoinS = time.Since(start).Seconds()
 	p.HeapPerConnKB = float64(heap()-before) / float64(p.Slaves) / 1024
+
+	idle0, it0 := cpuTime(), time.Now()
+	time.Sleep(time.Second) // a measurement window, not a synchronisation
+	p.IdleCPUms = float64(cpuTime()-idle0) / 1e6 / time.Since(it0).Seconds()
 
 	// Scheduling: as many tiny tasks at once, whatever the slave count.
 	p.Tasks = envInt("DPFW_SCALE_TASKS", 20000)
