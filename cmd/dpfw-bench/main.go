@@ -98,7 +98,7 @@ func (b *bench) runSteps(ctx context.Context) {
 		{"task model", b.taskModel}, // before W5, which replaces a slave process
 		{"W5", b.w5}, {"W5 idempotent", b.w5idem},
 		{"distinct", b.distinct}, // last: the longest, and only dpfw's
-		{"scale", b.scale}, // make bench only (DPFW_SCALE): not in the peers' harness
+		{"scale", b.scale},       // make bench only (DPFW_SCALE): not in the peers' harness
 	}
 	for _, s := range steps {
 		if b.only != "" && !slices.Contains(strings.Split(b.only, ","), s.name) {
