@@ -522,6 +522,19 @@ os.Getpid()`, marker, int(sleep*1000))
 	return d, nil
 }
 
+// live returns a slave process that is still connected (W5 killed one)
+// and its engine's Slave, or nil.
+func (b *bench) live() (*proc, *master.Slave) {
+	for _, sl := range b.m.Slaves() {
+		for _, p := range b.procs {
+			if sl.Info().Peer.PID == p.cmd.Process.Pid {
+				return p, sl
+			}
+		}
+	}
+	return nil, nil
+}
+
 func (b *bench) ours(pid int) bool {
 	for _, p := range b.procs {
 		if p.cmd.Process.Pid == pid {
@@ -544,22 +557,16 @@ func waitMarker(ctx context.Context, path string) (int, error) {
 }
 
 // distinct runs DPFW_DISTINCT (100,000) distinct statement snippets on
-// one engine, in batches, and reports that slave's RSS before and after:
+// one engine (of a process W5 left alive), in batches, and reports that slave's RSS before and after:
 // the bound that interpreter recycling buys (yaegi alone grows ~4 KB per
 // distinct snippet, notes §8). It stops with an error once the slave's
 // RSS passes DPFW_DISTINCT_MAX_RSS_MB (2048): on a shared machine a leak
 // must not take the memory of everyone else.
 func (b *bench) distinct(ctx context.Context) error {
 	n, maxKB := envInt("DPFW_DISTINCT", 100000), envInt("DPFW_DISTINCT_MAX_RSS_MB", 2048)<<10
-	p := b.procs[1]
-	var s *master.Slave
-	for _, sl := range b.m.Slaves() {
-		if sl.Info().Peer.PID == p.cmd.Process.Pid {
-			s = sl
-		}
-	}
+	p, s := b.live()
 	if s == nil {
-		return fmt.Errorf("no slave of pid %d", p.cmd.Process.Pid)
+		return fmt.Errorf("no slave process left alive")
 	}
 	before := rss(p.cmd.Process.Pid)
 	b.res.Extra.DistinctRSSBeforeKB = before
