@@ -581,26 +581,78 @@ type Handler interface {
 // handlers it started to return (their contexts are cancelled first).
 // It returns ctx.Err() or the session's Err(). Only a slave runs tasks:
 // on a master's session Serve fails with ErrRole at once.
+//
+// The goroutines are workers that take tasks straight from the session's
+// queue: the task goes from the reader of the connection to the worker
+// that runs it without a hop through Serve, and a worker that finished
+// one task takes the next with the stack it has already grown (yaegi's
+// is deep). One worker always waits idle; a worker that takes a task
+// from the last idle one starts another, so tasks never wait for each
+// other, and a worker exits after its task when keepIdle others already
+// wait, so a burst leaves few behind.
 func (s *Session) Serve(ctx context.Context, h Handler) error {
 	if err := s.mustBe(RoleSlave, "Serve"); err != nil {
 		return err
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
+	p := &workers{s: s, h: h, ctx: ctx, quit: make(chan struct{})}
+	p.spawn()
+	defer p.wg.Wait()
+	defer close(p.quit)
+	select {
+	case <-s.done:
+		return s.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// keepIdle is how many idle workers one Serve keeps after a burst.
+const keepIdle = 4
+
+// workers are the goroutines of one Serve call.
+type workers struct {
+	s    *Session
+	h    Handler
+	ctx  context.Context // Serve's: cancels every task when done
+	quit chan struct{}   // closed when Serve returns: idle workers exit
+	idle atomic.Int64    // workers waiting for a task
+	wg   sync.WaitGroup  // every worker; Serve waits
+}
+
+// spawn starts a worker that counts as idle from the start, so that a
+// task admitted meanwhile never finds no worker waiting.
+func (p *workers) spawn() {
+	p.idle.Add(1)
+	p.wg.Add(1)
+	go p.work()
+}
+
+// work takes tasks until Serve returns, or until it finds enough other
+// workers idle after a task.
+func (p *workers) work() {
+	defer p.wg.Done()
 	for {
 		select {
-		case t := <-s.incoming:
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				stop := context.AfterFunc(ctx, t.cancel)
-				defer stop()
-				s.run(t, h)
-			}()
-		case <-s.done:
-			return s.err
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-p.quit: // Serve returned while this worker ran a task
+			p.idle.Add(-1)
+			return
+		default:
+		}
+		select {
+		case t := <-p.s.incoming:
+			if p.idle.Add(-1) == 0 {
+				p.spawn()
+			}
+			stop := context.AfterFunc(p.ctx, t.cancel)
+			p.s.run(t, p.h)
+			stop()
+			if p.idle.Load() >= keepIdle {
+				return
+			}
+			p.idle.Add(1)
+		case <-p.quit:
+			p.idle.Add(-1)
+			return
 		}
 	}
 }
