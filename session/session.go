@@ -317,11 +317,11 @@ func (s *Session) writeCtrl(e *envelope) error {
 	if err != nil {
 		return err
 	}
-	return s.writeCtrlBody(b)
+	return s.writeCtrlFrame(b)
 }
 
-// writeCtrlBody writes an encoded envelope on the control stream.
-func (s *Session) writeCtrlBody(b []byte) error {
+// writeCtrlFrame writes a frame encodeEnvelope made on the control stream.
+func (s *Session) writeCtrlFrame(b []byte) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	select {
@@ -330,7 +330,7 @@ func (s *Session) writeCtrlBody(b []byte) error {
 	default:
 	}
 	s.ctrl.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout + time.Duration(len(b))*time.Second/(1<<20)))
-	if err := writeFrame(s.ctrl, b); err != nil {
+	if _, err := s.ctrl.Write(b); err != nil {
 		s.shutdown(fmt.Errorf("writing control frame: %w", err))
 		return s.closedErr()
 	}
@@ -671,7 +671,7 @@ func (s *Session) run(t *task, h Handler) {
 	s.mu.Unlock()
 	b := s.encodeResponse(resp, t.id)
 	s.end(t)
-	s.writeCtrlBody(b)
+	s.writeCtrlFrame(b)
 }
 
 // end stops counting t as in flight, once. It runs before t's Response
@@ -683,7 +683,7 @@ func (s *Session) end(t *task) {
 	}
 }
 
-// encodeResponse encodes resp as a response envelope; when it would not
+// encodeResponse encodes resp as a response frame; when it would not
 // fit in one frame, a too-large error goes in its place.
 func (s *Session) encodeResponse(resp *Response, id uint64) []byte {
 	if resp == nil {

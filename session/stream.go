@@ -302,7 +302,7 @@ func (s *Session) serveStream(t *task, h Handler) {
 	w.send(&envelope{Type: frameEOF})
 	b := s.encodeResponse(resp, e.ID)
 	s.end(t)
-	w.sendBody(b)
+	w.sendFrame(b)
 	// The master closes its end on the Response; do not let it keep
 	// streamInput waiting beyond that.
 	st.SetReadDeadline(time.Now().Add(s.cfg.HandshakeTimeout))
@@ -344,10 +344,12 @@ func (w *streamWriter) send(e *envelope) error {
 	return writeEnvelope(w.st, e, w.max)
 }
 
-func (w *streamWriter) sendBody(b []byte) error {
+// sendFrame writes a frame encodeEnvelope made.
+func (w *streamWriter) sendFrame(b []byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return writeFrame(w.st, b)
+	_, err := w.st.Write(b)
+	return err
 }
 
 func (w *streamWriter) Write(p []byte) (int, error) {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -63,6 +64,8 @@ type verdict struct {
 
 var (
 	wireEnc = mustValueEncMode(cbor.EncOptions{Sort: cbor.SortNone})
+	// wireEncBuf encodes a frame's body after its header, in one buffer.
+	wireEncBuf = wireEnc.(cbor.UserBufferEncMode)
 	// wireDec bounds what a hostile frame can make us build; the frame
 	// length bounds the bytes. Values are byte strings here, decoded on
 	// their own by DecodeValue, so these limits apply to the envelope
@@ -108,20 +111,26 @@ func readFrame(r io.Reader, max int) ([]byte, error) {
 	return body, nil
 }
 
-// encodeEnvelope encodes e as a frame body no larger than max, and
-// within the limits the peer's decoder enforces: a frame the peer would
-// take for a protocol violation fails here, for its own task only.
+// encodeEnvelope encodes e as a whole frame, header and body in one
+// buffer (one allocation, and one Write with no copy to send it), with a
+// body no larger than max and within the limits the peer's decoder
+// enforces: a frame the peer would take for a protocol violation fails
+// here, for its own task only.
 func encodeEnvelope(e *envelope, max int) ([]byte, error) {
-	b, err := wireEnc.Marshal(e)
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Write([]byte{0, 0, 0, 0}) // the length, once known
+	if err := wireEncBuf.MarshalToBuffer(e, &buf); err != nil {
 		return nil, err
 	}
-	if len(b) > max {
-		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, len(b), max)
+	b := buf.Bytes()
+	n := len(b) - 4
+	if n > max {
+		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, n, max)
 	}
-	if err := wireDec.Wellformed(b); err != nil {
+	if err := wireDec.Wellformed(b[4:]); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFrameTooLarge, err)
 	}
+	binary.BigEndian.PutUint32(b, uint32(n))
 	return b, nil
 }
 
@@ -160,11 +169,12 @@ func readEnvelope(r io.Reader, max int) (*envelope, error) {
 
 // writeEnvelope encodes e and writes it as one frame.
 func writeEnvelope(w io.Writer, e *envelope, max int) error {
-	b, err := encodeEnvelope(e, max)
+	frame, err := encodeEnvelope(e, max)
 	if err != nil {
 		return err
 	}
-	return writeFrame(w, b)
+	_, err = w.Write(frame)
+	return err
 }
 
 // readHandshake reads one handshake frame into v.
