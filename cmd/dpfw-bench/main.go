@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	dpfw-bench [-slave PATH] [-json FILE]
+//	dpfw-bench [-slave PATH] [-json FILE] [-only STEPS] [-cpuprofile FILE]
 //
 // Workload sizes and bounds come from the same environment variables as
 // the peers' harness, with the same defaults: W1_N, W1_WARMUP, W2_N,
@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -53,7 +54,19 @@ func run() error {
 	slaveBin := flag.String("slave", filepath.Join(filepath.Dir(exe), "slave"), "path of the slave binary")
 	jsonOut := flag.String("json", "", "write the result as JSON (peers' schema) to this file")
 	only := flag.String("only", "", "run only these steps (comma-separated names, e.g. baselines,W1,scale)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (the masters) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	// Every wait is bounded on its own (TASK_TIMEOUT, W5_TIMEOUT), and
 	// the whole run too, so that the JSON is written well within the
 	// harness's PEER_TIMEOUT (240 s) however slow a step is.

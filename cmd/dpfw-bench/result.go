@@ -98,6 +98,14 @@ type death struct {
 type extra struct {
 	RawTCPP50us         float64 `json:"raw_tcp_p50_us"`
 	YamuxP50us          float64 `json:"yamux_echo_p50_us"`
+	// CPU time per round trip (all threads, from /proc/PID/task/*/schedstat)
+	// on each side: the bench process (master, or the echo's client) and
+	// the process that answered (the slaves, or the echo server). Wall
+	// times on a shared box move with the load; CPU per task much less.
+	W1CPUMasterUs  float64 `json:"w1_cpu_master_us"`
+	W1CPUSlaveUs   float64 `json:"w1_cpu_slave_us"`
+	YamuxCPUSelfUs float64 `json:"yamux_echo_cpu_client_us"`
+	YamuxCPUPeerUs float64 `json:"yamux_echo_cpu_server_us"`
 	NativeFibS          float64 `json:"native_fib_s"`
 	CallP50us           float64 `json:"call_p50_us"`
 	CallP99us           float64 `json:"call_p99_us"`
@@ -211,6 +219,10 @@ func (b *bench) print(out io.Writer) {
 		row("W1 p50 (raw TCP round trip)", r.W1.P50, r.Extra.RawTCPP50us, "µs")
 		row("W1 p50 (bare yamux stream echo; target 1.2x)", r.W1.P50, r.Extra.YamuxP50us, "µs")
 		row("W1 p99", r.W1.P99, 0, "µs")
+		if r.Extra.YamuxCPUSelfUs > 0 {
+			row("W1 CPU/task master (yamux echo client)", r.Extra.W1CPUMasterUs, r.Extra.YamuxCPUSelfUs, "µs")
+			row("W1 CPU/task slave (yamux echo server)", r.Extra.W1CPUSlaveUs, r.Extra.YamuxCPUPeerUs, "µs")
+		}
 		row("call p50 (defined func, W1)", r.Extra.CallP50us, r.W1.P50, "µs")
 	}
 	if r.Extra.W1NoFrontP50us > 0 {

@@ -127,7 +127,9 @@ func (b *bench) yamuxBaseline(ctx context.Context) error {
 		return err
 	}
 	buf := make([]byte, 64)
-	samples, _, err := sequential(envInt("W1_WARMUP", 200), envInt("W1_N", 2000), func() error {
+	n := envInt("W1_N", 2000)
+	cpu := startCPU(p.cmd.Process.Pid)
+	samples, _, err := sequential(envInt("W1_WARMUP", 200), n, func() error {
 		if _, err := st.Write(buf); err != nil {
 			return err
 		}
@@ -137,6 +139,7 @@ func (b *bench) yamuxBaseline(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.res.Extra.YamuxCPUSelfUs, b.res.Extra.YamuxCPUPeerUs = cpu.perTask(envInt("W1_WARMUP", 200) + n)
 	slices.Sort(samples)
 	b.res.Extra.YamuxP50us = us(percentile(samples, 50))
 	return nil
@@ -161,6 +164,11 @@ func fibLoop(n int) int {
 
 func (b *bench) w1(ctx context.Context) error {
 	warm, n := envInt("W1_WARMUP", 200), envInt("W1_N", 2000)
+	var pids []int
+	for _, p := range b.procs {
+		pids = append(pids, p.cmd.Process.Pid)
+	}
+	cpu := startCPU(pids...)
 	samples, total, err := sequential(warm, n, func() error {
 		tctx, cancel := b.bounded(ctx)
 		defer cancel()
@@ -173,6 +181,7 @@ func (b *bench) w1(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.res.Extra.W1CPUMasterUs, b.res.Extra.W1CPUSlaveUs = cpu.perTask(warm + n)
 	b.res.W1 = summarize(samples, warm, total, `master.Run(ctx, "2+3") in a loop (Submit + Wait; source cached on the slave)`)
 	return nil
 }
@@ -605,6 +614,51 @@ func rss(pid int) int {
 		}
 	}
 	return 0
+}
+
+// cpuMeter measures the CPU time this process and some others spend
+// over a span.
+type cpuMeter struct {
+	pids       []int
+	self, peer time.Duration
+}
+
+// startCPU starts measuring this process and pids.
+func startCPU(pids ...int) *cpuMeter {
+	c := &cpuMeter{pids: pids, self: procCPU(os.Getpid())}
+	for _, pid := range pids {
+		c.peer += procCPU(pid)
+	}
+	return c
+}
+
+// perTask is the CPU time each side spent since startCPU, per task of n,
+// in µs: this process's, and the others' together.
+func (c *cpuMeter) perTask(n int) (self, peer float64) {
+	var p time.Duration
+	for _, pid := range c.pids {
+		p += procCPU(pid)
+	}
+	return us((procCPU(os.Getpid()) - c.self) / time.Duration(n)), us((p - c.peer) / time.Duration(n))
+}
+
+// procCPU is the CPU time all threads of process pid have run, from
+// /proc (nanoseconds, unlike the clock ticks of /proc/PID/stat); 0 where
+// /proc has no schedstat.
+func procCPU(pid int) time.Duration {
+	dirs, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	var total time.Duration
+	for _, d := range dirs {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, d.Name()))
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(data)); len(f) > 0 {
+			ns, _ := strconv.ParseInt(f[0], 10, 64)
+			total += time.Duration(ns)
+		}
+	}
+	return total
 }
 
 // memory reports an idle slave's RSS and the master's heap per extra
