@@ -96,16 +96,16 @@ type death struct {
 
 // extra holds dpfw's own figures: baselines and the paths the peers lack.
 type extra struct {
-	RawTCPP50us         float64 `json:"raw_tcp_p50_us"`
-	YamuxP50us          float64 `json:"yamux_echo_p50_us"`
+	RawTCPP50us float64 `json:"raw_tcp_p50_us"`
+	YamuxP50us  float64 `json:"yamux_echo_p50_us"`
 	// CPU time per round trip (all threads, from /proc/PID/task/*/schedstat)
 	// on each side: the bench process (master, or the echo's client) and
 	// the process that answered (the slaves, or the echo server). Wall
 	// times on a shared box move with the load; CPU per task much less.
-	W1CPUMasterUs  float64 `json:"w1_cpu_master_us"`
-	W1CPUSlaveUs   float64 `json:"w1_cpu_slave_us"`
-	YamuxCPUSelfUs float64 `json:"yamux_echo_cpu_client_us"`
-	YamuxCPUPeerUs float64 `json:"yamux_echo_cpu_server_us"`
+	W1CPUMasterUs       float64 `json:"w1_cpu_master_us"`
+	W1CPUSlaveUs        float64 `json:"w1_cpu_slave_us"`
+	YamuxCPUSelfUs      float64 `json:"yamux_echo_cpu_client_us"`
+	YamuxCPUPeerUs      float64 `json:"yamux_echo_cpu_server_us"`
 	NativeFibS          float64 `json:"native_fib_s"`
 	CallP50us           float64 `json:"call_p50_us"`
 	CallP99us           float64 `json:"call_p99_us"`
