@@ -81,8 +81,11 @@ type task struct {
 // connection, and returns a Session once both sides have proved they know
 // cfg.Token and have compatible roles. The peer must have the other role.
 // On failure New closes conn, logs one line and returns an error wrapping
-// ErrConfig, ErrNoToken, ErrAuth, ErrHandshake or ErrRole. New blocks at most
-// cfg.HandshakeTimeout, less if ctx ends first.
+// ErrConfig, ErrNoToken, ErrAuth, ErrHandshake or ErrRole, or
+// ErrConnectionLost when the peer, authenticated, closed the connection
+// before this side had set up the session (a master's session is up once
+// it has opened the control stream, a slave's once it has accepted it).
+// New blocks at most cfg.HandshakeTimeout, less if ctx ends first.
 //
 // With cfg.TLS set, New first runs a TLS handshake, within the same
 // HandshakeTimeout: a conn that is already a *tls.Conn (as Dial makes)
@@ -126,6 +129,13 @@ func New(ctx context.Context, conn net.Conn, cfg Config, self Identity) (*Sessio
 		return fail(err)
 	}
 	s, err := newSession(conn, cfg, self, peer, cfg.HandshakeTimeout-time.Since(start))
+	if errors.Is(err, ErrConnectionLost) {
+		conn.Close()
+		if !cfg.callerLogs {
+			cfg.Logger.Info("connection lost right after the handshake", "remote", addrString(conn.RemoteAddr()), "err", err.Error())
+		}
+		return nil, err
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -167,7 +177,14 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		if mux != nil {
 			mux.Close()
 		}
-		return nil, fmt.Errorf("%w: opening control stream: %v", ErrHandshake, err)
+		if mux == nil || errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w: opening control stream: %v", ErrHandshake, err)
+		}
+		// Both sides have authenticated: the master's session is up
+		// as soon as it has sent the control stream's SYN, and it
+		// may already have closed it again before this side accepted
+		// the stream. The connection was established and then lost.
+		return nil, fmt.Errorf("%w: %v (right after the handshake)", ErrConnectionLost, err)
 	}
 	s := &Session{
 		conn: conn, mux: mux, cfg: cfg, self: self, peer: peer,

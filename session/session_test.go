@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dpfw/dpfw/eval/failure"
+	"github.com/hashicorp/yamux"
 )
 
 const testToken = "test-token"
@@ -1053,5 +1054,57 @@ func TestRolesRefuseTasksFromASlave(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "refused a task from a slave"); n != 1 {
 		t.Errorf("%d log lines about refusals, want 1:\n%s", n, logs.String())
+	}
+}
+
+// A master's session is up once it has opened the control stream; a
+// slave's once it has accepted it. A master that authenticates and then
+// closes the connection before the slave has accepted that stream has
+// been connected and lost, not refused: the slave's New says
+// ErrConnectionLost, as a master closed a moment later would make its
+// session's Err say. (This was the flake of slave's
+// TestConnectTellsOwnCloseFromLostMaster: "handshake failed: opening
+// control stream: EOF".)
+func TestMasterGoneRightAfterTheHandshake(t *testing.T) {
+	for _, opened := range []bool{false, true} {
+		ln, err := Listen("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		masterDone := make(chan error, 1)
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				masterDone <- err
+				return
+			}
+			defer c.Close()
+			if _, err := handshake(context.Background(), c, testToken, masterID, 2*time.Second); err != nil {
+				masterDone <- err
+				return
+			}
+			if opened { // the SYN of the control stream goes out, then the master goes
+				mux, err := yamux.Client(c, nil)
+				if err == nil {
+					_, err = mux.OpenStream()
+					mux.Close()
+				}
+				masterDone <- err
+				return
+			}
+			masterDone <- nil
+		}()
+		s, err := Dial(context.Background(), ln.Addr().String(), testCfg(), slaveID)
+		ln.Close()
+		if merr := <-masterDone; merr != nil {
+			t.Fatal(merr)
+		}
+		if err == nil { // it accepted the stream in time: the session then ends, lost
+			<-s.Done()
+			err = s.Err()
+		}
+		if !errors.Is(err, ErrConnectionLost) || errors.Is(err, ErrHandshake) {
+			t.Fatalf("control stream opened %v: %v, want ErrConnectionLost", opened, err)
+		}
 	}
 }
