@@ -231,6 +231,14 @@ func TestPanics(t *testing.T) {
 	if err.Pos != "2:2" || !strings.Contains(err.Stack, "panic: main.boom(...)") {
 		t.Errorf("panic Pos = %q, Stack %q", err.Pos, err.Stack)
 	}
+	// The stack names the snippet's functions only, not what runs the
+	// snippet (the front end's cell, yaegi's top-level "main").
+	if strings.Contains(err.Stack, "ᐧ") || strings.Contains(err.Stack, "main(...)") || strings.Count(err.Stack, "\n") != 0 {
+		t.Errorf("panic Stack %q: want boom's frame only", err.Stack)
+	}
+	if _, err := runErr(t, e, context.Background(), `panic("top")`); err.Pos != "1:1" || err.Stack != "" {
+		t.Errorf("a panic in the snippet's statements: Pos %q, Stack %q", err.Pos, err.Stack)
+	}
 	if r := run(t, e, "1+1"); r.Value != 2 {
 		t.Errorf("after panics: %v", r.Value)
 	}

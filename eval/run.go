@@ -317,13 +317,19 @@ var goPanics = map[string]string{
 }
 
 // attachStack fills Pos and Stack from the "line:col: panic: ..." lines
-// yaegi printed, innermost first.
+// yaegi printed, innermost first. The Stack keeps the snippet's own
+// functions only: the frames of what runs the snippet itself (the front
+// end's cell, "main.ᐧcell3", and the top-level evaluation, "main", at a
+// column past the user's line) name nothing the user wrote.
 func (e *Error) attachStack(lines []string) {
 	var stack []string
 	for _, l := range lines {
 		if m := posMsg.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
 			if e.Pos == "" {
 				e.Pos = m[1] + ":" + m[2]
+			}
+			if m[3] == "panic: main(...)" || strings.HasPrefix(m[3], "panic: main.ᐧ") {
+				continue
 			}
 			stack = append(stack, m[1]+":"+m[2]+": "+m[3])
 		}
