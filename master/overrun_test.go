@@ -3,6 +3,7 @@ package master_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
@@ -154,4 +156,50 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// muteNode takes every task and never answers it until the master gives
+// up on it, as a stalled or badly overloaded slave node would.
+type muteNode struct{}
+
+func (muteNode) ServeTask(ctx context.Context, req *session.Request, _ io.ReadWriter) *session.Response {
+	<-ctx.Done()
+	return &session.Response{Err: &session.RemoteError{Kind: master.KindCanceled, Msg: "canceled"}}
+}
+
+// A task with a Timeout whose slave does not even answer that it timed
+// out still fails with kind timeout, naming the slave, once the master's
+// grace is over: not with a bare "context deadline exceeded" (which the
+// REPL printed under load: a -timeout 100ms task answered after 1.1 s).
+// A caller's own deadline stays the caller's.
+func TestTimeoutWithoutTheSlavesAnswer(t *testing.T) {
+	ln, err := session.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(ctxT(t))
+	done := make(chan struct{})
+	go func() {
+		session.Accept(ctx, ln, session.Config{Token: token, Logger: quiet}, session.NewIdentity(session.RoleSlave, "mute", 1),
+			func(f func()) bool { go f(); return true },
+			func(s *session.Session) { s.Serve(ctx, muteNode{}); s.Close() })
+		close(done)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet})
+	defer m.Close()
+	if _, err := m.Dial(ctx, ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Submit(ctx, master.Task{Src: "for {}", Timeout: 10 * time.Millisecond}).Wait(ctx)
+	var re *master.RemoteError
+	if !errors.As(err, &re) || re.Kind != master.KindTimeout || re.Slave != "s1" || !strings.Contains(re.Msg, "no answer from s1") {
+		t.Fatalf("got %v, want a timeout error naming s1", err)
+	}
+	short, stop := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer stop()
+	if _, err := m.Submit(short, master.Task{Src: "for {}", Timeout: time.Hour}).Wait(short); !errors.Is(err, context.DeadlineExceeded) || master.IsKind(err, master.KindTimeout) {
+		t.Fatalf("the caller's deadline: %v, want context.DeadlineExceeded", err)
+	}
 }

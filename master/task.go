@@ -21,7 +21,10 @@ type Task struct {
 	// Args; no source is parsed.
 	Func string
 	Args []any
-	// Timeout bounds the task on the slave; 0 means none.
+	// Timeout bounds the task on the slave; 0 means none. The slave
+	// stops the task and answers with kind timeout; if no answer comes
+	// within Timeout plus a grace (1 s + Timeout/10), the master stops
+	// waiting and fails the task with kind timeout itself.
 	Timeout time.Duration
 	// Local, if set, makes this a stream task (dpfw's local procedure):
 	// Src must yield a func(io.Reader, io.Writer) error, which the slave
@@ -313,9 +316,26 @@ func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}) (Result, e
 	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, graceful(t.Timeout))
+		ctx, cancel = context.WithTimeoutCause(ctx, graceful(t.Timeout), errNoTimeoutAnswer)
 		defer cancel()
 	}
+	res, err := s.doWithin(ctx, req, t, stop)
+	if errors.Is(err, context.DeadlineExceeded) && context.Cause(ctx) == errNoTimeoutAnswer {
+		// The slave enforces Timeout and answers with kind timeout;
+		// when even that answer is late (a stalled or overloaded
+		// slave), the task has still run out of its time.
+		err = &RemoteError{Kind: KindTimeout, Slave: s.id, Msg: fmt.Sprintf(
+			"deadline exceeded: no answer from %s within %v of the task's %v timeout", s, graceful(t.Timeout)-t.Timeout, t.Timeout)}
+	}
+	return res, err
+}
+
+// errNoTimeoutAnswer is the cause of the master's backstop for a task
+// with a Timeout: graceful(Timeout) passed without the slave's answer.
+var errNoTimeoutAnswer = errors.New("no answer within the task's timeout and its grace")
+
+// doWithin sends req (made from t) and waits for the answer, within ctx.
+func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop <-chan struct{}) (Result, error) {
 	if t.Local != nil {
 		req.Kind = session.KindStream
 		return s.stream(ctx, req, t.Local, stop)
