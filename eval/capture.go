@@ -81,6 +81,14 @@ func (c *capture) end() (out []byte, panics []string) {
 	return out, panics
 }
 
+// seal drops every later write of the current window, keeping what it
+// holds: the program called os.Exit.
+func (c *capture) seal() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.active = false
+}
+
 // detach drops every later write; used when the interpreter is abandoned.
 func (c *capture) detach() {
 	c.mu.Lock()

@@ -106,6 +106,7 @@ type Result struct {
 	Reset    bool          // the interpreter was replaced during this task (globals lost, definitions replayed)
 	Lost     []string      // when Reset: the variables statements had declared, and declarations that did not replay (they used those)
 	Took     time.Duration // wall time of the task
+	Exit     *Exit         // set when the snippet called os.Exit or log.Fatal (a non-zero status also fails the task with KindExit)
 }
 
 // New returns an Engine with a fresh interpreter. It takes a few

@@ -16,7 +16,8 @@ type Kind = failure.Kind
 const (
 	KindCompile     = failure.KindCompile     // the snippet does not parse or type-check
 	KindUnsupported = failure.KindUnsupported // valid Go the interpreter cannot run (Go 1.21+ features)
-	KindPanic       = failure.KindPanic       // the snippet panicked (or called os.Exit / log.Fatal)
+	KindPanic       = failure.KindPanic       // the snippet panicked
+	KindExit        = failure.KindExit        // the snippet called os.Exit (or log.Fatal) with a non-zero status: Result.Exit
 	KindError       = failure.KindError       // user code returned a non-nil error
 	KindTimeout     = failure.KindTimeout     // the context deadline passed
 	KindCanceled    = failure.KindCanceled    // the context was canceled

@@ -17,10 +17,12 @@ import (
 type interpreter struct {
 	in       *interp.Interpreter
 	out      *capture
+	errw     *stderrWriter              // the interpreter's os.Stderr
 	cache    map[string]*interp.Program // compiled statement segments by segment.code()
 	imported map[string]bool            // importSpec.key() of imports applied here
 	compiles int                        // distinct compiles, for recycling
 	stopper  *stopper
+	exits    exits                    // the os.Exit of the running task (exit.go)
 	funcs    map[string]reflect.Value // lookupFunc results; cleared with cache
 	// jobs feeds the runner goroutine that executes interpreted code. One
 	// long-lived goroutine keeps the deep stack yaegi needs; a fresh
@@ -38,13 +40,14 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	// process stdout and escapes capture. yaegi reads it in interp.New.
 	stdioOnce.Do(func() { os.Setenv("YAEGI_SPECIAL_STDIO", "1") })
 	c := &capture{}
-	opts := interp.Options{Stdin: strings.NewReader(""), Stdout: c, Stderr: c.stderr()}
+	errw := c.stderr()
+	opts := interp.Options{Stdin: strings.NewReader(""), Stdout: c, Stderr: errw}
 	if cfg.sandbox != nil {
 		opts.Args = []string{"snippet"} // not the host's command line, which may hold a token
 	}
 	ip := &interpreter{
 		in:  interp.New(opts),
-		out: c, cache: map[string]*interp.Program{}, imported: map[string]bool{},
+		out: c, errw: errw, cache: map[string]*interp.Program{}, imported: map[string]bool{},
 		funcs: map[string]reflect.Value{}, jobs: make(chan func()),
 	}
 	go runJobs(ip.jobs) // exits when abandon or close closes jobs
@@ -62,6 +65,12 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 			ip.close()
 			return nil, fmt.Errorf("eval: registering symbols: %w", err)
 		}
+	}
+	// After the standard library, whose registration (yaegi's fixStdlib)
+	// sets up the log package that exitSymbols reads.
+	if err := ip.in.Use(ip.exitSymbols()); err != nil {
+		ip.close()
+		return nil, fmt.Errorf("eval: registering symbols: %w", err)
 	}
 	if err := ip.importOnce(context.Background(), importSpec{path: "dpfw"}); err != nil {
 		ip.close()
@@ -155,32 +164,50 @@ func (ip *interpreter) execute(ctx context.Context, prog *interp.Program) (v ref
 }
 
 // interruptible runs f, which runs interpreted code of ip, on its own
-// goroutine, and waits for it or for ctx. When ctx wins, the interpreted
-// code is told to stop and the goroutine is leaked; its result channel is
-// buffered so that it can still finish. Panics in f are returned as
+// goroutine, and waits for it, for ctx, or for the task's os.Exit. When
+// ctx wins, the interpreted code is told to stop and the goroutine is
+// leaked; its result channel is buffered so that it can still finish.
+// abandoned reports that f did not run to its end: ctx is done, or the
+// program exited (ip.exited tells which). Panics in f are returned as
 // interp.Panic.
 func interruptible[T any](ctx context.Context, ip *interpreter, f func() (T, error)) (T, bool, error) {
 	var zero T
 	done := ip.stopper.arm()
+	exited := ip.exits.channel()
 	ch := make(chan outcome[T], 1)
+	jobs := ip.jobs
 	ip.jobs <- func() {
 		var o outcome[T]
+		returned := false
 		defer func() {
 			if r := recover(); r != nil {
 				o = outcome[T]{err: interp.Panic{Value: r}}
+			} else if !returned {
+				// runtime.Goexit, from os.Exit or the snippet itself,
+				// ends this runner: start another for the next job.
+				o = outcome[T]{err: errGoexit}
+				go runJobs(jobs)
 			}
 			ch <- o
 		}()
 		o.v, o.err = f()
+		returned = true
 	}
 	select {
 	case o := <-ch:
+		if o.err == errGoexit && ip.exits.exited() {
+			return zero, true, o.err
+		}
 		return o.v, false, o.err
+	case <-exited:
+		return zero, true, errGoexit
 	case <-ctx.Done():
-		old := ip.stopper.stop(done)
+		old, ok := ip.stopper.stop(done)
 		go func() {
 			<-ch
-			ip.stopper.revive(old)
+			if ok {
+				ip.stopper.revive(old)
+			}
 		}()
 		return zero, true, ctx.Err()
 	}

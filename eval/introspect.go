@@ -69,13 +69,18 @@ func noResults(t reflect.Value) bool {
 // results while the goroutine it started may still write them too, which
 // the race detector reports. arm and stop mirror its bookkeeping (a fresh
 // done channel per run, and a run id bump that every interpreted node
-// checks).
+// checks). A run is stopped at most once, by whichever comes first of its
+// context (interruptible) and os.Exit (exit.go).
 type stopper struct {
 	id         *uint64
 	mu         *sync.RWMutex
 	done       *chan struct{}
 	cancelChan *bool
 	fastChan   bool
+
+	smu     sync.Mutex    // protects the two fields below
+	cur     chan struct{} // the done channel of the run armed last
+	stopped bool          // cur is closed
 }
 
 func newStopper(in *interp.Interpreter) *stopper {
@@ -97,16 +102,37 @@ func (s *stopper) arm() chan struct{} {
 	*s.done = done
 	*s.cancelChan = !s.fastChan
 	s.mu.Unlock()
+	s.smu.Lock()
+	s.cur, s.stopped = done, false
+	s.smu.Unlock()
 	return done
 }
 
-// stop makes the running code of the armed run return at its next node or
-// channel operation. Native calls in flight are not interrupted.
-// It returns the run id from before the stop, for revive.
-func (s *stopper) stop(done chan struct{}) (old uint64) {
+// stop makes the running code of the armed run whose channel is done
+// return at its next node or channel operation. Native calls in flight
+// are not interrupted. It returns the run id from before the stop, for
+// revive; ok is false, and nothing happens, when that run was stopped
+// already or is no longer the armed one.
+func (s *stopper) stop(done chan struct{}) (old uint64, ok bool) {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	if done != s.cur || s.stopped {
+		return 0, false
+	}
+	s.stopped = true
 	old = atomic.AddUint64(s.id, 1) - 1
 	close(done)
-	return old
+	return old, true
+}
+
+// stopCurrent stops the run armed last, if it is not stopped yet.
+func (s *stopper) stopCurrent() {
+	s.smu.Lock()
+	cur := s.cur
+	s.smu.Unlock()
+	if cur != nil {
+		s.stop(cur)
+	}
 }
 
 // revive lets func values of a stopped interpreter run again. stop bumps

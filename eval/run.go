@@ -90,10 +90,21 @@ func (t *task) check(ctx context.Context, abandoned bool, err error) *Error {
 		return nil
 	}
 	var p interp.Panic
-	if errors.As(err, &p) {
+	switch {
+	case errors.As(err, &p):
 		return panicError(p)
+	case err == errGoexit:
+		return goexitError(t)
 	}
 	return errorf(KindError, "%v", err)
+}
+
+// goexitError fails a task whose goroutine called runtime.Goexit (Go
+// would end the program with "no goroutines" once every other goroutine
+// had ended). The runner that ran it is gone: replace the interpreter.
+func goexitError(t *task) *Error {
+	t.tainted = true
+	return errorf(KindPanic, "%v", errGoexit)
 }
 
 // do runs body as one task: it takes the lock, recycles the interpreter
@@ -119,10 +130,16 @@ func (e *Engine) do(ctx context.Context, body func(*task) *Error) (res Result, _
 		}
 		t.res.Reset = true
 	}
-	e.ip.out.begin(e.cfg.MaxOutput)
+	ip := e.ip
+	ip.out.begin(e.cfg.MaxOutput)
+	ip.exits.begin()
 	err := e.guard(t, body)
-	out, panics := e.ip.out.end()
+	ex := ip.exits.end()
+	out, panics := ip.out.end()
 	t.res.Output = out
+	if ex != nil {
+		err = t.exited(ex)
+	}
 	if err != nil && err.Kind == KindPanic {
 		err.attachStack(panics)
 	}
@@ -137,6 +154,20 @@ func (e *Engine) do(ctx context.Context, body func(*task) *Error) (res Result, _
 		return t.res, err
 	}
 	return t.res, nil
+}
+
+// exited makes the task's result what os.Exit (or log.Fatal) left: no
+// value, the exit status, and the interpreter replaced, since goroutines
+// of the program may still be blocked in native calls. Status 0 is a
+// success, as for go run.
+func (t *task) exited(ex *Exit) *Error {
+	t.tainted = true
+	t.res.Value, t.res.HasValue, t.res.Text = nil, false, ""
+	t.res.Exit = ex
+	if ex.Code == 0 {
+		return nil
+	}
+	return errorf(KindExit, "exit status %d", ex.Code)
 }
 
 // guard calls body, converting a panic in our own or yaegi's host code into
@@ -276,6 +307,8 @@ func (seg segment) convert(t *task, err error) *Error {
 			"it may use a Go 1.22+ feature such as range over an int or a func", cp.value)
 	case errors.As(err, &p):
 		return panicError(p)
+	case err == errGoexit:
+		return goexitError(t)
 	}
 	msg := strings.SplitN(err.Error(), "\n", 2)[0]
 	out := &Error{Kind: KindCompile, Msg: msg}
@@ -294,9 +327,6 @@ func (seg segment) convert(t *task, err error) *Error {
 // panicError describes a panic raised by interpreted code.
 func panicError(p interp.Panic) *Error {
 	msg := fmt.Sprint(p.Value)
-	if strings.HasPrefix(msg, "os.Exit(") {
-		msg += " called: snippets may not exit the process (os.Exit, log.Fatal)"
-	}
 	if goMsg, ok := goPanics[msg]; ok {
 		msg = goMsg
 	}

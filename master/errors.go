@@ -22,6 +22,7 @@ const (
 	KindCompile     = failure.KindCompile     // the snippet does not compile (Pos has line:column)
 	KindUnsupported = failure.KindUnsupported // Go the slave's interpreter cannot run
 	KindPanic       = failure.KindPanic       // the snippet panicked (Stack has the interpreted stack)
+	KindExit        = failure.KindExit        // the snippet called os.Exit (or log.Fatal) with a non-zero status: Result.Exit
 	KindError       = failure.KindError       // a stream task's function returned an error
 	KindTimeout     = failure.KindTimeout     // the task ran past Task.Timeout
 	KindCanceled    = failure.KindCanceled    // the task was cancelled on the slave

@@ -23,7 +23,8 @@ type Kind string
 const (
 	KindCompile     Kind = "compile"     // eval: the snippet does not parse or type-check
 	KindUnsupported Kind = "unsupported" // eval: valid Go the interpreter cannot run
-	KindPanic       Kind = "panic"       // eval: the snippet panicked (or called os.Exit, log.Fatal)
+	KindPanic       Kind = "panic"       // eval: the snippet panicked
+	KindExit        Kind = "exit"        // eval: the snippet called os.Exit (or log.Fatal) with a non-zero status
 	KindError       Kind = "error"       // eval: user code returned a non-nil error (a stream task's function)
 	KindTimeout     Kind = "timeout"     // eval: the task ran past its timeout
 	KindCanceled    Kind = "canceled"    // eval: the task's context was cancelled (by its master)
@@ -38,7 +39,7 @@ const (
 // Known lists every kind above, in that order.
 func Known() []Kind {
 	return []Kind{
-		KindCompile, KindUnsupported, KindPanic, KindError, KindTimeout, KindCanceled,
+		KindCompile, KindUnsupported, KindPanic, KindExit, KindError, KindTimeout, KindCanceled,
 		KindUnsendable, KindTooLarge, KindNotFound, KindInternal, KindBusy, KindLost,
 	}
 }
