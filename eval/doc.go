@@ -81,9 +81,12 @@
 // encoding/json or encoding/xml, omitzero with an IsZero method, a
 // recovering defer in a range-over-func body. Known differences that are
 // not refused yet (methods of interpreted values nested in other values
-// are invisible to reflection; os.Exit runs deferred calls) are listed,
-// program by program, in README.md and eval/testdata/gocorpus. A snippet
-// that panics in a goroutine it started kills the host process; a
+// are invisible to reflection) are listed,
+// program by program, in README.md and eval/testdata/gocorpus. os.Exit
+// and log.Fatal end the task as they end a Go program: the output so
+// far, no deferred calls, the task's goroutines stopped, Result.Exit set
+// (KindExit for a non-zero status) and the interpreter replaced; the host
+// process is untouched. A snippet that panics in a goroutine it started kills the host process; a
 // supervisor must restart it. Snippets get the whole standard library
 // unless Config.Sandbox confines them.
 package eval

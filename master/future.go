@@ -35,7 +35,17 @@ type Result struct {
 	// (x := 1) and the declarations that used them: the new interpreter
 	// no longer has them. Other declarations were replayed.
 	Lost []string
+	// Exit is set when the task called os.Exit or log.Fatal: the program
+	// ended there, as a Go program does (deferred calls did not run, its
+	// goroutines were stopped, the slave's interpreter was replaced). A
+	// non-zero Exit.Code also fails the task with KindExit ("exit status
+	// N"); status 0 is a success. Exit.Stderr is log.Fatal's line, which
+	// Go prints on the standard error after the rest of the output.
+	Exit *Exit
 }
+
+// Exit is how a task that called os.Exit or log.Fatal ended.
+type Exit = session.Exit
 
 // Future is the pending result of a submitted task (dpfw's promise).
 //

@@ -386,6 +386,7 @@ func (s *Slave) result(resp *session.Response, err error) (Result, error) {
 func decodeResponse(slave string, resp *session.Response) (Result, error) {
 	res := Result{Slave: slave}
 	res.Raw, res.Text, res.Output, res.Took, res.Reset, res.Lost = resp.Value, resp.Text, resp.Output, resp.Took, resp.Reset, resp.Lost
+	res.Exit = resp.Exit
 	if resp.Err != nil {
 		resp.Err.Slave = slave
 		return res, resp.Err

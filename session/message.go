@@ -95,8 +95,20 @@ type Response struct {
 	// declared and the declarations that used them: the new interpreter
 	// does not have them.
 	Lost []string `cbor:"10,keyasint,omitempty"`
+	// Exit is set when the task called os.Exit (or log.Fatal): the
+	// program ended there, as a Go program does. A non-zero Code comes
+	// with an Err of kind exit; Code 0 is a success.
+	Exit *Exit `cbor:"11,keyasint,omitempty"`
 	// Job answers KindDetach, KindJobStatus and KindJobWait.
 	Job *JobInfo `cbor:"20,keyasint,omitempty"`
+}
+
+// Exit is how a task that called os.Exit or log.Fatal ended.
+type Exit struct {
+	Code int `cbor:"1,keyasint,omitempty"` // the status passed to os.Exit; 1 for log.Fatal
+	// Stderr is the line log.Fatal wrote to the standard error on its
+	// way out, which Go prints after all other output; not in Output.
+	Stderr string `cbor:"2,keyasint,omitempty"`
 }
 
 // RemoteError is a task's failure as reported by the slave that ran it,

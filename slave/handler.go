@@ -110,6 +110,9 @@ func call(ctx context.Context, e *eval.Engine, req *session.Request) *session.Re
 // reported as such instead of failing the whole frame.
 func reply(res eval.Result, err error) *session.Response {
 	resp := &session.Response{Text: res.Text, Output: res.Output, Reset: res.Reset, Lost: res.Lost, Took: res.Took}
+	if res.Exit != nil {
+		resp.Exit = &session.Exit{Code: res.Exit.Code, Stderr: res.Exit.Stderr}
+	}
 	if err != nil {
 		resp.Err = remoteError(err)
 		return resp

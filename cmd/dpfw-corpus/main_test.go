@@ -67,6 +67,7 @@ func TestExpectedOutputsComplete(t *testing.T) {
 func TestJudge(t *testing.T) {
 	ok := program{name: "ok", stdout: "a\nb\n"}
 	failing := program{name: "f", stdout: "a\n", exit: 2, panicLine: "panic: bad port"}
+	exits := program{name: "x", stdout: "a\n", exit: 3}
 	runtimeErr := program{name: "r", stdout: "", exit: 2, panicLine: "panic: runtime error: index out of range [3] with length 3"}
 	tests := []struct {
 		name   string
@@ -90,6 +91,13 @@ func TestJudge(t *testing.T) {
 		{"other panic", failing, outcome{exit: 1, stdout: "a\n", stderr: "error: panic error on s1: good port\n"}, "WRONG", `panic message: want "bad port", got "good port"`},
 		{"no panic", failing, outcome{stdout: "a\n"}, "WRONG", "go run exits 2 (panic: bad port); dpfw succeeded"},
 		{"refused failing program", failing, outcome{exit: 1, stderr: "error: compile error on s1: x\n"}, "ERROR compile", "x"},
+		{"same exit", exits, outcome{exit: 3, stdout: "a\n", stderr: "error: exit error on s1: exit status 3\n"}, "PASS", ""},
+		{"exit, other status", exits, outcome{exit: 4, stdout: "a\n", stderr: "error: exit error on s1: exit status 4\n"}, "WRONG", "want exit status 3; dpfw reports exit status 4 and exits 4"},
+		{"exit, dpfw's status not the program's", exits, outcome{exit: 1, stdout: "a\n", stderr: "error: exit error on s1: exit status 3\n"}, "WRONG", "want exit status 3; dpfw reports exit status 3 and exits 1"},
+		{"exit after other output", exits, outcome{exit: 3, stdout: "b\n", stderr: "error: exit error on s1: exit status 3\n"}, "WRONG", `line 1: want "a\n", got "b\n" (then exit error: exit status 3)`},
+		{"exit where go run panics", failing, outcome{exit: 2, stdout: "a\n", stderr: "error: exit error on s1: exit status 2\n"}, "WRONG", "go run panics (panic: bad port); dpfw reports exit status 2"},
+		{"exit where go run succeeds", ok, outcome{exit: 3, stdout: "a\nb\n", stderr: "error: exit error on s1: exit status 3\n"}, "WRONG", "go run exits 0; dpfw reports exit status 3 (status 3)"},
+		{"exit as a panic", exits, outcome{exit: 1, stdout: "a\n", stderr: "error: panic error on s1: os.Exit(3)\n"}, "WRONG", "go run exits 3 without a panic; dpfw reports panic: os.Exit(3)"},
 		{"runtime error in other words", runtimeErr, outcome{exit: 1, stderr: "error: panic error on s1: reflect: slice index out of range\n"}, "PASS", ""},
 	}
 	for _, tt := range tests {

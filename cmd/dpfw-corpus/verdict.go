@@ -72,7 +72,7 @@ func judge(p program, o outcome) result {
 	switch {
 	case o.killed:
 		return r.with(crash, "", "hung: killed after %s", o.took.Round(time.Second))
-	case o.exit != 0 && o.exit != 1:
+	case o.exit != 0 && o.exit != 1 && (m == nil || m[1] != "exit"):
 		return r.with(crash, "", "dpfw exited %d: %s", o.exit, firstLine(o.stderr))
 	case o.exit == 1 && m == nil:
 		return r.with(crash, "", "dpfw failed: %s", firstLine(o.stderr))
@@ -89,6 +89,9 @@ func judge(p program, o outcome) result {
 		return r.with(wrong, "", "%s", firstDiff(p.stdout, o.stdout))
 	}
 	kind, msg := m[1], errMessage(m)
+	if kind == "exit" {
+		return r.with(wrong, "", "go run exits 0; dpfw reports %s (status %d)", msg, o.exit)
+	}
 	if !strings.HasPrefix(p.stdout, o.stdout) {
 		return r.with(wrong, "", "%s (then %s error: %s)", firstDiff(p.stdout, o.stdout), kind, msg)
 	}
@@ -96,9 +99,9 @@ func judge(p program, o outcome) result {
 }
 
 // judgeFailing judges a program that go run ends with a non-zero exit:
-// it passes when dpfw prints the same output and then reports a panic
-// (os.Exit and log.Fatal are panics in the interpreter) with the same
-// message; a runtime error's wording may differ.
+// it passes when dpfw prints the same output and then reports either a
+// panic with the same message (a runtime error's wording may differ) or,
+// for os.Exit and log.Fatal, "exit status N" and exits N itself.
 func judgeFailing(r result, m []string) result {
 	p, o := r.prog, r.out
 	if o.exit == 0 {
@@ -108,14 +111,36 @@ func judgeFailing(r result, m []string) result {
 	switch {
 	case o.stdout != p.stdout && !strings.HasPrefix(p.stdout, o.stdout):
 		return r.with(wrong, "", "%s (then %s error: %s)", firstDiff(p.stdout, o.stdout), kind, msg)
+	case kind == "exit":
+		return judgeExit(r, msg)
 	case kind != "panic":
 		return r.with(fail, kind, "%s", msg)
 	case o.stdout != p.stdout:
 		return r.with(wrong, "", "%s (then the panic)", firstDiff(p.stdout, o.stdout))
 	}
 	want, isPanic := strings.CutPrefix(p.panicLine, "panic: ")
-	if isPanic && !strings.HasPrefix(want, "runtime error:") && !strings.Contains(msg, want) {
+	if !isPanic {
+		return r.with(wrong, "", "go run exits %d without a panic; dpfw reports panic: %s", p.exit, msg)
+	}
+	if !strings.HasPrefix(want, "runtime error:") && !strings.Contains(msg, want) {
 		return r.with(wrong, "", "panic message: want %q, got %q", want, msg)
+	}
+	return r.with(pass, "", "")
+}
+
+// judgeExit judges a program that dpfw reports as exited: it must have
+// printed what go run prints, and dpfw must exit with the program's
+// status, as the compiled program does.
+func judgeExit(r result, msg string) result {
+	p, o := r.prog, r.out
+	want := fmt.Sprintf("exit status %d", p.exit)
+	switch {
+	case strings.HasPrefix(p.panicLine, "panic: "):
+		return r.with(wrong, "", "go run panics (%s); dpfw reports %s", p.panicLine, msg)
+	case o.stdout != p.stdout:
+		return r.with(wrong, "", "%s (then %s)", firstDiff(p.stdout, o.stdout), msg)
+	case msg != want || o.exit != p.exit:
+		return r.with(wrong, "", "want %s; dpfw reports %s and exits %d", want, msg, o.exit)
 	}
 	return r.with(pass, "", "")
 }

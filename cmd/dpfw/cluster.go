@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
 
@@ -141,6 +142,9 @@ func (c *cli) cmdLocal(ctx context.Context, src string) bool {
 	c.api.setContext(ctx)
 	res, err := e.Run(ctx, src)
 	c.out.Write(res.Output)
+	if res.Exit != nil {
+		io.WriteString(c.errw, res.Exit.Stderr)
+	}
 	switch {
 	case err != nil:
 		c.printErr(err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -300,6 +301,7 @@ func (c *cli) await(ctx context.Context, submit func(context.Context) *master.Fu
 
 func (c *cli) print(res master.Result, err error, meta bool) {
 	c.out.Write(res.Output)
+	c.exited(res.Exit)
 	if err != nil {
 		c.printErr(err)
 	} else if res.Raw != nil || res.Text != "" {
@@ -310,16 +312,47 @@ func (c *cli) print(res master.Result, err error, meta bool) {
 	}
 }
 
+// exited notes that a task called os.Exit or log.Fatal (ex != nil): Go
+// prints log.Fatal's line on the standard error after the rest of the
+// output, and the status becomes dpfw's own for -e, a file and dpfw job
+// (exitCode). A non-zero status also fails the task ("error: exit
+// error on s1: exit status 3"), which printErr reports.
+func (c *cli) exited(ex *master.Exit) {
+	if ex == nil {
+		return
+	}
+	io.WriteString(c.errw, ex.Stderr)
+	code := ex.Code
+	c.exitCode = &code
+}
+
+// status is dpfw's exit status after running -e, a file or a job: the
+// program's own when it called os.Exit or log.Fatal, as when it runs
+// compiled; else 1 when a task failed, 0 when none did.
+func (c *cli) status() int {
+	switch {
+	case c.exitCode != nil:
+		return *c.exitCode
+	case c.failed:
+		return 1
+	}
+	return 0
+}
+
 // resetNote says that the slave's interpreter was replaced and what was
 // lost with it.
 func resetNote(res master.Result) string {
+	exit := ""
+	if res.Exit != nil && res.Exit.Code == 0 {
+		exit = " · os.Exit(0)"
+	}
 	switch {
 	case !res.Reset:
-		return ""
+		return exit
 	case len(res.Lost) == 0:
-		return " · interpreter was reset: definitions replayed, no variables lost"
+		return exit + " · interpreter was reset: definitions replayed, no variables lost"
 	}
-	return " · interpreter was reset: lost " + strings.Join(res.Lost, ", ") + " (definitions replayed)"
+	return exit + " · interpreter was reset: lost " + strings.Join(res.Lost, ", ") + " (definitions replayed)"
 }
 
 // notef prints a "# ..." line: to stdout at the prompt, to stderr when

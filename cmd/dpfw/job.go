@@ -12,7 +12,7 @@ import (
 // Detached jobs from the command line:
 //
 //	dpfw -dial ADDR -e SRC -detach   submit SRC as a detached job, print its handle, exit
-//	dpfw job HANDLE                  wait for the job; print its output and value (exit 1 if it failed)
+//	dpfw job HANDLE                  wait for the job; print its output and value (exit 1 if it failed, N if it called os.Exit(N))
 //	dpfw job -status HANDLE          print where the job is, without waiting
 //
 // dpfw job dials the node the handle names, with the token; with -dial
@@ -54,10 +54,7 @@ func (c *cli) jobCommand(ctx context.Context) int {
 	if !c.opts.status {
 		res, err := c.m.WaitJob(ctx, job)
 		c.print(res, err, false)
-		if c.failed {
-			return 1
-		}
-		return 0
+		return c.status()
 	}
 	st, err := c.m.JobStatus(ctx, job)
 	if err != nil {

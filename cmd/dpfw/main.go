@@ -5,7 +5,7 @@
 //
 //	dpfw [flags]              REPL; with no -dial/-listen, on local slaves
 //	dpfw [flags] -e SRC       run SRC on one slave, print its value, exit
-//	dpfw [flags] FILE.go      run the file on one slave, exit
+//	dpfw [flags] FILE.go      run the file on one slave, exit (with its os.Exit status)
 //	dpfw -dial A -e SRC -detach   run SRC as a detached job, print its handle, exit
 //	dpfw job [-status] HANDLE     wait for a detached job (or, -status, say where it is)
 //	... | dpfw [flags]        run the snippets read from stdin, exit
@@ -264,6 +264,7 @@ type cli struct {
 	note        io.Writer // "# s1 · 47µs" lines: out at the prompt, errw when reading a pipe or file
 	localSlaves []*supervise.Supervisor
 	failed      bool         // a task failed (exit status 1 when not interactive)
+	exitCode    *int         // the status of the last task that called os.Exit or log.Fatal (status)
 	last        string       // the slave that ran the previous entry
 	local       *eval.Engine // the :local interpreter, once used
 	api         *clusterAPI
@@ -339,11 +340,12 @@ func (c *cli) main(ctx context.Context, stdin io.Reader) int {
 		c.run(ctx, master.Task{Src: script, Timeout: c.opts.timeout, Fresh: c.opts.fresh}, false)
 	default:
 		c.batch(ctx, stdin)
+		if c.failed {
+			return 1
+		}
+		return 0
 	}
-	if c.failed {
-		return 1
-	}
-	return 0
+	return c.status()
 }
 
 func (c *cli) fatal(err error) int {

@@ -248,6 +248,35 @@ func TestScriptFileAndTimeout(t *testing.T) {
 	}
 }
 
+// A file that calls os.Exit ends as the compiled program does: what it
+// printed, no deferred calls, dpfw's own exit status the program's; the
+// slave process lives on and its engine still runs the next task.
+// log.Fatal's line goes to stderr; -e and dpfw job exit alike.
+func TestScriptExitStatus(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	script := filepath.Join(t.TempDir(), "exit.go")
+	os.WriteFile(script, []byte("package main\n\nimport (\"fmt\"; \"os\")\n\nfunc main() {\n\tdefer fmt.Println(\"deferred\")\n\tfmt.Println(\"before\")\n\tos.Exit(3)\n}\n"), 0o644)
+	out, errOut, code := dpfw(t, "", "-dial", a, script)
+	if code != 3 || out != "before\n" || !strings.Contains(errOut, "error: exit error on s1: exit status 3") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = dpfw(t, "", "-dial", a, "-e", "import (\"fmt\"; \"os\")\nfmt.Println(\"ok\")\nos.Exit(0)\nfmt.Println(\"after\")")
+	if code != 0 || out != "ok\n" || strings.Contains(errOut, "error") {
+		t.Fatalf("os.Exit(0): exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = dpfw(t, "", "-dial", a, "-e", "import (\"fmt\"; \"log\")\nlog.SetFlags(0)\nfmt.Println(\"first\")\nlog.Fatalf(\"bad %d\", 7)")
+	if code != 1 || out != "first\n" || !strings.Contains(errOut, "bad 7\n") || !strings.Contains(errOut, "exit status 1") {
+		t.Fatalf("log.Fatalf: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	h := detach(t, a, "import \"os\"\nos.Exit(5)")
+	if _, errOut, code = dpfw(t, "", "job", h); code != 5 || !strings.Contains(errOut, "exit status 5") {
+		t.Fatalf("dpfw job: exit %d, stderr %q", code, errOut)
+	}
+	if out, errOut, code = dpfw(t, "", "-dial", a, "-e", "40 + 2"); code != 0 || out != "42\n" {
+		t.Fatalf("after the exits: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
 func TestPipedSessionUsesCommands(t *testing.T) {
 	a := slaveServer(t, testToken, 2)
 	session := strings.Join([]string{
