@@ -168,6 +168,14 @@ func (l *lowering) rangeStmt(c *astutil.Cursor, n *ast.RangeStmt) {
 			return
 		}
 	}
+	if n.Value != nil && !isBlank(n.Value) && chanElems(tv.Type) {
+		if _, isMap := tv.Type.Underlying().(*types.Map); isMap {
+			l.fail(n.For, "range over a map whose values are channels is not supported by this interpreter (it dereferences a nil pointer); range over the keys and index the map: for k := range m { c := m[k]; … }")
+			return
+		}
+		l.rangeChans(c, n)
+		return
+	}
 	if n.Tok == token.DEFINE {
 		var names []string
 		for _, e := range []ast.Expr{n.Key, n.Value} {
@@ -224,6 +232,65 @@ func (l *lowering) rangeInt(c *astutil.Cursor, n *ast.RangeStmt, tv types.TypeAn
 		f.Body.List = append(key, f.Body.List...)
 	}
 	c.Replace(f)
+}
+
+// chanElems reports whether t is a slice, array, pointer to array or map
+// whose elements are channels: yaegi's range with a value variable over
+// one panics ("reflect: call of reflect.Value.Len on int Value", a nil
+// pointer for a map).
+func chanElems(t types.Type) bool {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	var elem types.Type
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		elem = u.Elem()
+	case *types.Array:
+		elem = u.Elem()
+	case *types.Map:
+		elem = u.Elem()
+	default:
+		return false
+	}
+	_, ok := elem.Underlying().(*types.Chan)
+	return ok
+}
+
+// rangeChans lowers for k, v := range X, X a slice or array of channels
+// (or a pointer to such an array), to a loop over an index that yaegi
+// runs right: X is evaluated once, as by range (an array is copied), and
+// k and v are fresh variables in each iteration.
+func (l *lowering) rangeChans(c *astutil.Cursor, n *ast.RangeStmt) {
+	i, r := l.fresh("i"), l.fresh("r")
+	loop := l.stmts("for "+i+", "+r+" := 0, ᐧX; "+i+" < len("+r+"); "+i+"++ {}", map[string]ast.Expr{"ᐧX": n.X})
+	if loop == nil {
+		return
+	}
+	f := loop[0].(*ast.ForStmt)
+	f.For = n.For
+	f.Body = n.Body
+	var pre []ast.Stmt
+	if n.Key != nil && !isBlank(n.Key) {
+		pre = append(pre, l.rangeVar(n, n.Key, i)...)
+	}
+	pre = append(pre, l.rangeVar(n, n.Value, r+"["+i+"]")...)
+	f.Body.List = append(pre, f.Body.List...)
+	c.Replace(f)
+}
+
+// rangeVar assigns (or, for :=, declares) the range variable e of n from
+// the expression text val.
+func (l *lowering) rangeVar(n *ast.RangeStmt, e ast.Expr, val string) []ast.Stmt {
+	if n.Tok != token.DEFINE {
+		return l.stmts("ᐧK = "+val, map[string]ast.Expr{"ᐧK": e})
+	}
+	st := l.stmts("ᐧK := "+val+"; _ = ᐧK", map[string]ast.Expr{"ᐧK": e})
+	if st != nil {
+		// The second mention must not be the defining identifier.
+		st[1].(*ast.AssignStmt).Rhs[0] = ast.NewIdent(e.(*ast.Ident).Name)
+	}
+	return st
 }
 
 func isBlank(e ast.Expr) bool {
