@@ -42,6 +42,8 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
 		case *ast.GoStmt:
 			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
+		case *ast.FuncType:
+			nameParams(n)
 		case *ast.FuncLit:
 			l.closure(c, n)
 		case *ast.SelectorExpr:
@@ -291,6 +293,25 @@ func (l *lowering) rangeVar(n *ast.RangeStmt, e ast.Expr, val string) []ast.Stmt
 		st[1].(*ast.AssignStmt).Rhs[0] = ast.NewIdent(e.(*ast.Ident).Name)
 	}
 	return st
+}
+
+// nameParams names the parameters of a func that names none "_": yaegi
+// mixes up the frame of a function with unnamed parameters whose body
+// makes a call (func(int) error { return errors.New("x") } panics with
+// "reflect.Set: value of type int is not assignable to type func(string)
+// error"). func(_ int) is the same type and the same func.
+func nameParams(ft *ast.FuncType) {
+	if ft.Params == nil {
+		return
+	}
+	for _, f := range ft.Params.List {
+		if len(f.Names) > 0 {
+			return
+		}
+	}
+	for _, f := range ft.Params.List {
+		f.Names = []*ast.Ident{ast.NewIdent("_")}
+	}
 }
 
 func isBlank(e ast.Expr) bool {
