@@ -36,6 +36,7 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.forStmt(n)
 		case *ast.CallExpr:
 			l.builtinCall(c, n)
+			l.variadicIface(n)
 		case *ast.AssignStmt:
 			l.parallelAssign(c, n)
 		case *ast.DeferStmt:
@@ -293,6 +294,45 @@ func (l *lowering) rangeVar(n *ast.RangeStmt, e ast.Expr, val string) []ast.Stmt
 		st[1].(*ast.AssignStmt).Rhs[0] = ast.NewIdent(e.(*ast.Ident).Name)
 	}
 	return st
+}
+
+// variadicIface passes the variadic arguments of a call to a native
+// package's function as an explicit slice when the variadic parameter is
+// a non-empty interface: io.MultiWriter(&buf, cw) becomes
+// io.MultiWriter([]io.Writer{&buf, cw}...), the same call in Go. yaegi
+// converts each interpreted argument of such a call itself and fails
+// ("reflect: cannot use *struct {…} as type io.Writer in Call"); in a
+// composite literal it wraps them as it does for any interface value.
+func (l *lowering) variadicIface(call *ast.CallExpr) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || call.Ellipsis.IsValid() {
+		return
+	}
+	fn, ok := l.s.info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() == l.s.pkg.Path() {
+		return
+	}
+	sig := fn.Type().(*types.Signature)
+	if !sig.Variadic() || sig.Recv() != nil || len(call.Args) < sig.Params().Len() {
+		return
+	}
+	elem := sig.Params().At(sig.Params().Len() - 1).Type().(*types.Slice).Elem()
+	if iface, ok := elem.Underlying().(*types.Interface); !ok || iface.NumMethods() == 0 {
+		return
+	}
+	ts, err := l.typeString(elem)
+	if err != nil {
+		return // left as it was
+	}
+	t, err := parser.ParseExpr(ts)
+	if err != nil {
+		return
+	}
+	clearPos(t)
+	k := sig.Params().Len() - 1
+	lit := &ast.CompositeLit{Type: &ast.ArrayType{Elt: t}, Elts: call.Args[k:]}
+	call.Args = append(call.Args[:k:k], lit)
+	call.Ellipsis = call.Rparen
 }
 
 // nameParams names the parameters of a func that names none "_": yaegi
