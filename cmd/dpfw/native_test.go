@@ -71,3 +71,13 @@ func TestNativeFlagReportsCompileErrors(t *testing.T) {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
+
+// TestNativeFlagBuildsFirst: dpfw -native DIR builds on every local
+// slave before the -e snippet runs, which then calls the package.
+func TestNativeFlagBuildsFirst(t *testing.T) {
+	dir := kernDir(t, "func Scale(x int) int { return 21 * x }")
+	out, errOut, code := dpfwNative(t, "", "-local", "2", "-native", dir, "-e", "kern.Scale(2)")
+	if code != 0 || !regexp.MustCompile(`(?m)^42$`).MatchString(out) {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
