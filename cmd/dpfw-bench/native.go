@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dpfw/dpfw/master"
@@ -55,9 +57,17 @@ func (b *bench) w3native(ctx context.Context) error {
 	if err := b.within(ctx, func(ctx context.Context) error { _, err := run(ctx); return err }); err != nil { // warm-up
 		return err
 	}
-	var singles, computes, walls, gos []float64
+	var singles, computes, walls, gos, goWalls []float64
 	for range reps {
+		// The fan-out's baseline: the same n fibs compiled here on two
+		// goroutines. On a shared machine it shows how much of two cores
+		// the load leaves anyone at that moment.
 		start := time.Now()
+		if err := fibOnTwo(n, k, want); err != nil {
+			return err
+		}
+		goWalls = append(goWalls, time.Since(start).Seconds())
+		start = time.Now()
 		if got := fib(k); int64(got) != want {
 			return fmt.Errorf("native fib(%d) = %d, want %d", k, got, want)
 		}
@@ -89,7 +99,30 @@ func (b *bench) w3native(ctx context.Context) error {
 	x.W3NativeGoS, x.W3NativeReps = median(gos), reps
 	x.W3NativeSpeedup = float64(n) * x.W3NativeSingleS / x.W3NativeWallS
 	x.W3NativeVsGo = x.W3NativeSingleS / x.W3NativeGoS
+	x.W3NativeComputeVsGo = x.W3NativeSingleComputeS / x.W3NativeGoS
+	x.W3NativeGoWallS = median(goWalls)
+	x.W3NativeGoSpeedup = float64(n) * x.W3NativeGoS / x.W3NativeGoWallS
 	x.W3NativeOK = true
+	return nil
+}
+
+// fibOnTwo computes fib(k) n times on two goroutines.
+func fibOnTwo(n, k int, want int64) error {
+	var wg sync.WaitGroup
+	var bad atomic.Int64
+	for g := range 2 {
+		wg.Go(func() {
+			for i := g; i < n; i += 2 {
+				if got := int64(fib(k)); got != want {
+					bad.Store(got)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := bad.Load(); got != 0 {
+		return fmt.Errorf("native fib(%d) = %d on two goroutines, want %d", k, got, want)
+	}
 	return nil
 }
 

@@ -129,8 +129,15 @@ type extra struct {
 	W3NativeSpeedup        float64 `json:"w3_native_speedup"`
 	W3NativeGoS            float64 `json:"w3_native_go_s"` // the same fib compiled here, between the tasks
 	W3NativeVsGo           float64 `json:"w3_native_vs_go"`
-	W3NativeReps           int     `json:"w3_native_reps"`
-	W3NativeOK             bool    `json:"w3_native_ok"`
+	// The single task's time on the slave (Result.Took) over native Go's.
+	W3NativeComputeVsGo float64 `json:"w3_native_compute_vs_go"`
+	// The same n fibs compiled in the bench process on two goroutines,
+	// between the fan-outs: wall (median) and speed-up, how much of two
+	// cores the machine's load left at the time.
+	W3NativeGoWallS   float64 `json:"w3_native_go_wall_s"`
+	W3NativeGoSpeedup float64 `json:"w3_native_go_speedup"`
+	W3NativeReps      int     `json:"w3_native_reps"`
+	W3NativeOK        bool    `json:"w3_native_ok"`
 	// A new 50-line package: the build on the slave that built it, the
 	// whole Compile, and loading it from the cache in a new slave process
 	// (round trip, and plugin load alone).
@@ -245,6 +252,7 @@ func (b *bench) print(out io.Writer) {
 		row("W3 native: single fibk.Fib task (native fib)", x.W3NativeSingleS*1e3, x.W3NativeGoS*1e3, "ms")
 		row("W3 native: wall for 8", x.W3NativeWallS*1e3, 0, "ms")
 		row("W3 native: speed-up (ideal 2)", x.W3NativeSpeedup, 2, "x")
+		row("W3 native: speed-up / native Go's on 2 goroutines", x.W3NativeSpeedup, x.W3NativeGoSpeedup, "x")
 	}
 	if x := r.Extra; x.NativeBuildS > 0 {
 		row("native: first build of a 50-line package", x.NativeBuildS*1e3, 0, "ms")
