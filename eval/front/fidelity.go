@@ -226,7 +226,7 @@ func (l *lowering) fmtCall(call *ast.CallExpr, fi int, format string) {
 		}
 		var helper string
 		if types.IsInterface(t) {
-			helper = l.typeNameSwitch()
+			helper = l.typeNameSwitch(t, arg)
 		} else {
 			name, ok := reflectName(t)
 			if !ok {
@@ -446,10 +446,19 @@ func signatureName(sig *types.Signature) (string, bool) {
 	return b, ok
 }
 
-// typeNameSwitch declares a function that names the dynamic type of an
-// interface value as go run would: type assertions of the program's
-// types (T, *T, []T, []*T), and fmt's %T for any other type.
-func (l *lowering) typeNameSwitch() string {
+// typeNameSwitch declares a function that names the dynamic type of a
+// value of the interface type operand as go run would: assertions, on
+// the operand's own type, to the program's types that may be in it (T,
+// *T, []T, []*T), and fmt's %T for any other type. Where yaegi's
+// assertions cannot tell two of those types apart (typeswitch.go), %T
+// is refused.
+func (l *lowering) typeNameSwitch(operand types.Type, arg ast.Expr) string {
+	ot, err := l.typeString(operand)
+	if err != nil {
+		l.fail(arg.Pos(), "%%T of a value of type %s is not supported here (%v); print the type's name yourself", types.TypeString(operand, qualifyMain), err)
+		return ""
+	}
+	iface := operand.Underlying().(*types.Interface)
 	var cases []string
 	var keys []string
 	for _, tn := range l.mainTypes() {
@@ -459,16 +468,34 @@ func (l *lowering) typeNameSwitch() string {
 		}
 		name, _ := reflectName(tn.Type())
 		for _, form := range []string{"", "*", "[]", "[]*"} {
-			// Assertions: yaegi's type switch without a binding does not
-			// match interpreted types.
+			var t types.Type = tn.Type()
+			switch form {
+			case "*":
+				t = types.NewPointer(t)
+			case "[]":
+				t = types.NewSlice(t)
+			case "[]*":
+				t = types.NewSlice(types.NewPointer(t))
+			}
+			if !types.Implements(t, iface) {
+				continue
+			}
+			if lostInInterface(operand, t) {
+				l.fail(arg.Pos(), "%%T of a %s is not supported here: the interpreter loses the type of a %s (not a pointer) held in error or another package's interface; print the type's name yourself", types.TypeString(operand, qualifyMain), types.TypeString(t, qualifyMain))
+				return ""
+			}
+			if other := l.confusable(operand, t); other != nil {
+				l.fail(arg.Pos(), "%%T of a %s is not supported here: the interpreter cannot tell a %s from a %s (it keeps only their underlying type) and this program has both; print the type's name yourself", types.TypeString(operand, qualifyMain), types.TypeString(t, qualifyMain), types.TypeString(other, qualifyMain))
+				return ""
+			}
 			cases = append(cases, "if _, ok := v.("+form+base+"); ok { return "+strconv.Quote(form+name)+" }")
 		}
 		keys = append(keys, base)
 	}
 	sort.Strings(keys)
 	sort.Strings(cases)
-	return l.helper("typeswitch "+strings.Join(keys, ","), func(name string) string {
+	return l.helper("typeswitch "+ot+" "+strings.Join(keys, ","), func(name string) string {
 		f := l.alias("fmt", "fmt")
-		return "func " + name + "(v any) string {\n" + strings.Join(cases, "\n") + "\nreturn " + f + ".Sprintf(\"%T\", v)\n}"
+		return "func " + name + "(v " + ot + ") string {\nif v == nil { return \"<nil>\" }\n" + strings.Join(cases, "\n") + "\nreturn " + f + ".Sprintf(\"%T\", v)\n}"
 	})
 }

@@ -33,6 +33,7 @@ type lowering struct {
 	newHelpers map[string]string     // helpers this snippet declares: key -> name
 	natives    []NativeType
 	mains      []*types.TypeName // the program's named types (fidelity.go), once computed
+	gotos      map[string]bool   // labels that goto statements name (typeswitch.go)
 }
 
 // alias returns the name under which lowered code refers to package path:
@@ -60,7 +61,8 @@ func (l *lowering) alias(path, name string) string {
 func (s *snippet) lower() (*Program, *Error) {
 	l := &lowering{s: s, imports: map[string]string{}, cellVars: map[*types.Var]string{},
 		ynames: map[types.Object]string{}, refs: map[string]types.Object{}, declUses: map[types.Object]bool{},
-		orig: map[ast.Expr]ast.Expr{}, labels: map[ast.Stmt]string{}, newHelpers: map[string]string{}}
+		orig: map[ast.Expr]ast.Expr{}, labels: map[ast.Stmt]string{}, newHelpers: map[string]string{},
+		gotos: map[string]bool{}}
 	p := &Program{src: s.src, declares: map[string]types.Object{}}
 	l.nameDeclarations(p)
 	if l.err != nil {
@@ -84,6 +86,10 @@ func (s *snippet) lower() (*Program, *Error) {
 	}
 	s.insertLate(lateInits)
 	l.refuseUnseenMethods(decls)
+	for _, d := range decls {
+		l.checkAssertions(d)
+	}
+	l.checkAssertions(s.cell)
 	for _, d := range decls {
 		l.fmtTypes(d)
 	}

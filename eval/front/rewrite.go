@@ -20,6 +20,7 @@ import (
 //     per-iteration copies, copied back before the post statement;
 //   - min, max, clear and new(expr): calls of small helpers (constant
 //     min/max fold to their value);
+//   - type switches: comma-ok assertions in case order (typeswitch.go);
 //   - defer and go: arguments (and a func value held in a variable)
 //     evaluated at the statement, as Go does; yaegi reads them when the
 //     call runs.
@@ -54,6 +55,8 @@ func (l *lowering) rewrite(node ast.Node) {
 			if mv := l.methodValue(n); mv != nil {
 				l.replace(c, n, mv)
 			}
+		case *ast.TypeSwitchStmt, *ast.LabeledStmt:
+			l.lowerTypeSwitch(c)
 		}
 		return l.err == nil
 	})
@@ -145,6 +148,14 @@ func clearPos(n ast.Node) {
 			n.Opening, n.Closing = token.NoPos, token.NoPos
 		case *ast.CompositeLit:
 			n.Lbrace, n.Rbrace = token.NoPos, token.NoPos
+		case *ast.TypeAssertExpr:
+			n.Lparen, n.Rparen = token.NoPos, token.NoPos
+		case *ast.SwitchStmt:
+			n.Switch = token.NoPos
+		case *ast.ValueSpec:
+			n.Names[0].NamePos = token.NoPos
+		case *ast.GenDecl:
+			n.TokPos = token.NoPos
 		case *ast.IndexExpr:
 			n.Lbrack, n.Rbrack = token.NoPos, token.NoPos
 		case *ast.ArrayType:
@@ -491,7 +502,7 @@ func (l *lowering) captured(obj types.Object, node ast.Node) bool {
 	return found
 }
 
-// builtinCall lowers min, max, clear and new(expr).
+// builtinCall lowers min, max, clear, new(expr) and recover.
 func (l *lowering) builtinCall(c *astutil.Cursor, call *ast.CallExpr) {
 	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
 	if !ok {
@@ -502,6 +513,14 @@ func (l *lowering) builtinCall(c *astutil.Cursor, call *ast.CallExpr) {
 		return
 	}
 	switch b.Name() {
+	case "recover":
+		// yaegi's recover returns the value of an interpreted panic as a
+		// reflect.Value held in an any, which no assertion matches.
+		name := l.helper("recover", func(name string) string {
+			r := l.alias("reflect", "reflect")
+			return "func " + name + "(v any) any { if rv, ok := v.(" + r + ".Value); ok && rv.IsValid() && rv.CanInterface() { return rv.Interface() }; return v }"
+		})
+		l.replace(c, call, &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: []ast.Expr{call}, Rparen: call.Rparen})
 	case "min", "max":
 		tv := l.typeOf(call)
 		if tv.Value != nil {
