@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dpfw/dpfw/eval/front/shim"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -56,7 +57,7 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	if cfg.sandbox != nil {
 		std = cfg.sandbox.Symbols(sandboxStd())
 	}
-	exports := []interp.Exports{std, tableExports(table)}
+	exports := []interp.Exports{std, tableExports(table), shim.Symbols}
 	for _, p := range pkgs {
 		exports = append(exports, p.exports())
 	}

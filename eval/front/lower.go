@@ -34,6 +34,7 @@ type lowering struct {
 	natives    []NativeType
 	mains      []*types.TypeName // the program's named types (fidelity.go), once computed
 	gotos      map[string]bool   // labels that goto statements name (typeswitch.go)
+	fmtPos     token.Pos         // the print operand being converted (fmtmethods.go)
 }
 
 // alias returns the name under which lowered code refers to package path:
@@ -94,6 +95,10 @@ func (s *snippet) lower() (*Program, *Error) {
 		l.fmtTypes(d)
 	}
 	l.fmtTypes(s.cell)
+	for _, d := range decls {
+		l.printMethods(d)
+	}
+	l.printMethods(s.cell)
 	for _, d := range decls {
 		l.rangeFuncs(d)
 	}
