@@ -26,7 +26,10 @@ func k(v any) string {
 	case fmt.Stringer:
 		return "stringer " + x.String()
 	case int, string:
-		return fmt.Sprint("int|string ", x)
+		if i, ok := x.(int); ok {
+			return fmt.Sprint("int|string ", i)
+		}
+		return "int|string " + x.(string)
 	}
 	return "none"
 }
@@ -45,7 +48,8 @@ func k(v any) string {
 	case map[string]int:
 		return fmt.Sprint("map", x["a"])
 	default:
-		return fmt.Sprintf("default %v", x)
+		_, isBool := x.(bool)
+		return fmt.Sprint("default ", isBool)
 	}
 }
 fmt.Println(k(P{1}), k(&E{2}), k([]int{1, 2}), k(map[string]int{"a": 5}), k(true))`, "P2 *E2 slice2 map5 default true\n"},
