@@ -55,3 +55,40 @@ func TestPrintMethodsRefused(t *testing.T) {
 		t.Errorf("output %q", got)
 	}
 }
+
+// A type switch narrows what its variable holds: a clause that lists
+// only types fmt prints right, or the default clause when every type with
+// methods fmt calls is caught by another case, prints the variable as go
+// run does; a default that such a type may reach is still refused.
+func TestPrintMethodsTypeSwitch(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, `type Day struct{ n int }
+func (d Day) String() string { return "D" }
+type E struct{}
+func (*E) Error() string { return "E" }
+func k(v any) string {
+	switch x := v.(type) {
+	case int, int64:
+		return fmt.Sprintf("int %v", x)
+	case error:
+		return "error " + x.Error()
+	case fmt.Stringer:
+		return "stringer " + x.String()
+	default:
+		return fmt.Sprint("other ", x)
+	}
+}`)
+	r := run(t, e, `fmt.Println(k(1), k(int64(2)), k(&E{}), k(Day{3}), k(2.5))`)
+	if got := string(r.Output); got != "int 1 int 2 error E stringer D other 2.5\n" {
+		t.Errorf("output %q", got)
+	}
+	for _, src := range []string{
+		"func d(v any) string { switch x := v.(type) { case error: return x.Error(); default: return fmt.Sprint(x) } }",
+		"func d(v any) string { switch x := v.(type) { case int, Day: return fmt.Sprint(x) }; return \"\" }",
+	} {
+		_, err := runErr(t, e, t.Context(), src)
+		if err == nil || err.Kind != KindUnsupported || !strings.Contains(err.Msg, "which may hold a Day") {
+			t.Errorf("%q: %v, want unsupported naming Day", src, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package front
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -276,6 +277,14 @@ func (l *lowering) fmtNeeds(t types.Type, top, structural bool, seen map[types.T
 // values are yaegi's compiled wrappers, right unless such a type also has
 // Format (or, for a Stringer, Error). It reports whether t is accepted.
 func (l *lowering) refuseDynamic(arg ast.Expr, t types.Type, what string, slog bool) bool {
+	var except []types.Type // types the operand cannot hold (a type switch's default)
+	if cc, others := l.caseBinding(arg); cc != nil && types.IsInterface(t) {
+		if cc.List == nil {
+			except = others
+		} else if l.concreteCase(cc, slog) {
+			return true
+		}
+	}
 	var bad types.Type
 	var who *types.TypeName
 	var walk func(t types.Type, top bool, depth int)
@@ -288,7 +297,11 @@ func (l *lowering) refuseDynamic(arg ast.Expr, t types.Type, what string, slog b
 			if _, ok := t.(*types.TypeParam); ok {
 				return
 			}
-			if tn := l.implementer(t, slog); tn != nil {
+			var ex []types.Type
+			if depth == 0 {
+				ex = except
+			}
+			if tn := l.implementer(t, slog, ex); tn != nil {
 				bad, who = t, tn
 			}
 			return
@@ -322,10 +335,118 @@ func (l *lowering) refuseDynamic(arg ast.Expr, t types.Type, what string, slog b
 	return false
 }
 
+// caseBinding returns the clause of a type switch whose variable arg is,
+// and the types that the switch's other clauses list; nil if arg is no
+// such variable. In a clause that lists types the variable holds one of
+// them; in the default clause, none of the others'.
+func (l *lowering) caseBinding(arg ast.Expr) (*ast.CaseClause, []types.Type) {
+	id, ok := ast.Unparen(arg).(*ast.Ident)
+	if !ok {
+		return nil, nil
+	}
+	obj := l.s.info.Uses[id]
+	if obj == nil {
+		return nil, nil
+	}
+	var cc *ast.CaseClause
+	for n, o := range l.s.info.Implicits {
+		if o == obj {
+			cc, _ = n.(*ast.CaseClause)
+			break
+		}
+	}
+	if cc == nil {
+		return nil, nil
+	}
+	var others []types.Type
+	found := false
+	for _, f := range []*ast.File{l.s.declFile, l.s.cellFile} {
+		ast.Inspect(f, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSwitchStmt)
+			if found || !ok || !slices.Contains(ts.Body.List, ast.Stmt(cc)) {
+				return !found
+			}
+			found = true
+			for _, st := range ts.Body.List {
+				if st == cc {
+					continue
+				}
+				for _, e := range st.(*ast.CaseClause).List {
+					if tv := l.typeOf(e); !tv.IsNil() && tv.Type != nil {
+						others = append(others, tv.Type)
+					}
+				}
+			}
+			return false
+		})
+	}
+	if !found {
+		return nil, nil
+	}
+	return cc, others
+}
+
+// concreteCase reports whether every type the clause cc lists is nil or
+// a concrete type that fmt (or slog) prints right from an interface
+// value: no methods it would call, none held where it looks.
+func (l *lowering) concreteCase(cc *ast.CaseClause, slog bool) bool {
+	for _, e := range cc.List {
+		tv := l.typeOf(e)
+		if tv.IsNil() {
+			continue
+		}
+		t := tv.Type
+		if t == nil || types.IsInterface(t) || l.fmtNeeds(t, true, false, nil) || (slog && l.hasMethod(t, "LogValue")) {
+			return false
+		}
+		if !l.holdsNoDynamic(t, slog) {
+			return false
+		}
+	}
+	return true
+}
+
+// holdsNoDynamic reports whether t holds no interface value that one of
+// the program's types with methods fmt (or slog) calls implements.
+func (l *lowering) holdsNoDynamic(t types.Type, slog bool) bool {
+	ok := true
+	var walk func(t types.Type, depth int)
+	walk = func(t types.Type, depth int) {
+		t = types.Unalias(t)
+		if !ok || depth > 8 || nativeNamed(t) {
+			return
+		}
+		if types.IsInterface(t) {
+			if _, tp := t.(*types.TypeParam); !tp && l.implementer(t, slog, nil) != nil {
+				ok = false
+			}
+			return
+		}
+		switch u := t.Underlying().(type) {
+		case *types.Pointer:
+			walk(u.Elem(), depth+1)
+		case *types.Slice:
+			walk(u.Elem(), depth+1)
+		case *types.Array:
+			walk(u.Elem(), depth+1)
+		case *types.Map:
+			walk(u.Key(), depth+1)
+			walk(u.Elem(), depth+1)
+		case *types.Struct:
+			for i := range u.NumFields() {
+				walk(u.Field(i).Type(), depth+1)
+			}
+		}
+	}
+	walk(t, 0)
+	return ok
+}
+
 // implementer returns a type of the program, with methods fmt (or slog)
 // would call that yaegi's values of interface type iface do not carry,
-// that implements iface; nil if none.
-func (l *lowering) implementer(iface types.Type, slog bool) *types.TypeName {
+// that implements iface and is none of except (nor implements an
+// interface among them); nil if none.
+func (l *lowering) implementer(iface types.Type, slog bool, except []types.Type) *types.TypeName {
 	it := iface.Underlying().(*types.Interface)
 	std := types.Identical(iface, types.Universe.Lookup("error").Type())
 	stringer := false
@@ -334,7 +455,7 @@ func (l *lowering) implementer(iface types.Type, slog bool) *types.TypeName {
 	}
 	for _, tn := range l.mainTypes() {
 		for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
-			if !types.Implements(t, it) {
+			if !types.Implements(t, it) || excluded(t, except) {
 				continue
 			}
 			switch {
@@ -456,3 +577,17 @@ func (l *lowering) structuralText(name string, t types.Type, ts string, top bool
 }
 
 func qualifyNone(*types.Package) string { return "" }
+
+// excluded reports whether t is one of except or implements an interface
+// among them.
+func excluded(t types.Type, except []types.Type) bool {
+	for _, e := range except {
+		if types.Identical(t, e) {
+			return true
+		}
+		if it, ok := e.Underlying().(*types.Interface); ok && types.Implements(t, it) {
+			return true
+		}
+	}
+	return false
+}
