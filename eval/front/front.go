@@ -303,6 +303,9 @@ func (f *Front) check(src string) (*snippet, *Error) {
 			return nil, s.refused
 		}
 		if len(errs) == 0 {
+			if err := s.refuseErrors(); err != nil {
+				return nil, err
+			}
 			if err := s.monomorphize(); err != nil {
 				return nil, err
 			}
