@@ -414,6 +414,9 @@ func (e *Engine) declare(ctx context.Context, t *task, seg segment, p *front.Pro
 	for _, im := range p.Imports {
 		s := importSpec{name: im.Name, path: im.Path}
 		if err := e.ip.importOnce(ctx, s); err != nil {
+			if ctx.Err() != nil {
+				return ctxError(ctx) // the deadline came while it imported: not the package's fault
+			}
 			return errorf(KindUnsupported, "package %s is not available in this interpreter (%v)", im.Path, err)
 		}
 		e.rememberImport(s)
