@@ -367,6 +367,9 @@ func (l *lowering) mainTypes() []*types.TypeName {
 			add(obj)
 		}
 	}
+	// Both sources are maps: a fixed order keeps refusals and helpers the
+	// same from run to run.
+	sort.SliceStable(l.mains, func(i, j int) bool { return l.mains[i].Name() < l.mains[j].Name() })
 	return l.mains
 }
 
