@@ -457,7 +457,9 @@ func (s *Slave) run(j *job) {
 		s.mu.Unlock()
 		return
 	}
-	s.finish(j, s.exec(j))
+	if outs := s.exec(j); !j.settled {
+		s.finish(j, outs)
+	}
 }
 
 // finish ends a running task job: the slave's bookkeeping first, then

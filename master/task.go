@@ -72,6 +72,10 @@ type job struct {
 	// counted: the job holds a place of Config.MaxQueued (queue.room);
 	// guarded by the queue's mu.
 	counted bool
+	// settled: the session's reader finished the job when its Response
+	// arrived (Slave.arrived); written there before the Call returns
+	// that Response to the worker, which reads it after.
+	settled bool
 }
 
 // batch is the tasks of one Batch message and their futures.
@@ -266,15 +270,38 @@ func (s *Slave) exec(j *job) []outcome {
 		res, err := s.detach(j.ctx, j.task)
 		return []outcome{{j.fut, res, err}}
 	}
-	res, err := s.do(j.ctx, j.task, j.fut.interrupts())
-	for j.pinned && IsKind(err, KindBusy) && j.busy < maxBusy {
+	arrived := s.arrived(j)
+	res, err := s.do(j.ctx, j.task, j.fut.interrupts(), arrived)
+	for !j.settled && j.pinned && IsKind(err, KindBusy) && j.busy < maxBusy {
 		j.busy++ // a pinned task can only wait for room on its slave
-		res, err = s.do(j.ctx, j.task, j.fut.interrupts())
+		res, err = s.do(j.ctx, j.task, j.fut.interrupts(), arrived)
+	}
+	if j.settled {
+		return nil
 	}
 	if err != nil && (s.retry(j, err) || s.requeue(j, err)) {
 		return nil
 	}
 	return []outcome{{j.fut, res, err}}
+}
+
+// arrived returns the function that finishes j on the session's reader
+// as soon as its Response is decoded: the future's waiter is woken from
+// there, not through this slave's worker (one hand-off less per task).
+// A busy refusal is left to the worker, which queues the task again.
+// Errors without a Response (a lost connection, a context) never reach
+// it: the worker handles them as before.
+// It reports whether it finished j.
+func (s *Slave) arrived(j *job) func(*session.Response) bool {
+	return func(resp *session.Response) bool {
+		if resp.Err != nil && resp.Err.Kind == KindBusy {
+			return false
+		}
+		res, err := decodeResponse(s.id, resp)
+		j.settled = true
+		s.finish(j, []outcome{{j.fut, res, err}})
+		return true
+	}
 }
 
 // maxBusy bounds how often a task refused as busy goes back to the
@@ -311,15 +338,17 @@ func (s *Slave) retry(j *job, err error) bool {
 	return s.m.shared.push(j)
 }
 
-// do runs t on s. Closing stop interrupts it (Future.Interrupt).
-func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}) (Result, error) {
+// do runs t on s. Closing stop interrupts it (Future.Interrupt). arrived,
+// if not nil, is given the Response on the session's reader (see
+// Session.CallNotify) before do returns it.
+func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, arrived func(*session.Response) bool) (Result, error) {
 	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, graceful(t.Timeout), errNoTimeoutAnswer)
 		defer cancel()
 	}
-	res, err := s.doWithin(ctx, req, t, stop)
+	res, err := s.doWithin(ctx, req, t, stop, arrived)
 	if errors.Is(err, context.DeadlineExceeded) && context.Cause(ctx) == errNoTimeoutAnswer {
 		// The slave enforces Timeout and answers with kind timeout;
 		// when even that answer is late (a stalled or overloaded
@@ -335,7 +364,7 @@ func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}) (Result, e
 var errNoTimeoutAnswer = errors.New("no answer within the task's timeout and its grace")
 
 // doWithin sends req (made from t) and waits for the answer, within ctx.
-func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop <-chan struct{}) (Result, error) {
+func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop <-chan struct{}, arrived func(*session.Response) bool) (Result, error) {
 	if t.Local != nil {
 		req.Kind = session.KindStream
 		return s.stream(ctx, req, t.Local, stop)
@@ -345,7 +374,15 @@ func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop
 			return Result{Slave: s.id}, err
 		}
 	}
-	resp, err := s.conn().CallStop(ctx, req, stop)
+	var notify func(*session.Response)
+	taken := false // arrived used the Response: no need to decode it again
+	if arrived != nil {
+		notify = func(resp *session.Response) { taken = arrived(resp) }
+	}
+	resp, err := s.conn().CallNotify(ctx, req, stop, notify)
+	if taken {
+		return Result{Slave: s.id}, nil
+	}
 	return s.result(resp, err)
 }
 

@@ -53,7 +53,7 @@ type Session struct {
 	// pending holds the Calls awaiting a response, by ID; the entry of a
 	// Call whose caller gave up is nil, and stays until the response
 	// (which frees its slot) arrives.
-	pending map[uint64]chan *Response
+	pending map[uint64]*pendingCall
 	running map[uint64]context.CancelFunc // admitted control tasks, by ID
 
 	refusedOnce sync.Once // logs the first task refused for the peer's role
@@ -65,6 +65,12 @@ type Session struct {
 	gmu     sync.Mutex     // protects closing, orders wg.Add before wg.Wait
 	closing bool           // no more background goroutines may start
 	wg      sync.WaitGroup // the session's own goroutines; Close waits
+}
+
+// pendingCall is a Call waiting for its Response.
+type pendingCall struct {
+	ch      chan *Response  // buffered: the reader never blocks on it
+	arrived func(*Response) // CallNotify's; nil for a plain Call
 }
 
 // task is one request admitted from the peer, waiting for Serve.
@@ -191,7 +197,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		log:      cfg.Logger.With("remote", addrString(conn.RemoteAddr()), "peer", peer.Name),
 		ctrl:     ctrl,
 		incoming: make(chan *task, cfg.MaxStreams),
-		pending:  make(map[uint64]chan *Response),
+		pending:  make(map[uint64]*pendingCall),
 		running:  make(map[uint64]context.CancelFunc),
 		done:     make(chan struct{}),
 	}
@@ -367,8 +373,11 @@ func (s *Session) recvLoop() {
 		case frameRequest:
 			s.admit(&task{id: e.ID, req: e.Req})
 		case frameResponse:
-			if ch := s.settle(e.ID); ch != nil {
-				ch <- e.Resp // buffered; never blocks
+			if c, _ := s.settle(e.ID); c != nil {
+				if c.arrived != nil {
+					c.arrived(e.Resp)
+				}
+				c.ch <- e.Resp // buffered; never blocks
 			}
 		case frameCancel:
 			s.mu.Lock()
@@ -474,7 +483,7 @@ func (s *Session) Call(ctx context.Context, req *Request) (*Response, error) {
 	if err := s.mustBe(RoleMaster, "Call"); err != nil {
 		return nil, err
 	}
-	return s.call(ctx, req, nil)
+	return s.call(ctx, req, nil, nil)
 }
 
 // CallStop is Call with a second way to cancel: when stop is closed,
@@ -486,7 +495,21 @@ func (s *Session) CallStop(ctx context.Context, req *Request, stop <-chan struct
 	if err := s.mustBe(RoleMaster, "CallStop"); err != nil {
 		return nil, err
 	}
-	return s.call(ctx, req, stop)
+	return s.call(ctx, req, stop, nil)
+}
+
+// CallNotify is CallStop that also calls arrived with the Response as
+// soon as it is decoded, on the session's reader goroutine, before
+// CallNotify returns that same Response: the caller's waiter can be
+// woken from there, without a hop through the goroutine in CallNotify.
+// arrived runs at most once, and only when CallNotify returns the
+// Response it was given (never when it returns an error). It must not
+// block: no other Response is read while it runs.
+func (s *Session) CallNotify(ctx context.Context, req *Request, stop <-chan struct{}, arrived func(*Response)) (*Response, error) {
+	if err := s.mustBe(RoleMaster, "CallNotify"); err != nil {
+		return nil, err
+	}
+	return s.call(ctx, req, stop, arrived)
 }
 
 // mustBe fails unless this side has role, which what needs.
@@ -497,8 +520,8 @@ func (s *Session) mustBe(role Role, what string) error {
 	return nil
 }
 
-// call is CallStop without the role check.
-func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}) (*Response, error) {
+// call is CallNotify without the role check.
+func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, arrived func(*Response)) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("session: nil request")
 	}
@@ -509,20 +532,24 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}) 
 		return nil, err
 	}
 	id := s.nextID.Add(1)
-	ch := make(chan *Response, 1)
+	c := &pendingCall{ch: make(chan *Response, 1), arrived: arrived}
 	s.mu.Lock()
-	s.pending[id] = ch
+	s.pending[id] = c
 	s.mu.Unlock()
 	if err := s.writeCtrl(&envelope{ID: id, Type: frameRequest, Req: req}); err != nil {
-		s.settle(id)
+		if _, ours := s.settle(id); !ours { // the Response came first
+			return <-c.ch, nil
+		}
 		return nil, err
 	}
 	for {
 		select {
-		case resp := <-ch:
+		case resp := <-c.ch:
 			return resp, nil
 		case <-s.done:
-			s.settle(id)
+			if _, ours := s.settle(id); !ours {
+				return <-c.ch, nil // the reader settled it: it is on its way
+			}
 			return nil, s.err
 		case <-stop:
 			stop = nil // once
@@ -531,10 +558,14 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}) 
 			// The peer still counts the task until it answers: the slot
 			// stays taken until then.
 			s.mu.Lock()
-			if _, ok := s.pending[id]; ok {
+			_, ours := s.pending[id]
+			if ours {
 				s.pending[id] = nil
 			}
 			s.mu.Unlock()
+			if !ours { // the reader settled it: it is on its way
+				return <-c.ch, nil
+			}
 			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
 			return nil, ctx.Err()
 		}
@@ -571,17 +602,18 @@ func (s *Session) release() {
 }
 
 // settle ends the Call with the given ID: it forgets it and frees its
-// slot, once, and returns the channel of the caller still waiting, if
-// any.
-func (s *Session) settle(id uint64) chan *Response {
+// slot, once. It returns the Call if its caller still waits for it, and
+// whether this settle was the one that ended it: only one of the reader
+// and the caller does, and the Call's outcome is that one's.
+func (s *Session) settle(id uint64) (*pendingCall, bool) {
 	s.mu.Lock()
-	ch, ok := s.pending[id]
+	c, ok := s.pending[id]
 	delete(s.pending, id)
 	s.mu.Unlock()
 	if ok {
 		s.release()
 	}
-	return ch
+	return c, ok
 }
 
 // Handler runs the tasks a peer sends. ServeTask is called on its own

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -457,6 +458,42 @@ func TestCallPipelined(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// CallNotify hands the Response to arrived, on the reader, before it
+// returns that same Response; a Call given up on never calls it.
+func TestCallNotify(t *testing.T) {
+	h := newTestHandler()
+	m, sl := pair(t, h)
+	var got atomic.Pointer[Response]
+	calls := atomic.Int32{}
+	arrived := func(r *Response) { calls.Add(1); got.Store(r) }
+	resp, err := m.CallNotify(context.Background(), &Request{Kind: KindEval, Src: "one"}, nil, arrived)
+	if err != nil || resp.Text != "one" || got.Load() != resp || calls.Load() != 1 {
+		t.Fatalf("CallNotify: %+v, %v; arrived %d times with %p, want once with %p", resp, err, calls.Load(), got.Load(), resp)
+	}
+	got.Store(nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := m.CallNotify(ctx, &Request{Kind: KindEval, Src: "block"}, nil, arrived)
+		errc <- err
+	}()
+	<-h.started
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	<-h.canceled
+	if resp, err := m.Call(context.Background(), &Request{Kind: KindEval, Src: "ok"}); err != nil || resp.Text != "ok" {
+		t.Fatal(err, resp)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("arrived ran %d times; the Call given up on must not run it", n)
+	}
+	if _, err := sl.CallNotify(context.Background(), &Request{Kind: KindPing}, nil, arrived); !errors.Is(err, ErrRole) {
+		t.Fatalf("CallNotify on a slave's session: %v, want ErrRole", err)
 	}
 }
 
@@ -1041,7 +1078,7 @@ func TestRolesRefuseTasksFromASlave(t *testing.T) {
 		}
 	}
 	for range 3 {
-		refused(s.call(ctx, &Request{Kind: KindEval, Src: "ok"}, nil))
+		refused(s.call(ctx, &Request{Kind: KindEval, Src: "ok"}, nil, nil))
 	}
 	ts, err := s.openTask(ctx, &Request{Kind: KindStream})
 	if err != nil {
