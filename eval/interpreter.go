@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"go/token"
+	"maps"
 	"os"
 	"reflect"
 	"strings"
@@ -30,6 +31,9 @@ type interpreter struct {
 	// goroutine per task would grow (copy) its stack every time, which
 	// showed up as a tenth of a slave's CPU in profiles of tiny tasks.
 	jobs chan func()
+	// reent connects package dpfw's re-entrant functions to the task
+	// this interpreter runs (reentrant.go).
+	reent *reentrant
 }
 
 var stdioOnce sync.Once
@@ -49,7 +53,7 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	ip := &interpreter{
 		in:  interp.New(opts),
 		out: c, errw: errw, cache: map[string]*interp.Program{}, imported: map[string]bool{},
-		funcs: map[string]reflect.Value{}, jobs: make(chan func()),
+		funcs: map[string]reflect.Value{}, jobs: make(chan func()), reent: &reentrant{},
 	}
 	go runJobs(ip.jobs) // exits when abandon or close closes jobs
 	ip.stopper = newStopper(ip.in)
@@ -57,7 +61,7 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	if cfg.sandbox != nil {
 		std = cfg.sandbox.Symbols(sandboxStd())
 	}
-	exports := []interp.Exports{std, tableExports(table), shim.Symbols}
+	exports := []interp.Exports{std, tableExports(table, ip.reent), shim.Symbols}
 	for _, p := range pkgs {
 		exports = append(exports, p.exports())
 	}
@@ -84,11 +88,13 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 // registered under the real import path as well as the alias: yaegi looks
 // up interface wrappers by the real path and crashes when only an alias
 // exists (notes §5).
-func tableExports(t *Table) interp.Exports {
+func tableExports(t *Table, r *reentrant) interp.Exports {
 	syms := func() map[string]reflect.Value {
-		return map[string]reflect.Value{
+		m := map[string]reflect.Value{
 			"Table": reflect.ValueOf(func() *Table { return t }),
 		}
+		maps.Copy(m, r.symbols())
+		return m
 	}
 	return interp.Exports{
 		"dpfw/dpfw":                      syms(),

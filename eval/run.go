@@ -133,7 +133,10 @@ func (e *Engine) do(ctx context.Context, body func(*task) *Error) (res Result, _
 	ip := e.ip
 	ip.out.begin(e.cfg.MaxOutput)
 	ip.exits.begin()
+	reent := ip.reent
+	reent.begin(ctx)
 	err := e.guard(t, body)
+	reent.end()
 	ex := ip.exits.end()
 	out, panics := ip.out.end()
 	t.res.Output = out
@@ -326,6 +329,11 @@ func (seg segment) convert(t *task, err error) *Error {
 
 // panicError describes a panic raised by interpreted code.
 func panicError(p interp.Panic) *Error {
+	if sub, ok := subError(p.Value); ok {
+		// A sub-task's failure, re-raised (panic(err) after dpfw.Force):
+		// the task fails with the sub-task's kind.
+		return &Error{Kind: sub.Kind, Msg: "sub-task failed: " + sub.Error()}
+	}
 	msg := fmt.Sprint(p.Value)
 	if goMsg, ok := goPanics[msg]; ok {
 		msg = goMsg
@@ -344,6 +352,16 @@ var goPanics = map[string]string{
 	"reflect.Value.Slice: slice index out of bounds":        "runtime error: slice bounds out of range",
 	"reflect.Value.Slice3: slice index out of bounds":       "runtime error: slice bounds out of range",
 	"reflect.Value.Slice: string slice index out of bounds": "runtime error: slice bounds out of range",
+}
+
+// subError reports whether a panic value is an *Error, as yaegi hands
+// it over (a reflect.Value, or the value itself).
+func subError(v any) (*Error, bool) {
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	e, ok := v.(*Error)
+	return e, ok && e != nil
 }
 
 // attachStack fills Pos and Stack from the "line:col: panic: ..." lines
