@@ -61,8 +61,8 @@ type Future struct {
 type subTasks struct {
 	ctx    context.Context // ends when the task does
 	cancel context.CancelFunc
-	spawn  Spawner         // nil: none given
-	wg     sync.WaitGroup  // one per sub-task in flight; end waits
+	spawn  Spawner        // nil: none given
+	wg     sync.WaitGroup // one per sub-task in flight; end waits
 }
 
 // reentrant connects an interpreter's dpfw functions to the task it is
