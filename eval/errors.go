@@ -27,6 +27,7 @@ const (
 	KindInternal    = failure.KindInternal    // the interpreter itself failed
 	KindBusy        = failure.KindBusy        // not from eval: the peer has too many tasks in flight
 	KindLost        = failure.KindLost        // not from eval: the connection ended mid-task
+	KindDepth       = failure.KindDepth       // not from eval: a sub-task would nest deeper than the master allows
 )
 
 // ErrClosed is returned by every Engine method called after Close. It is

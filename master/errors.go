@@ -32,6 +32,7 @@ const (
 	KindInternal    = failure.KindInternal    // a bug or unexpected failure on the slave
 	KindBusy        = failure.KindBusy        // the slave node has too many tasks in flight
 	KindLost        = failure.KindLost        // the slave's connection ended before the task did
+	KindDepth       = failure.KindDepth       // a sub-task would nest deeper than Config.MaxDepth
 )
 
 // IsKind reports whether err is, or wraps, a RemoteError of the given

@@ -63,6 +63,10 @@ type Config struct {
 	LocalFallback func(ctx context.Context) (net.Conn, error)
 	// FallbackAfter is the grace period before LocalFallback; 0 means 2s.
 	FallbackAfter time.Duration
+	// MaxDepth bounds re-entrant tasks: a sub-task (dpfw.Submit in a
+	// snippet) of a sub-task … may nest this deep; deeper ones fail with
+	// kind depth. 0 means 16.
+	MaxDepth int
 }
 
 // Master schedules tasks over the slaves connected to it.
@@ -113,6 +117,9 @@ func New(cfg Config) *Master {
 	}
 	if cfg.ResolveEvery <= 0 {
 		cfg.ResolveEvery = 10 * time.Second
+	}
+	if cfg.MaxDepth <= 0 {
+		cfg.MaxDepth = 16
 	}
 	m := &Master{
 		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0),
@@ -212,6 +219,7 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 		sess.Close()
 		return nil, ErrClosed
 	}
+	sess.HandleSubs(m.serveSub) // before any task is sent on it
 	peer := sess.Peer()
 	rejoin := m.rejoinLocked(peer, origin)
 	var added []*Slave

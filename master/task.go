@@ -48,6 +48,11 @@ type Task struct {
 	// that runs does so under the context of the first Submit; a merged
 	// caller whose own context ends stops waiting, the task goes on.
 	Key string
+
+	// depth is the task's depth among sub-tasks (reentrant.go); spare
+	// runs it on a spare engine of the slave's node.
+	depth int
+	spare bool
 }
 
 // job is a Task on its way to a slave, or a control message for a
@@ -342,7 +347,7 @@ func (s *Slave) retry(j *job, err error) bool {
 // if not nil, is given the Response on the session's reader (see
 // Session.CallNotify) before do returns it.
 func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, arrived func(*session.Response) bool) (Result, error) {
-	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh}
+	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh, Depth: t.depth, Spare: t.spare}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, graceful(t.Timeout), errNoTimeoutAnswer)
@@ -379,7 +384,7 @@ func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop
 	if arrived != nil {
 		notify = func(resp *session.Response) { taken = arrived(resp) }
 	}
-	resp, err := s.conn().CallNotify(ctx, req, stop, notify)
+	resp, err := s.conn().CallNotify(withParent(ctx, s, t.depth), req, stop, notify)
 	if taken {
 		return Result{Slave: s.id}, nil
 	}

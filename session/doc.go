@@ -180,6 +180,34 @@
 // which. The node bounds what it keeps (slave.JobsConfig: a count, the
 // bytes of ended outcomes, and how long an ended job is kept).
 //
+// # Sub-tasks (KindSub; re-entrant tasks)
+//
+// A task a master sent on the control stream (kinds eval, call, batch)
+// may ask that master for sub-tasks: the slave writes, on the control
+// stream, a request frame with an ID from its own ID space and
+// {1: KindSub (16), 3: Src, 6: Timeout, 30: Parent, 31: Depth}, where
+// Parent is the ID of the parent task's request and Depth is that
+// request's Depth field (field 31; 0 when absent). The master answers
+// with a response frame carrying the same ID: the sub-task's Response,
+// as if it had sent Src itself. The slave may cancel it with a cancel
+// frame of that ID. The master's sub-task contexts end when the parent's
+// Call ends (its response arrived, or the master gave up on it), so a
+// cancelled parent cancels its sub-tasks, on every slave.
+//
+// This is the only request a slave may send, and the master accepts it
+// only when Parent names a request it sent on this session that is
+// still awaiting its response, of a kind that runs a snippet, and Depth
+// is the Depth it sent that request with. Anything else (any other
+// kind, an unknown or finished parent, a wrong depth, a master that set
+// no SubHandler) is answered at once with a RemoteError of kind
+// internal whose message begins "refused:", is logged once per session,
+// and runs nothing. A KindSub that reaches a slave is refused likewise.
+// Sub-tasks count against Config.MaxStreams like tasks (kind busy
+// beyond it). The master sends the sub-task with Depth = parent's Depth
+// + 1 (its scheduler bounds the depth); a request with Spare set (field
+// 32) asks the node to run it on a spare engine instead of Engine (the
+// master's deadlock rule, package master).
+//
 // # Limits and liveness
 //
 // At most Config.MaxStreams tasks from a peer are in flight (queued or

@@ -32,6 +32,12 @@ const (
 	// the node then lets snippets import it as native/NAME. Engine is
 	// ignored. The Response carries NativeInfo.
 	KindCompile
+
+	// KindSub is the one request a slave sends: a sub-task of the task
+	// Parent, which the master sent it and which is still running
+	// (re-entrant tasks; doc.go, "Sub-tasks"). Src is run on an engine
+	// of the master's choice; the Response is the sub-task's.
+	KindSub Kind = 16
 )
 
 // TableOp selects a table operation of a KindTable request.
@@ -67,6 +73,17 @@ type Request struct {
 	Native *NativeSource `cbor:"12,keyasint,omitempty"`
 	// Job, on KindJobStatus and KindJobWait, names the detached job.
 	Job *JobRef `cbor:"20,keyasint,omitempty"`
+	// Parent, on KindSub, is the request ID of the running task (sent
+	// by the master) that asks for the sub-task.
+	Parent uint64 `cbor:"30,keyasint,omitempty"`
+	// Depth is how deep in a tree of sub-tasks a task is: 0 for one a
+	// master sent on its own, its parent's Depth + 1 for a sub-task. On
+	// KindSub it is the parent's Depth, which the master checks.
+	Depth int `cbor:"31,keyasint,omitempty"`
+	// Spare, on KindEval, runs Src on a spare engine of the slave node,
+	// lent while the task on Engine waits for its sub-tasks, instead of
+	// on Engine itself (doc.go, "Sub-tasks").
+	Spare bool `cbor:"32,keyasint,omitempty"`
 }
 
 // Response is a slave's answer to one Request.

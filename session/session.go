@@ -56,7 +56,11 @@ type Session struct {
 	pending map[uint64]*pendingCall
 	running map[uint64]context.CancelFunc // admitted control tasks, by ID
 
-	refusedOnce sync.Once // logs the first task refused for the peer's role
+	refusedOnce    sync.Once // logs the first task refused for the peer's role
+	subRefusedOnce sync.Once // logs the first sub-task request refused (sub.go)
+
+	// subs are a master's tasks that may ask for sub-tasks (sub.go).
+	subs subs
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -412,11 +416,19 @@ func (s *Session) readFailed(where string, err error) {
 // so a slave cannot make its master run anything), or when the peer
 // already has MaxStreams tasks in flight.
 func (s *Session) admit(t *task) {
+	if s.self.Role == RoleMaster && t.req != nil && t.req.Kind == KindSub {
+		s.admitSub(t) // the one request a slave may send
+		return
+	}
 	if s.self.Role != RoleSlave {
 		s.refusedOnce.Do(func() {
 			s.log.Warn("refused a task from a slave: only a master sends tasks (further refusals not logged)")
 		})
 		s.answer(t, &RemoteError{Kind: failure.KindInternal, Msg: fmt.Sprintf("refused: a %s runs no tasks; only a master sends them", s.self.Role)})
+		return
+	}
+	if t.req != nil && t.req.Kind == KindSub {
+		s.answer(t, &RemoteError{Kind: failure.KindInternal, Msg: "refused: a slave runs no sub-tasks; a master does"})
 		return
 	}
 	if s.inflight.Add(1) > int64(s.cfg.MaxStreams) {
@@ -533,6 +545,7 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 	}
 	id := s.nextID.Add(1)
 	c := &pendingCall{ch: make(chan *Response, 1), arrived: arrived}
+	defer s.openParent(ctx, id, req)()
 	s.mu.Lock()
 	s.pending[id] = c
 	s.mu.Unlock()
@@ -714,7 +727,7 @@ func (s *Session) run(t *task, h Handler) {
 		s.serveStream(t, h)
 		return
 	}
-	resp := h.ServeTask(t.ctx, t.req, nil)
+	resp := h.ServeTask(withTask(t.ctx, s, t.id, t.req), t.req, nil)
 	s.mu.Lock()
 	delete(s.running, t.id)
 	s.mu.Unlock()

@@ -41,6 +41,17 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 		return errResponse(eval.KindNotFound, fmt.Sprintf("no engine %d (this slave has %d)", req.Engine, len(h.n.engines)))
 	}
 	e := h.n.engines[req.Engine]
+	if req.Spare && req.Kind == session.KindEval {
+		spare, err := h.n.spareEngine()
+		if err != nil {
+			return reply(eval.Result{}, err)
+		}
+		defer h.n.putSpare(spare)
+		e = spare
+	}
+	if req.Kind == session.KindEval || req.Kind == session.KindCall {
+		ctx = eval.WithSpawner(ctx, spawn) // re-entrant tasks (reentrant.go)
+	}
 	switch req.Kind {
 	case session.KindEval:
 		return h.eval(ctx, req)

@@ -71,6 +71,10 @@ type Node struct {
 	sessions map[*session.Session]struct{}
 	closed   bool
 	wg       sync.WaitGroup // the goroutines Serve started; Close waits
+
+	spareMu    sync.Mutex     // protects the fields below (reentrant.go)
+	spares     []*eval.Engine // idle spare engines
+	spareCount int            // spare engines in existence, idle or not
 }
 
 // New creates the node's engines. It fails if cfg.Session is not valid
@@ -230,6 +234,7 @@ func (n *Node) Close() error {
 	for _, e := range n.engines {
 		e.Close()
 	}
+	n.closeSpares()
 	return nil
 }
 

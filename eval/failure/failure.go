@@ -34,13 +34,14 @@ const (
 	KindInternal    Kind = "internal"    // any layer: a bug or an unexpected failure
 	KindBusy        Kind = "busy"        // session: the peer already has Config.MaxStreams tasks in flight
 	KindLost        Kind = "lost"        // master: the connection to the slave ended before the task did
+	KindDepth       Kind = "depth"       // master: a sub-task would nest deeper than Config.MaxDepth (re-entrant tasks)
 )
 
 // Known lists every kind above, in that order.
 func Known() []Kind {
 	return []Kind{
 		KindCompile, KindUnsupported, KindPanic, KindExit, KindError, KindTimeout, KindCanceled,
-		KindUnsendable, KindTooLarge, KindNotFound, KindInternal, KindBusy, KindLost,
+		KindUnsendable, KindTooLarge, KindNotFound, KindInternal, KindBusy, KindLost, KindDepth,
 	}
 }
 

@@ -1,0 +1,100 @@
+package slave
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dpfw/dpfw/eval"
+	"github.com/dpfw/dpfw/session"
+)
+
+// spawn is the eval.Spawner of the node's tasks: it sends a snippet's
+// sub-task to the master that sent the task (session.Spawn), and makes
+// the master's answer a value or an *eval.Error.
+func spawn(ctx context.Context, src string) (eval.SubResult, error) {
+	resp, err := session.Spawn(ctx, &session.Request{Src: src})
+	if err != nil {
+		if ctx.Err() != nil {
+			return eval.SubResult{}, err
+		}
+		return eval.SubResult{}, &eval.Error{Kind: eval.KindLost, Msg: fmt.Sprintf("sub-task: %v", err)}
+	}
+	if re := resp.Err; re != nil {
+		msg := re.Msg
+		if re.Pos != "" {
+			msg = "at " + re.Pos + ": " + msg
+		}
+		if re.Slave != "" {
+			msg = "on " + re.Slave + " " + msg
+		}
+		return eval.SubResult{}, &eval.Error{Kind: re.Kind, Msg: msg, Stack: re.Stack}
+	}
+	raw := resp.Value
+	res := eval.SubResult{Decode: func(dst any) error { return session.DecodeValue(raw, dst) }}
+	if len(raw) > 0 {
+		if err := session.DecodeValue(raw, &res.Value); err != nil {
+			return eval.SubResult{}, &eval.Error{Kind: eval.KindUnsendable, Msg: fmt.Sprintf("sub-task result does not decode into a plain Go value (%v); dpfw.Decode into a typed variable may", err)}
+		}
+	}
+	return res, nil
+}
+
+// spareEngine takes an idle spare engine, or makes one: the engine a
+// sub-task runs on while the task on one of the node's engines waits for
+// it (Request.Spare; the master's deadlock rule). At most
+// maxSpares(n) exist at once; beyond that the sub-task is refused as
+// busy.
+func (n *Node) spareEngine() (*eval.Engine, error) {
+	n.spareMu.Lock()
+	if k := len(n.spares); k > 0 {
+		e := n.spares[k-1]
+		n.spares = n.spares[:k-1]
+		n.spareMu.Unlock()
+		return e, nil
+	}
+	if n.spareCount >= n.maxSpares() {
+		n.spareMu.Unlock()
+		return nil, &eval.Error{Kind: eval.KindBusy, Msg: fmt.Sprintf("all %d spare engines of this node run sub-tasks", n.maxSpares())}
+	}
+	n.spareCount++
+	n.spareMu.Unlock()
+	e, err := eval.New(n.cfg.Eval)
+	if err != nil {
+		n.spareMu.Lock()
+		n.spareCount--
+		n.spareMu.Unlock()
+		return nil, err
+	}
+	return e, nil
+}
+
+// putSpare gives a spare engine back for the next sub-task.
+func (n *Node) putSpare(e *eval.Engine) {
+	n.mu.Lock() // orders this against Close's closeSpares
+	closed := n.closed
+	if !closed {
+		n.spareMu.Lock()
+		n.spares = append(n.spares, e)
+		n.spareMu.Unlock()
+	}
+	n.mu.Unlock()
+	if closed {
+		e.Close()
+	}
+}
+
+// maxSpares bounds the spare engines: a chain of waiting parents lends
+// one per level, so the master's default depth bound per engine, with
+// room for several masters.
+func (n *Node) maxSpares() int { return 16 * len(n.engines) }
+
+// closeSpares closes the idle spare engines (Close).
+func (n *Node) closeSpares() {
+	n.spareMu.Lock()
+	spares := n.spares
+	n.spares = nil
+	n.spareMu.Unlock()
+	for _, e := range spares {
+		e.Close()
+	}
+}
