@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,6 +52,9 @@ func FuzzFrame(f *testing.F) {
 	}
 	f.Add([]byte{0, 0, 0, 0})
 	buf.Reset()
+	writeEnvelope(&buf, &envelope{ID: 4, Type: frameRequest, Req: &Request{Kind: KindSub, Parent: 3, Depth: 2, Src: "1", Spare: true}}, 1<<20)
+	f.Add(bytes.Clone(buf.Bytes()))
+	buf.Reset()
 	writeEnvelope(&buf, &envelope{ID: 2, Type: frameRequest, Req: &Request{Kind: KindCompile, Native: &NativeSource{
 		Name: "fib", Files: []NativeFile{{Name: "fib.go", Data: []byte("package fib\n")}}}}}, 1<<20)
 	f.Add(buf.Bytes())
@@ -81,6 +86,45 @@ func FuzzFrame(f *testing.F) {
 			if e.Req != nil && e.Req.Job != nil {
 				e.Req.Job.Check()
 			}
+		}
+	})
+}
+
+// FuzzSubRequest sends whatever request a frame decodes to from a slave
+// to its master, while the master runs no task: every one must be
+// refused at once, none may run, and the session must carry on.
+func FuzzSubRequest(f *testing.F) {
+	var buf bytes.Buffer
+	for _, req := range []*Request{
+		{Kind: KindSub, Parent: 1, Src: "1+1"},
+		{Kind: KindSub, Parent: 0, Depth: -1, Src: "\xff"},
+		{Kind: KindSub, Parent: 1 << 63, Depth: 1 << 40, Timeout: -1, Spare: true},
+		{Kind: KindEval, Src: "1"},
+		{Kind: KindBatch, Batch: []Request{{Kind: KindSub, Parent: 1}}},
+	} {
+		buf.Reset()
+		writeEnvelope(&buf, &envelope{ID: 1, Type: frameRequest, Req: req}, 1<<20)
+		f.Add(bytes.Clone(buf.Bytes()))
+	}
+	m, s := pair(f, nil)
+	var ran atomic.Int64
+	m.HandleSubs(func(context.Context, int, *Request) *Response { ran.Add(1); return nil })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := readEnvelope(bytes.NewReader(data), 1<<16)
+		if err != nil || e.Type != frameRequest || e.Req == nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		resp, err := s.call(ctx, e.Req, nil)
+		if err != nil {
+			t.Fatalf("the session did not carry on: %v", err)
+		}
+		if resp.Err == nil || !strings.HasPrefix(resp.Err.Msg, "refused: ") && resp.Err.Kind != failure.KindBusy {
+			t.Fatalf("request %+v was not refused: %+v", e.Req, resp)
+		}
+		if ran.Load() != 0 {
+			t.Fatal("a refused request ran")
 		}
 	})
 }

@@ -30,7 +30,7 @@ type SubHandler func(ctx context.Context, depth int, req *Request) *Response
 type subs struct {
 	handler atomic.Pointer[SubHandler]
 
-	mu      sync.Mutex             // protects parents
+	mu      sync.Mutex            // protects parents
 	parents map[uint64]*subParent // running tasks this side sent, by request ID
 }
 

@@ -146,13 +146,21 @@ type extra struct {
 	NativeLoadS       float64 `json:"native_load_s"`
 	NativeLoadPluginS float64 `json:"native_load_plugin_s"`
 	// Issue 13's task model (tasks.go).
-	MergeN           int     `json:"merge_n"`
-	MergeKeys        int     `json:"merge_keys"`
-	MergePerS        float64 `json:"merge_tasks_per_s"`
-	MergeRuns        int64   `json:"merge_runs"`
-	MergeMerged      int64   `json:"merge_merged"`
-	CacheHitP50us    float64 `json:"cache_hit_p50_us"`
-	CacheHitP99us    float64 `json:"cache_hit_p99_us"`
+	MergeN        int     `json:"merge_n"`
+	MergeKeys     int     `json:"merge_keys"`
+	MergePerS     float64 `json:"merge_tasks_per_s"`
+	MergeRuns     int64   `json:"merge_runs"`
+	MergeMerged   int64   `json:"merge_merged"`
+	CacheHitP50us float64 `json:"cache_hit_p50_us"`
+	CacheHitP99us float64 `json:"cache_hit_p99_us"`
+	// Re-entrant tasks: fib(n) that fans out to depth 4 (15 waiting
+	// parents, 16 leaves) on the two one-engine slaves; first run (spare
+	// engines made), second run, and the same fib(n) as one task.
+	ReentFibN        int     `json:"reent_fib_n"`
+	ReentFibDepth    int     `json:"reent_fib_depth"`
+	ReentFibS        float64 `json:"reent_fib_s"`
+	ReentFibWarmS    float64 `json:"reent_fib_warm_s"`
+	ReentFibOneS     float64 `json:"reent_fib_one_task_s"`
 	BurstN           int     `json:"burst_n"`
 	BurstMaxQueued   int     `json:"burst_max_queued"`
 	BurstS           float64 `json:"burst_s"`
@@ -266,6 +274,9 @@ func (b *bench) print(out io.Writer) {
 	}
 	if x := r.Extra; x.CacheHitP50us > 0 {
 		row("cache hit p50 (Submit+Wait)", x.CacheHitP50us, 0, "µs")
+	}
+	if x := r.Extra; x.ReentFibN > 0 {
+		row(fmt.Sprintf("re-entrant fib(%d) depth %d (as one task)", x.ReentFibN, x.ReentFibDepth), x.ReentFibWarmS*1e3, x.ReentFibOneS*1e3, "ms")
 	}
 	if x := r.Extra; x.BurstN > 0 {
 		row(fmt.Sprintf("burst %d, MaxQueued %d: peak heap (base)", x.BurstN, x.BurstMaxQueued), x.BurstHeapPeakMB, x.BurstHeapBaseMB, "MB")

@@ -22,7 +22,54 @@ func (b *bench) taskModel(ctx context.Context) error {
 	if err := b.cacheHits(ctx); err != nil {
 		return err
 	}
+	if err := b.reentrant(ctx); err != nil {
+		return err
+	}
 	return b.burst(ctx)
+}
+
+// pfibTmpl computes fib(n) by submitting itself twice per level down to
+// depth d (fmt's %q quotes the template into its own copy).
+const pfibTmpl = `const tmpl = %q
+func fib(n int) int { if n < 2 { return n }; return fib(n-1) + fib(n-2) }
+func pfib(n, d int) int {
+	if d == 0 || n < 2 { return fib(n) }
+	vs, err := dpfw.Parallel(fmt.Sprintf(tmpl, tmpl, n-1, d-1), fmt.Sprintf(tmpl, tmpl, n-2, d-1))
+	if err != nil { panic(err) }
+	return int(vs[0].(int64) + vs[1].(int64))
+}
+pfib(%d, %d)`
+
+// reentrant: a re-entrant fib(REENT_N) to depth 4 on the two one-engine
+// slaves, twice, and the same fib as a single task.
+func (b *bench) reentrant(ctx context.Context) error {
+	n, d := envInt("REENT_N", 24), 4
+	m, err := b.extraMaster(ctx, master.Config{})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	bctx, cancel := b.bounded(ctx)
+	defer cancel()
+	want := int64(1)
+	for a, i := int64(0), 1; i < n; i++ {
+		a, want = want, a+want
+	}
+	x := &b.res.Extra
+	x.ReentFibN, x.ReentFibDepth = n, d
+	for i, dst := range []*float64{&x.ReentFibS, &x.ReentFibWarmS, &x.ReentFibOneS} {
+		depth := d
+		if i == 2 {
+			depth = 0
+		}
+		start := time.Now()
+		res, err := m.Run(bctx, fmt.Sprintf(pfibTmpl, pfibTmpl, n, depth))
+		if err != nil || res.Value != want {
+			return fmt.Errorf("re-entrant fib(%d) depth %d: %v %v, want %d", n, depth, res.Value, err, want)
+		}
+		*dst = time.Since(start).Seconds()
+	}
+	return nil
 }
 
 // extraMaster is one more master on the bench's slave processes.
