@@ -17,14 +17,17 @@ import (
 // other work; here a waiting parent lends its engine. A sub-task runs
 //
 //  1. on an engine that is idle right now (any slave, reserved for the
-//     sub-task and released after it), or else
+//     sub-task and released after it) whose node has an in-flight slot
+//     free right now (session.IfRoom), or else
 //  2. on a spare engine of the parent's own slave node (a fresh
 //     interpreter the node keeps for this), holding the parent's one
 //     loan token: the CPU its waiting parent is not using. Sub-tasks of
 //     one parent that find no idle engine take the token in turn.
 //
-// A sub-task never waits for an engine that some task holds while
-// waiting in turn, only for its parent's token, which a sibling holds
+// A sub-task never waits for an engine or an in-flight slot that some
+// task holds while waiting in turn (a spare-engine sub-task goes under
+// its parent's slot: session doc, "Sub-tasks"), only for its parent's
+// token, which a sibling holds
 // while it runs; by induction on the depth (bounded by Config.MaxDepth)
 // every sibling finishes, so every sub-task gets to run. yaegi is not
 // re-entrant across goroutines, so a sub-task never runs in its
@@ -68,9 +71,14 @@ func (m *Master) serveSub(ctx context.Context, depth int, req *session.Request) 
 // parent's node with the parent's token (the deadlock rule above).
 func (m *Master) runSub(ctx context.Context, p *parent, t Task) (Result, error) {
 	for _, s := range m.Slaves() {
-		if s.tryReserve() {
-			res, err := s.Submit(ctx, t).Wait(context.Background())
-			s.Release()
+		if !s.tryReserve() {
+			continue
+		}
+		// Only with a slot free at once: the slots of a node may all be
+		// held by parents waiting for their sub-tasks (issue 14's limit).
+		res, err := s.Submit(session.IfRoom(ctx), t).Wait(context.Background())
+		s.Release()
+		if !errors.Is(err, session.ErrNoRoom) {
 			return res, err
 		}
 	}

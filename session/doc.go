@@ -202,11 +202,22 @@
 // no SubHandler) is answered at once with a RemoteError of kind
 // internal whose message begins "refused:", is logged once per session,
 // and runs nothing. A KindSub that reaches a slave is refused likewise.
-// Sub-tasks count against Config.MaxStreams like tasks (kind busy
-// beyond it). The master sends the sub-task with Depth = parent's Depth
-// + 1 (its scheduler bounds the depth); a request with Spare set (field
-// 32) asks the node to run it on a spare engine instead of Engine (the
-// master's deadlock rule, package master).
+// The sub-task requests a slave sends count against the master's
+// Config.MaxStreams like tasks (kind busy beyond it). The master sends
+// the sub-task with Depth = parent's Depth + 1 (its scheduler bounds the
+// depth); a KindEval request with Spare set (field 32) asks the node to
+// run it on a spare engine instead of Engine (the master's deadlock
+// rule, package master).
+//
+// Sub-tasks and in-flight slots (below): a Spare request runs on the CPU
+// its waiting parent lends and goes under the parent's slot: the master
+// sends it without taking a slot (the parents may hold them all), and
+// the node admits Spare requests on a count of their own, bounded by
+// max(MaxStreams, 256) (a chain of waiting parents lends one engine per
+// level; the node's spare engines bound them too, kind busy beyond). A sub-task the master sends to an idle engine takes
+// a slot only if one is free at once (IfRoom); otherwise the master runs
+// it on a spare engine. So no sub-task waits for a slot that only a
+// waiting parent could free.
 //
 // # Limits and liveness
 //

@@ -116,7 +116,7 @@ func FuzzSubRequest(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		resp, err := s.call(ctx, e.Req, nil)
+		resp, err := s.call(ctx, e.Req, nil, nil)
 		if err != nil {
 			t.Fatalf("the session did not carry on: %v", err)
 		}

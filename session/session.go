@@ -38,10 +38,14 @@ type Session struct {
 	nextID atomic.Uint64
 
 	// incoming carries admitted tasks to Serve. Its capacity is
-	// cfg.MaxStreams and admission is bounded by inflight, so sends
-	// never block.
+	// cfg.MaxStreams + spareLimit and admission is bounded by inflight
+	// and spares, so sends never block.
 	incoming chan *task
 	inflight atomic.Int64
+	// spares counts the admitted tasks with Request.Spare: sub-tasks
+	// on the engine a waiting parent lends, which the parent's slot
+	// covers; they are bounded apart from inflight (sub.go).
+	spares atomic.Int64
 
 	// slots, on a master's session, holds one token per task in flight
 	// to the peer (Calls and task streams, from the request until its
@@ -52,7 +56,8 @@ type Session struct {
 	mu sync.Mutex // protects the following
 	// pending holds the Calls awaiting a response, by ID; the entry of a
 	// Call whose caller gave up is nil, and stays until the response
-	// (which frees its slot) arrives.
+	// (which frees its slot) arrives; one that holds no slot (a Spare
+	// sub-task) is deleted instead.
 	pending map[uint64]*pendingCall
 	running map[uint64]context.CancelFunc // admitted control tasks, by ID
 
@@ -75,6 +80,7 @@ type Session struct {
 type pendingCall struct {
 	ch      chan *Response  // buffered: the reader never blocks on it
 	arrived func(*Response) // CallNotify's; nil for a plain Call
+	slot    bool            // it holds one of slots (not a Spare sub-task)
 }
 
 // task is one request admitted from the peer, waiting for Serve.
@@ -84,7 +90,8 @@ type task struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	stream *yamux.Stream // non-nil for tasks that came on their own stream
-	ended  atomic.Bool   // no longer counted in inflight
+	ended  atomic.Bool   // no longer counted in inflight (or spares)
+	spare  bool          // counted in spares, not inflight
 }
 
 // New runs the handshake on conn, which may be either end of the TCP
@@ -200,7 +207,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		conn: conn, mux: mux, cfg: cfg, self: self, peer: peer,
 		log:      cfg.Logger.With("remote", addrString(conn.RemoteAddr()), "peer", peer.Name),
 		ctrl:     ctrl,
-		incoming: make(chan *task, cfg.MaxStreams),
+		incoming: make(chan *task, cfg.MaxStreams+spareLimit(cfg)),
 		pending:  make(map[uint64]*pendingCall),
 		running:  make(map[uint64]context.CancelFunc),
 		done:     make(chan struct{}),
@@ -431,9 +438,14 @@ func (s *Session) admit(t *task) {
 		s.answer(t, &RemoteError{Kind: failure.KindInternal, Msg: "refused: a slave runs no sub-tasks; a master does"})
 		return
 	}
-	if s.inflight.Add(1) > int64(s.cfg.MaxStreams) {
-		s.inflight.Add(-1)
-		s.answer(t, &RemoteError{Kind: failure.KindBusy, Msg: fmt.Sprintf("%d tasks in flight already", s.cfg.MaxStreams)})
+	t.spare = t.stream == nil && t.req != nil && t.req.Kind == KindEval && t.req.Spare
+	limit := s.cfg.MaxStreams
+	if t.spare {
+		limit = spareLimit(s.cfg)
+	}
+	if n := s.counter(t); n.Add(1) > int64(limit) {
+		n.Add(-1)
+		s.answer(t, &RemoteError{Kind: failure.KindBusy, Msg: fmt.Sprintf("%d tasks in flight already", limit)})
 		return
 	}
 	t.ctx, t.cancel = context.WithCancel(s.ctx)
@@ -540,11 +552,17 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.acquire(ctx); err != nil {
-		return nil, err
+	// A sub-task on a spare engine runs on the CPU its waiting parent
+	// lends, under the parent's slot: waiting for one could deadlock
+	// (the parents may hold them all), and the node admits it apart.
+	slot := s.self.Role == RoleMaster && !req.Spare
+	if slot {
+		if err := s.acquire(ctx); err != nil {
+			return nil, err
+		}
 	}
 	id := s.nextID.Add(1)
-	c := &pendingCall{ch: make(chan *Response, 1), arrived: arrived}
+	c := &pendingCall{ch: make(chan *Response, 1), arrived: arrived, slot: slot}
 	defer s.openParent(ctx, id, req)()
 	s.mu.Lock()
 	s.pending[id] = c
@@ -569,11 +587,14 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
 		case <-ctx.Done():
 			// The peer still counts the task until it answers: the slot
-			// stays taken until then.
+			// stays taken until then (a call without one is forgotten).
 			s.mu.Lock()
 			_, ours := s.pending[id]
-			if ours {
+			switch {
+			case ours && c.slot:
 				s.pending[id] = nil
+			case ours:
+				delete(s.pending, id)
 			}
 			s.mu.Unlock()
 			if !ours { // the reader settled it: it is on its way
@@ -596,6 +617,9 @@ func (s *Session) acquire(ctx context.Context) error {
 	case s.slots <- struct{}{}:
 		return nil
 	default:
+	}
+	if ctx.Value(ifRoomKey{}) != nil {
+		return ErrNoRoom
 	}
 	select {
 	case s.slots <- struct{}{}:
@@ -623,10 +647,25 @@ func (s *Session) settle(id uint64) (*pendingCall, bool) {
 	c, ok := s.pending[id]
 	delete(s.pending, id)
 	s.mu.Unlock()
-	if ok {
+	if ok && (c == nil || c.slot) { // nil: given up, its slot still held
 		s.release()
 	}
 	return c, ok
+}
+
+// ErrNoRoom is the error of a Call or OpenTask under a context made by
+// IfRoom when the peer already has as many tasks in flight as it admits.
+var ErrNoRoom = errors.New("session: the peer has as many tasks in flight as it admits")
+
+type ifRoomKey struct{}
+
+// IfRoom returns a context under which Call, CallStop and OpenTask do
+// not wait for a free slot (see doc.go, "Limits and liveness"): with
+// none free they fail at once with ErrNoRoom. The master's sub-tasks use
+// it: waiting for a slot that only their waiting parents could free
+// would deadlock.
+func IfRoom(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ifRoomKey{}, true)
 }
 
 // Handler runs the tasks a peer sends. ServeTask is called on its own
@@ -741,8 +780,22 @@ func (s *Session) run(t *task, h Handler) {
 // arrives and may send the next task at once, which must find room.
 func (s *Session) end(t *task) {
 	if t.ended.CompareAndSwap(false, true) {
-		s.inflight.Add(-1)
+		s.counter(t).Add(-1)
 	}
+}
+
+// spareLimit bounds the Spare tasks in flight from the peer: a chain of
+// waiting parents lends one engine per level (16 levels by the master's
+// default), so no less than DefaultMaxStreams whatever MaxStreams is.
+func spareLimit(cfg Config) int { return max(cfg.MaxStreams, DefaultMaxStreams) }
+
+// counter is the count t is admitted under: spares for a sub-task on a
+// spare engine, inflight for every other task.
+func (s *Session) counter(t *task) *atomic.Int64 {
+	if t.spare {
+		return &s.spares
+	}
+	return &s.inflight
 }
 
 // encodeResponse encodes resp as a response frame; when it would not

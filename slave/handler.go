@@ -54,7 +54,7 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 	}
 	switch req.Kind {
 	case session.KindEval:
-		return h.eval(ctx, req)
+		return h.eval(ctx, e, req)
 	case session.KindStream:
 		if req.Fresh {
 			if err := e.Reset(ctx); err != nil {
@@ -75,10 +75,9 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 	return errResponse(eval.KindInternal, fmt.Sprintf("unknown request kind %d", req.Kind))
 }
 
-// eval runs a KindEval request (Fresh: on a reset engine); the caller
-// has checked its Engine.
-func (h handler) eval(ctx context.Context, req *session.Request) *session.Response {
-	e := h.n.engines[req.Engine]
+// eval runs a KindEval request on e, its Engine or, for a Spare
+// request, a spare engine (Fresh: on a reset engine).
+func (h handler) eval(ctx context.Context, e *eval.Engine, req *session.Request) *session.Response {
 	if req.Fresh {
 		if err := e.Reset(ctx); err != nil {
 			return reply(eval.Result{}, err)

@@ -224,7 +224,7 @@ func (n *Node) detach(req *session.Request) *session.Response {
 			ctx, cancel = context.WithTimeout(ctx, run.Timeout)
 		}
 		defer cancel()
-		n.jobs.finish(j, handler{n}.eval(ctx, &run))
+		n.jobs.finish(j, handler{n}.eval(ctx, n.engines[run.Engine], &run))
 	})
 	if !started {
 		n.jobs.finish(j, errResponse(eval.KindCanceled, "the slave node is closing"))

@@ -116,3 +116,28 @@ func TestReentrantCancelParentCancelsChildren(t *testing.T) {
 	}
 	t.Logf("both engines free %v after the cancel", time.Since(start))
 }
+
+// Sub-tasks do not deadlock with the in-flight slots of issue 14: on a
+// node that admits one task at a time, the waiting parent holds the
+// only slot, and its sub-tasks still run (on the engine it lends; with
+// two engines, the idle one has no slot free either).
+func TestReentrantWithinInFlightLimit(t *testing.T) {
+	for _, engines := range []string{"1", "2"} {
+		t.Run("engines="+engines, func(t *testing.T) {
+			ctx := ctxT(t, 60*time.Second)
+			m := master.New(master.Config{NoRedial: true, Session: session.Config{Token: testToken}})
+			t.Cleanup(func() { m.Close() })
+			addr := startSlave(t, "-supervise=false", "-n", engines, "-max-streams", "1", "serve", "127.0.0.1:0").addr(t)
+			if _, err := m.Dial(ctx, addr); err != nil {
+				t.Fatal(err)
+			}
+			res, err := m.Run(ctx, pfibSrc(12, 2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Value != int64(fib(12)) {
+				t.Fatalf("pfib(12, 2) = %#v, want %d", res.Value, fib(12))
+			}
+		})
+	}
+}
