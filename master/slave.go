@@ -457,7 +457,7 @@ func (s *Slave) run(j *job) {
 		s.mu.Unlock()
 		return
 	}
-	if outs := s.exec(j); !j.settled {
+	if outs, settled := s.exec(j); !settled {
 		s.finish(j, outs)
 	}
 }

@@ -260,20 +260,23 @@ func (j *job) failed(err error) []outcome {
 
 // exec runs a task job on s and returns its futures' outcomes, or none
 // when it handed the job to another slave (s was lost and the task may
-// be re-run).
-func (s *Slave) exec(j *job) []outcome {
+// be re-run). settled reports that the session's reader finished the
+// job already (arrived), so the caller must not finish it again; only
+// exec may read j.settled, since a job it handed on belongs to another
+// slave's reader from then on.
+func (s *Slave) exec(j *job) (outs []outcome, settled bool) {
 	if err := j.ctx.Err(); err != nil {
-		return j.failed(err)
+		return j.failed(err), false
 	}
 	if j.batch != nil {
-		return s.execBatch(j)
+		return s.execBatch(j), false
 	}
 	if !j.fut.start() {
-		return nil // interrupted while queued: resolved already
+		return nil, false // interrupted while queued: resolved already
 	}
 	if j.detach { // never re-run: the node may have accepted it
 		res, err := s.detach(j.ctx, j.task)
-		return []outcome{{j.fut, res, err}}
+		return []outcome{{j.fut, res, err}}, false
 	}
 	arrived := s.arrived(j)
 	res, err := s.do(j.ctx, j.task, j.fut.interrupts(), arrived)
@@ -282,12 +285,12 @@ func (s *Slave) exec(j *job) []outcome {
 		res, err = s.do(j.ctx, j.task, j.fut.interrupts(), arrived)
 	}
 	if j.settled {
-		return nil
+		return nil, true
 	}
 	if err != nil && (s.retry(j, err) || s.requeue(j, err)) {
-		return nil
+		return nil, false
 	}
-	return []outcome{{j.fut, res, err}}
+	return []outcome{{j.fut, res, err}}, false
 }
 
 // arrived returns the function that finishes j on the session's reader
