@@ -476,13 +476,20 @@ func (f *Front) importName(sp *ast.ImportSpec) string {
 
 // typecheck checks both files in a fresh package "main" whose scope holds
 // what earlier snippets declared, and returns the errors that count.
+//
+// Only the earlier names the files mention go into that scope: go/types
+// resolves nothing else there. It matters for memory, not only time:
+// every object this check declares keeps its package's scope alive for
+// as long as the object is live, so a scope holding every live name
+// made an engine's memory grow with the square of its declarations.
 func (s *snippet) typecheck() []types.Error {
 	s.pkg = types.NewPackage("main", "main")
 	s.prelive = map[types.Object]bool{}
 	declared := s.declaredNames()
 	s.liveOf = map[types.Object]types.Object{}
-	for name, obj := range s.f.live {
-		if declared[name] {
+	for name := range mentioned(s.declFile, s.cellFile) {
+		obj, ok := s.f.live[name]
+		if !ok || declared[name] {
 			continue
 		}
 		if pn, ok := obj.(*types.PkgName); ok {
@@ -525,6 +532,20 @@ func (s *snippet) typecheck() []types.Error {
 		return s.typecheck()
 	}
 	return out
+}
+
+// mentioned returns the names of the identifiers in files.
+func mentioned(files ...*ast.File) map[string]bool {
+	names := map[string]bool{}
+	for _, file := range files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				names[id.Name] = true
+			}
+			return true
+		})
+	}
+	return names
 }
 
 // ignorable filters errors that the REPL's rules make moot.
