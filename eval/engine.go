@@ -264,7 +264,9 @@ func (e *Engine) recycle() error {
 	if e.front != nil {
 		// The front end says which statement variables, and which
 		// declarations that used them, the new interpreter loses.
-		e.lost = append(e.lost, e.front.Reset()...)
+		lost, dropped := e.front.Reset()
+		e.lost = append(e.lost, lost...)
+		e.forget(dropped)
 	}
 	ctx := context.Background()
 	for _, ex := range e.extra {
@@ -286,6 +288,22 @@ func (e *Engine) recycle() error {
 		}
 	}
 	return nil
+}
+
+// forget stops replaying what the front end dropped: declarations that
+// only declared names it forgot (x := 5 is var x int), which would
+// otherwise make every new interpreter, and the engine, grow with every
+// statement variable ever declared.
+func (e *Engine) forget(dropped []front.Dropped) {
+	if len(dropped) == 0 {
+		return
+	}
+	decls, srcs := map[string]bool{}, map[string]bool{}
+	for _, d := range dropped {
+		decls[d.Decls], srcs[d.Src] = true, true
+	}
+	e.defs = slices.DeleteFunc(e.defs, func(d string) bool { return decls[d] })
+	e.srcs = slices.DeleteFunc(e.srcs, func(s string) bool { return srcs[s] })
 }
 
 // addGlobals records variables a statement segment declared: a reset

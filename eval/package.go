@@ -265,8 +265,14 @@ func (e *Engine) rebuild() error {
 	}
 	// The cells did not run here: forget the statement variables (zero in
 	// the new interpreter; recycle reported them lost) and what used them.
-	f.Reset()
-	return nil
+	_, dropped := f.Reset()
+	if len(dropped) == 0 {
+		return nil
+	}
+	// The new interpreter has run what the front end dropped: replace it
+	// by one that has not, so that the names dropped are free again.
+	e.forget(dropped)
+	return e.recycle()
 }
 
 // configured reports whether Config.Packages has a package at path.

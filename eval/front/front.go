@@ -8,8 +8,10 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"maps"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,11 +128,34 @@ func (f *Front) Lower(src string) (*Program, *Error) {
 		}
 		delete(f.cache, src)
 	}
+	base := f.fset.Base()
 	s, err := f.check(src)
 	if err != nil {
+		f.removeFiles(base)
 		return nil, err
 	}
-	return s.lower()
+	p, err := s.lower()
+	if err != nil || len(s.newTemplates) == 0 {
+		f.removeFiles(base)
+	}
+	return p, err
+}
+
+// removeFiles takes the files parsed since base out of the file set,
+// which would otherwise grow with every snippet: once a snippet is
+// lowered, nothing asks for their positions again. The files of generic
+// declarations stay: their copies in later snippets are theirs. (Their
+// positions are never reused: the set's base only grows.)
+func (f *Front) removeFiles(base int) {
+	var files []*token.File
+	for file := range f.fset.Iterate {
+		if file.Base() >= base {
+			files = append(files, file)
+		}
+	}
+	for _, file := range files {
+		f.fset.RemoveFile(file)
+	}
 }
 
 // Commit records that p's declarations are now in the interpreter.
@@ -152,7 +177,8 @@ func (f *Front) Commit(p *Program) {
 		f.instances[key] = name
 	}
 	if p.Decls != "" {
-		f.history = append(f.history, &Program{Decls: p.Decls, declares: p.declares, cellVars: p.cellVars, declUses: p.declUses, methodOf: p.methodOf})
+		f.history = append(f.history, &Program{Decls: p.Decls, src: p.src, declares: p.declares, cellVars: p.cellVars,
+			declUses: p.declUses, methodOf: p.methodOf, helpers: p.helpers, templates: p.templates, instances: p.instances})
 	}
 	if p.cacheable && len(p.src) <= maxCachedLen {
 		if len(f.cache) >= maxCached {
@@ -168,17 +194,27 @@ const (
 	maxCachedLen = 4 << 10
 )
 
+// Dropped is what Reset took out of the replay: the engine stops
+// replaying Decls, and stops checking Src again when it rebuilds.
+type Dropped struct{ Decls, Src string }
+
 // Reset is called when the interpreter is replaced, before the engine
 // replays the declarations into the new one. Cells are gone, and so are
 // the values of the variables that statements declared (x := 5): the
 // replay brings them back as zero values. So Reset forgets them, and,
 // transitively, every declaration whose snippet uses something
 // forgotten (func f() int { return x }): their names become undefined,
-// a compile error rather than a zero value. (The interpreter still gets
-// the replay: helpers and instances the snippets declared stay where
-// later code expects them; only the names are out of reach.) It
-// returns the live names forgotten, sorted.
-func (f *Front) Reset() (lost []string) {
+// a compile error rather than a zero value. It returns the live names
+// forgotten, sorted.
+//
+// The snippets whose names are all forgotten, and that declared nothing
+// else later code may use (helpers, instances, generics, methods), leave
+// the history: Reset returns them as dropped, for the engine to stop
+// replaying. Without that, an engine sent ever new statements (x1 := 1,
+// x2 := 2, …) would replay, and keep, every one of them forever. The
+// others stay in the replay: helpers and instances they declared stay
+// where later code expects them; only their names are out of reach.
+func (f *Front) Reset() (lost []string, dropped []Dropped) {
 	clear(f.cache)
 	gone := map[types.Object]bool{}
 	for _, p := range f.history {
@@ -208,7 +244,68 @@ func (f *Front) Reset() (lost []string) {
 		}
 	}
 	sort.Strings(lost)
-	return lost
+	return lost, f.drop(done)
+}
+
+// drop removes from the history the snippets of done (all their names
+// forgotten) that declared nothing else and that no kept snippet uses,
+// and returns their Decls and sources, less those a kept snippet has
+// too. It also forgets how often their names were declared, where no
+// kept snippet declares them: the new interpreter has none of them.
+func (f *Front) drop(done map[*Program]bool) []Dropped {
+	drop := map[*Program]bool{}
+	owner := map[types.Object]*Program{}
+	for _, p := range f.history {
+		if done[p] && len(p.helpers) == 0 && len(p.templates) == 0 && len(p.instances) == 0 && len(p.methodOf) == 0 {
+			drop[p] = true
+			for _, obj := range p.declares {
+				owner[obj] = p
+			}
+		}
+	}
+	// A kept snippet's replay needs what it uses: keep that too.
+	for changed := true; changed; {
+		changed = false
+		for _, p := range f.history {
+			if drop[p] {
+				continue
+			}
+			for _, obj := range append(slices.Collect(maps.Keys(p.declUses)), p.methodOf...) {
+				if q := owner[obj]; q != nil && drop[q] {
+					delete(drop, q)
+					changed = true
+				}
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return nil
+	}
+	var out []Dropped
+	kept := f.history[:0]
+	keptText, keptNames := map[string]bool{}, map[string]bool{}
+	for _, p := range f.history {
+		if drop[p] {
+			out = append(out, Dropped{Decls: p.Decls, Src: p.src})
+			for _, obj := range p.declares {
+				delete(f.yname, obj)
+			}
+			continue
+		}
+		kept = append(kept, p)
+		keptText[p.Decls], keptText[p.src] = true, true
+		for name := range p.declares {
+			keptNames[name] = true
+		}
+	}
+	clear(f.history[len(kept):])
+	f.history = kept
+	for name := range f.defined {
+		if _, live := f.live[name]; !live && !keptNames[name] {
+			delete(f.defined, name)
+		}
+	}
+	return slices.DeleteFunc(out, func(d Dropped) bool { return keptText[d.Decls] || keptText[d.Src] })
 }
 
 // dependsOn reports whether p declares or uses an object in gone.
