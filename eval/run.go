@@ -95,6 +95,11 @@ func (t *task) check(ctx context.Context, abandoned bool, err error) *Error {
 		return panicError(p)
 	case err == errGoexit:
 		return goexitError(t)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// The func gave up because the task was cancelled (a stream
+		// closed by the cancel), and returned before interruptible saw
+		// ctx done: the task was cancelled, it did not fail.
+		return ctxError(ctx)
 	}
 	return errorf(KindError, "%v", err)
 }
