@@ -3,193 +3,444 @@ package front
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/token"
 	"go/types"
 	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
 )
 
 // errors.Is, As, AsType and Unwrap walk an error chain inside the
 // standard library, by type assertion and comparison on compiled values.
-// Measured on yaegi v0.16.1: an interpreted error's Unwrap, Is and As
-// methods are invisible there (compiled code sees a wrapper with Error
-// only); an
+// Measured on yaegi v0.16.1 (/work/plan/yaegi-dyntypes/errors): an
+// interpreted error's Unwrap, Is and As methods are invisible there; an
 // interpreted value that crossed into compiled code (fmt.Errorf's %w,
 // errors.Join) compares unequal to itself and no longer asserts to its
-// type; errors.As with a target of the program's type panics ("*target
-// must be interface or implement error"). So a call whose answer could
-// depend on the program's own error types is refused before it runs,
-// naming the rewrite; calls in programs without such types, and errors.Is
-// against a compiled sentinel in a program whose error types have no
-// Unwrap or Is method, run as before.
+// type. So in a program that declares its own error types, the chain
+// stays interpreted: fmt.Errorf with %w and errors.Join build the
+// wrappers of prelude/errors.go, and the chain functions are its walkers,
+// given a step and a same function generated for the program, which find
+// methods and compare identities by type assertions to the program's
+// concrete pointer types (yaegi never matches an assertion to an
+// interface on an interpreted value, and == on two interpreted errors
+// panics). What yaegi still gets wrong is refused before it runs: error
+// types with a value receiver (an error holding such a value panics or
+// loses its type on any assertion), targets of As of an interface type,
+// error types declared inside a function or generic, and fmt.Errorf
+// with a format that is not a constant.
 
 // errorType is one of the program's named types that implement error
-// (as T or *T), with the chain methods it has.
+// (as T or *T), with the chain methods of *T.
 type errorType struct {
-	obj              *types.TypeName
-	unwrap, is, asFn bool
+	obj      *types.TypeName
+	value    bool   // T itself implements error
+	unwrap   string // "one", "many" or ""
+	is, asFn bool
 }
 
-// refuseErrors returns the refusal of the first call of errors.Is, As,
-// AsType or Unwrap that the program's error types make unreliable; nil if
-// there is none.
-func (s *snippet) refuseErrors() *Error {
+// errorsCall is one call the lowering replaces.
+type errorsCall struct {
+	kind     string // Is, As, AsType, Unwrap, Join or Errorf
+	wraps    []int  // Errorf: the arguments of its %w verbs
+	compiled bool   // As, AsType: the target type is no program type
+	refuse   string // Errorf: why it is refused if the program walks a chain
+}
+
+// lowerErrors rewrites the chain calls of a checked snippet whose
+// program declares error types, and checks it again; it returns the
+// refusal of a call that cannot be lowered right.
+func (s *snippet) lowerErrors() *Error {
 	ets := s.errorTypes()
 	if len(ets) == 0 {
 		return nil
 	}
+	calls := map[*ast.CallExpr]*errorsCall{}
+	var chain *ast.CallExpr
 	var refusal *Error
 	for _, file := range []*ast.File{s.declFile, s.cellFile} {
 		ast.Inspect(file, func(n ast.Node) bool {
-			if refusal != nil {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || refusal != nil {
+				return refusal == nil
+			}
+			c, msg := s.errorsCall(call, ets)
+			if msg != "" {
+				refusal = &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(call.Pos())), Msg: msg}
 				return false
 			}
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			if msg := s.errorsCall(call, ets); msg != "" {
-				refusal = &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(call.Pos())), Msg: msg}
+			if c != nil {
+				calls[call] = c
+				if c.kind != "Join" && c.kind != "Errorf" && chain == nil {
+					chain = call
+				}
 			}
 			return true
 		})
 	}
-	return refusal
+	if refusal != nil {
+		return refusal
+	}
+	if chain != nil {
+		if msg := s.unwalkable(ets); msg != "" {
+			return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(chain.Pos())), Msg: msg}
+		}
+	}
+	for call, c := range calls {
+		if c.refuse != "" {
+			if chain != nil {
+				return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(call.Pos())), Msg: c.refuse}
+			}
+			delete(calls, call)
+		}
+	}
+	if len(calls) == 0 {
+		return nil
+	}
+	if msg, pos := s.chainAssertion(); msg != "" {
+		return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(pos)), Msg: msg}
+	}
+	if err := s.f.loadPrelude(); err != nil {
+		return &Error{Pos: s.userPos(s.f.fset.Position(chain.Pos())), Msg: "front end: the prelude does not load: " + err.Error()}
+	}
+	s.f.instanceIDs++
+	id := strconv.Itoa(s.f.instanceIDs)
+	step, same := "ᐧerrorsStep"+id, "ᐧerrorsSame"+id
+	for _, file := range []*ast.File{s.declFile, s.cellFile} {
+		astutil.Apply(file, nil, func(c *astutil.Cursor) bool {
+			call, ok := c.Node().(*ast.CallExpr)
+			if ec := calls[call]; ok && ec != nil {
+				c.Replace(lowerErrorsCall(call, ec, step, same))
+			}
+			return true
+		})
+	}
+	file, err := parser.ParseFile(s.f.fset, yaegiFile, "package main\n"+errorsHelpers(ets, step, same), parser.SkipObjectResolution)
+	if err != nil {
+		return &Error{Msg: "front end: errors helpers: " + err.Error()}
+	}
+	s.declFile.Decls = append(s.declFile.Decls, file.Decls...)
+	s.usesPrelude = true
+	if errs := s.typecheck(); len(errs) > 0 {
+		e := s.firstError(errs)
+		e.Unsupported = true
+		e.Msg = "lowering the errors package: " + e.Msg
+		return e
+	}
+	return s.refused
 }
 
-// errorsCall returns why call, a call of a chain function of package
-// errors, is refused; "" if it is not refused (or no such call).
-func (s *snippet) errorsCall(call *ast.CallExpr, ets []errorType) string {
+// chainAssertion returns the refusal of a type assertion to an
+// interface with an Unwrap, Is or As method: the interpreter matches no
+// such assertion on its own errors (the wrappers of fmt.Errorf and
+// errors.Join among them).
+func (s *snippet) chainAssertion() (string, token.Pos) {
+	var msg string
+	var pos token.Pos
+	for _, file := range []*ast.File{s.declFile, s.cellFile} {
+		ast.Inspect(file, func(n ast.Node) bool {
+			ta, ok := n.(*ast.TypeAssertExpr)
+			if !ok || ta.Type == nil || msg != "" {
+				return msg == ""
+			}
+			it, ok := s.info.TypeOf(ta.Type).Underlying().(*types.Interface)
+			if !ok {
+				return true
+			}
+			for i := range it.NumMethods() {
+				switch it.Method(i).Name() {
+				case "Unwrap", "Is", "As":
+					msg = fmt.Sprintf("the type assertion to %s in a program that declares its own error types is not supported: the interpreter matches no assertion to an interface on its own errors (nor on those of fmt.Errorf's %%w and errors.Join); use errors.Unwrap, errors.Is or errors.As, or assert to a concrete type", types.TypeString(s.info.TypeOf(ta.Type), qualifyMain))
+					pos = ta.Type.Pos()
+					return false
+				}
+			}
+			return true
+		})
+	}
+	return msg, pos
+}
+
+// errorsCall classifies call: the lowering of a call of errors.Is, As,
+// AsType, Unwrap, Join or of fmt.Errorf with %w (nil for other calls),
+// or why it cannot be lowered right.
+func (s *snippet) errorsCall(call *ast.CallExpr, ets []errorType) (*errorsCall, string) {
 	fun := ast.Unparen(call.Fun)
 	if ix, ok := fun.(*ast.IndexExpr); ok {
 		fun = ix.X
 	}
 	sel, ok := fun.(*ast.SelectorExpr)
 	if !ok {
-		return ""
+		return nil, ""
 	}
 	fn, ok := s.info.Uses[sel.Sel].(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "errors" {
-		return ""
+	if !ok || fn.Pkg() == nil {
+		return nil, ""
 	}
-	const why = "the interpreter's errors lose their type and their Unwrap, Is and As methods inside package errors"
-	switch fn.Name() {
-	case "Unwrap":
-		return fmt.Sprintf("errors.Unwrap in a program that declares its own error type (%s) is not supported: %s; call the Unwrap method of your type yourself (after a type assertion such as e, ok := err.(*%s))",
-			names(ets, nil), why, ets[0].obj.Name())
+	switch fn.Pkg().Path() + "." + fn.Name() {
+	case "fmt.Errorf":
+		return s.errorfCall(call)
+	case "errors.Join":
+		return &errorsCall{kind: "Join"}, ""
+	case "errors.Is", "errors.Unwrap":
+		return &errorsCall{kind: fn.Name()}, ""
+	case "errors.As", "errors.AsType":
+	default:
+		return nil, ""
+	}
+	var target types.Type
+	if fn.Name() == "AsType" {
+		if inst, ok := s.info.Instances[sel.Sel]; ok && inst.TypeArgs.Len() == 1 {
+			target = inst.TypeArgs.At(0)
+		}
+	} else if len(call.Args) == 2 {
+		if p, ok := s.info.TypeOf(call.Args[1]).(*types.Pointer); ok {
+			target = p.Elem()
+		}
+	}
+	what := "errors." + fn.Name()
+	if target == nil {
+		return nil, what + " with a target that is not a pointer to a variable is not supported in a program that declares its own error types (" + names(ets, nil) + "): declare the target (var t T) and pass &t"
+	}
+	if types.IsInterface(target) {
+		return nil, fmt.Sprintf("%s with a target of interface type %s is not supported in a program that declares its own error types (%s): the interpreter matches no assertion to an interface on its own values; use a target of each concrete type (var t *T)",
+			what, types.TypeString(target, qualifyMain), names(ets, nil))
+	}
+	return &errorsCall{kind: fn.Name(), compiled: !programType(target)}, ""
+}
+
+// programType reports whether t is, or points to, a type of the program.
+func programType(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "main"
+}
+
+// errorfCall classifies a call of fmt.Errorf: lowered when its constant
+// format has %w verbs whose arguments are errors.
+func (s *snippet) errorfCall(call *ast.CallExpr) (*errorsCall, string) {
+	const why = "in a program that declares its own error types is not supported: the interpreter's errors lose their type inside the compiled fmt.Errorf"
+	if len(call.Args) == 0 {
+		return nil, ""
+	}
+	tv := s.info.Types[call.Args[0]]
+	if tv.Value == nil || tv.Value.Kind() != constant.String || call.Ellipsis.IsValid() {
+		return &errorsCall{kind: "Errorf", refuse: "fmt.Errorf with a format that is not a constant, or with args..., " + why + "; write the format as a string constant and the arguments one by one"}, ""
+	}
+	verbs, indexed := wrapVerbs(constant.StringVal(tv.Value))
+	if len(verbs) == 0 {
+		return nil, ""
+	}
+	if indexed {
+		return &errorsCall{kind: "Errorf", refuse: "fmt.Errorf with %w and explicit argument indexes ([n]) " + why + "; write the arguments in order"}, ""
+	}
+	errType := types.Universe.Lookup("error").Type()
+	c := &errorsCall{kind: "Errorf"}
+	for _, v := range verbs {
+		if a := v + 1; a < len(call.Args) && types.AssignableTo(s.info.TypeOf(call.Args[a]), errType) && !isNil(s.info, call.Args[a]) {
+			c.wraps = append(c.wraps, a)
+		}
+	}
+	if len(c.wraps) == 0 {
+		return nil, ""
+	}
+	// The %w arguments are evaluated first (as a function's arguments):
+	// no call among the others may come before one of them.
+	last := c.wraps[len(c.wraps)-1]
+	for a := 1; a < last; a++ {
+		if !containsInt(c.wraps, a) && hasCall(call.Args[a]) {
+			return &errorsCall{kind: "Errorf", refuse: "fmt.Errorf with a function call among its arguments before a %w argument " + why + " in order; compute that argument into a variable first"}, ""
+		}
+	}
+	return c, ""
+}
+
+func isNil(info *types.Info, e ast.Expr) bool { return info.Types[e].IsNil() }
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCall reports whether e calls a function or receives from a channel.
+func hasCall(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			found = true
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				found = true
+			}
+		case *ast.FuncLit:
+			return false
+		}
+		return !found
+	})
+	return found
+}
+
+// wrapVerbs returns the argument numbers (from 0, after the format) of
+// the %w verbs of format, and whether a verb has an explicit index.
+func wrapVerbs(format string) (args []int, indexed bool) {
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0", format[i]) >= 0 {
+			i++
+		}
+		for pass := 0; pass < 2 && i < len(format); pass++ { // width, then precision
+			if pass == 1 {
+				if format[i] != '.' {
+					break
+				}
+				i++
+			}
+			if i < len(format) && format[i] == '[' {
+				return nil, true
+			}
+			if i < len(format) && format[i] == '*' {
+				arg++
+				i++
+				continue
+			}
+			for i < len(format) && format[i] >= '0' && format[i] <= '9' {
+				i++
+			}
+		}
+		if i >= len(format) {
+			break
+		}
+		switch format[i] {
+		case '%':
+			continue
+		case '[':
+			return nil, true
+		case 'w':
+			args = append(args, arg)
+		}
+		arg++
+	}
+	return args, false
+}
+
+// lowerErrorsCall is the replacement of call.
+func lowerErrorsCall(call *ast.CallExpr, c *errorsCall, step, same string) ast.Expr {
+	pos := call.Pos()
+	id := func(name string) *ast.Ident { return &ast.Ident{Name: name, NamePos: pos} }
+	boolean := id(strconv.FormatBool(c.compiled))
+	switch c.kind {
 	case "Is":
-		if m := names(ets, func(e errorType) bool { return e.unwrap || e.is }); m != "" {
-			return fmt.Sprintf("errors.Is through the Unwrap or Is method of %s is not supported: %s; walk the chain yourself (type-assert the error and call its Unwrap method, comparing each error with the target)", m, why)
+		return &ast.CallExpr{Fun: id("ᐧerrors_is"), Lparen: call.Lparen, Args: append(call.Args, id(step), id(same)), Rparen: call.Rparen}
+	case "Unwrap":
+		return &ast.CallExpr{Fun: id("ᐧerrors_unwrap"), Lparen: call.Lparen, Args: append(call.Args, id(step)), Rparen: call.Rparen}
+	case "Join":
+		return &ast.CallExpr{Fun: id("ᐧerrors_join"), Lparen: call.Lparen, Args: call.Args, Ellipsis: call.Ellipsis, Rparen: call.Rparen}
+	case "As":
+		return &ast.CallExpr{Fun: id("ᐧerrors_as"), Lparen: call.Lparen, Args: append(call.Args, boolean, id(step)), Rparen: call.Rparen}
+	case "AsType":
+		ix := ast.Unparen(call.Fun).(*ast.IndexExpr)
+		fun := &ast.IndexExpr{X: id("ᐧerrors_asType"), Lbrack: ix.Lbrack, Index: ix.Index, Rbrack: ix.Rbrack}
+		return &ast.CallExpr{Fun: fun, Lparen: call.Lparen, Args: append(call.Args, boolean, id(step)), Rparen: call.Rparen}
+	}
+	// Errorf: func(ᐧw1 error, ...) error { return ᐧfmt_wrap(fmt.Errorf(format, ..., ᐧw1, ...), ᐧw1, ...) }(x1, ...)
+	params := &ast.FieldList{Opening: pos}
+	args := append([]ast.Expr(nil), call.Args...)
+	var outer, ws []ast.Expr
+	for _, a := range c.wraps {
+		name := "ᐧw" + strconv.Itoa(a)
+		params.List = append(params.List, &ast.Field{Names: []*ast.Ident{id(name)}, Type: id("error")})
+		outer = append(outer, call.Args[a])
+		args[a] = id(name)
+		ws = append(ws, id(name))
+	}
+	inner := &ast.CallExpr{Fun: call.Fun, Lparen: call.Lparen, Args: args, Rparen: call.Rparen}
+	ret := &ast.ReturnStmt{Return: pos, Results: []ast.Expr{&ast.CallExpr{Fun: id("ᐧfmt_wrap"), Lparen: pos, Args: append([]ast.Expr{inner}, ws...), Rparen: call.Rparen}}}
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{Func: pos, Params: params, Results: &ast.FieldList{List: []*ast.Field{{Type: id("error")}}}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{ret}, Rbrace: call.Rparen},
+	}
+	return &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: pos, X: lit, Rparen: pos}, Lparen: call.Lparen, Args: outer, Rparen: call.Rparen}
+}
+
+// unwalkable returns why the program's error types cannot be walked
+// right; "" if they can.
+func (s *snippet) unwalkable(ets []errorType) string {
+	for _, e := range ets {
+		if e.value {
+			return fmt.Sprintf("errors.Is, As, AsType and Unwrap in a program whose error type main.%s has a value receiver are not supported: the interpreter loses the type of such a value held in an error (an assertion on it panics); declare the methods on *%[1]s and use &%[1]s{...}", e.obj.Name())
 		}
-		if len(call.Args) == 2 && !s.compiledError(call.Args[1]) {
-			return fmt.Sprintf("errors.Is with a target that may be of the program's error type (%s) is not supported: %s; compare with a sentinel made by errors.New, or type-assert the error", names(ets, nil), why)
+		if n, ok := e.obj.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
+			return fmt.Sprintf("errors.Is, As, AsType and Unwrap in a program with the generic error type main.%s are not supported; declare a plain type", e.obj.Name())
 		}
-	case "As", "AsType":
-		var target types.Type
-		if fn.Name() == "AsType" {
-			if inst, ok := s.info.Instances[sel.Sel]; ok && inst.TypeArgs.Len() == 1 {
-				target = inst.TypeArgs.At(0)
-			}
-		} else if len(call.Args) == 2 {
-			if p, ok := s.info.TypeOf(call.Args[1]).Underlying().(*types.Pointer); ok {
-				target = p.Elem()
-			}
+	}
+	errIface := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	for _, obj := range s.info.Defs {
+		tn, ok := obj.(*types.TypeName)
+		if !ok || tn.Pkg() == nil || tn.Parent() == tn.Pkg().Scope() || types.IsInterface(tn.Type()) {
+			continue
 		}
-		what := "errors." + fn.Name()
-		if target != nil && s.programTarget(target, ets) {
-			rewrite := "use a type assertion (v, ok := err.(" + types.TypeString(target, qualifyNone) + ")) and unwrap the chain yourself"
-			if n, ok := types.Unalias(target).(*types.Named); ok && !types.IsInterface(n) {
-				rewrite = "declare the error as a pointer type (*" + n.Obj().Name() + "), hold it as one, and use a type assertion (v, ok := err.(*" + n.Obj().Name() + ")), unwrapping the chain yourself"
-			}
-			return fmt.Sprintf("%s with a target of type %s is not supported: %s; %s", what, types.TypeString(target, qualifyMain), why, rewrite)
-		}
-		if m := names(ets, func(e errorType) bool { return e.unwrap || e.asFn }); m != "" {
-			return fmt.Sprintf("%s through the Unwrap or As method of %s is not supported: %s; type-assert the error and call its Unwrap method yourself", what, m, why)
+		if types.Implements(tn.Type(), errIface) || types.Implements(types.NewPointer(tn.Type()), errIface) {
+			return fmt.Sprintf("errors.Is, As, AsType and Unwrap in a program that declares the error type %s inside a function are not supported; declare it at the top level", tn.Name())
 		}
 	}
 	return ""
 }
 
-// programTarget reports whether an error of the program's types could
-// be what As looks for: the target type is one of them, or an interface
-// that one of them implements.
-func (s *snippet) programTarget(t types.Type, ets []errorType) bool {
+// errorsHelpers is the source of the step and same functions of the
+// walkers (prelude/errors.go) for the program's error types ets.
+func errorsHelpers(ets []errorType, step, same string) string {
+	type row struct {
+		name, unwrap string
+		is, as       bool
+	}
+	rows := []row{{"ᐧfmt_wrapError", "one", false, false}, {"ᐧfmt_wrapErrors", "many", false, false}, {"ᐧerrors_joinError", "many", false, false}}
 	for _, e := range ets {
-		for _, c := range []types.Type{e.obj.Type(), types.NewPointer(e.obj.Type())} {
-			if types.Identical(c, t) {
-				return true
-			}
-			if it, ok := t.Underlying().(*types.Interface); ok && types.Implements(c, it) {
-				return true
-			}
+		rows = append(rows, row{e.obj.Name(), e.unwrap, e.is, e.asFn})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "func %s(err error) (error, []error, func(error) bool, func(any) bool, bool) {\n", step)
+	for _, r := range rows {
+		one, many, is, as := "nil", "nil", "nil", "nil"
+		switch r.unwrap {
+		case "one":
+			one = "e.Unwrap()"
+		case "many":
+			many = "e.Unwrap()"
 		}
-	}
-	return false
-}
-
-// compiledError reports whether e certainly holds a compiled error: a
-// call of errors.New, a variable of another package, or a package-level
-// variable of the program declared in this snippet, initialised by
-// errors.New and not assigned in it (one of an earlier snippet counts as
-// unknown).
-func (s *snippet) compiledError(e ast.Expr) bool {
-	e = ast.Unparen(e)
-	switch x := e.(type) {
-	case *ast.CallExpr:
-		return s.compiledCall(x)
-	case *ast.SelectorExpr:
-		if v, ok := s.info.Uses[x.Sel].(*types.Var); ok && v.Pkg() != nil && v.Pkg().Path() != "main" {
-			return true
+		if r.is {
+			is = "e.Is"
 		}
-	case *ast.Ident:
-		v, ok := s.info.Uses[x].(*types.Var)
-		if !ok || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() {
-			return false
+		if r.as {
+			as = "e.As"
 		}
-		return s.compiledVar(v)
+		e := "e"
+		if one == "nil" && many == "nil" && !r.is && !r.as {
+			e = "_"
+		}
+		fmt.Fprintf(&b, "\tif %s, ok := err.(*%s); ok {\n\t\treturn %s, %s, %s, %s, true\n\t}\n", e, r.name, one, many, is, as)
 	}
-	return false
-}
-
-// compiledCall reports whether call is errors.New(...), whose result is
-// a compiled error.
-func (s *snippet) compiledCall(call *ast.CallExpr) bool {
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return false
+	b.WriteString("\treturn nil, nil, nil, nil, false\n}\n")
+	fmt.Fprintf(&b, "func %s(a, b error) bool {\n", same)
+	for _, r := range rows {
+		fmt.Fprintf(&b, "\tif x, ok := a.(*%s); ok {\n\t\ty, ok := b.(*%[1]s)\n\t\treturn ok && x == y\n\t}\n", r.name)
+		fmt.Fprintf(&b, "\tif _, ok := b.(*%s); ok {\n\t\treturn false\n\t}\n", r.name)
 	}
-	fn, ok := s.info.Uses[sel.Sel].(*types.Func)
-	if !ok || fn.Pkg() == nil {
-		return false
-	}
-	return fn.Pkg().Path() == "errors" && fn.Name() == "New"
-}
-
-// compiledVar reports whether v, a package-level variable declared in
-// this snippet, is initialised by errors.New and assigned nowhere in it.
-func (s *snippet) compiledVar(v *types.Var) bool {
-	ok := false
-	for _, file := range []*ast.File{s.declFile, s.cellFile} {
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.ValueSpec:
-				for i, id := range n.Names {
-					if s.info.Defs[id] == v && len(n.Values) == len(n.Names) {
-						if call, isCall := ast.Unparen(n.Values[i]).(*ast.CallExpr); isCall && s.compiledCall(call) {
-							ok = true
-						}
-					}
-				}
-			case *ast.AssignStmt:
-				for _, l := range n.Lhs {
-					if id, isID := ast.Unparen(l).(*ast.Ident); isID && s.info.Uses[id] == v {
-						ok = false
-						return false
-					}
-				}
-			}
-			return true
-		})
-	}
-	return ok
+	b.WriteString("\treturn a == b\n}\n")
+	return b.String()
 }
 
 // errorTypes lists the program's named types (of earlier snippets and
@@ -200,19 +451,34 @@ func (s *snippet) errorTypes() []errorType {
 	var out []errorType
 	add := func(obj types.Object) {
 		tn, ok := obj.(*types.TypeName)
-		if !ok || tn.IsAlias() || seen[tn] || types.IsInterface(tn.Type()) {
+		if !ok || tn.IsAlias() || seen[tn] || types.IsInterface(tn.Type()) || strings.HasPrefix(tn.Name(), "ᐧ") || strings.Contains(tn.Name(), "ᐸ") {
 			return
 		}
 		seen[tn] = true
 		t := tn.Type()
-		if !types.Implements(t, errIface) && !types.Implements(types.NewPointer(t), errIface) {
+		value := types.Implements(t, errIface)
+		if !value && !types.Implements(types.NewPointer(t), errIface) {
 			return
 		}
 		ms := types.NewMethodSet(types.NewPointer(t))
-		out = append(out, errorType{obj: tn,
-			unwrap: ms.Lookup(nil, "Unwrap") != nil,
-			is:     ms.Lookup(nil, "Is") != nil,
-			asFn:   ms.Lookup(nil, "As") != nil})
+		e := errorType{obj: tn, value: value}
+		if sig := methodSig(ms, "Unwrap"); sig != nil && sig.Params().Len() == 0 && sig.Results().Len() == 1 {
+			switch types.TypeString(sig.Results().At(0).Type(), nil) {
+			case "error":
+				e.unwrap = "one"
+			case "[]error":
+				e.unwrap = "many"
+			}
+		}
+		if sig := methodSig(ms, "Is"); sig != nil && sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
+			types.TypeString(sig.Params().At(0).Type(), nil) == "error" && types.TypeString(sig.Results().At(0).Type(), nil) == "bool" {
+			e.is = true
+		}
+		if sig := methodSig(ms, "As"); sig != nil && sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
+			isAny(sig.Params().At(0).Type()) && types.TypeString(sig.Results().At(0).Type(), nil) == "bool" {
+			e.asFn = true
+		}
+		out = append(out, e)
 	}
 	for _, obj := range s.f.live {
 		add(obj)
@@ -224,6 +490,19 @@ func (s *snippet) errorTypes() []errorType {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].obj.Name() < out[j].obj.Name() })
 	return out
+}
+
+func isAny(t types.Type) bool {
+	it, ok := t.Underlying().(*types.Interface)
+	return ok && it.NumMethods() == 0
+}
+
+func methodSig(ms *types.MethodSet, name string) *types.Signature {
+	if sel := ms.Lookup(nil, name); sel != nil {
+		sig, _ := sel.Type().(*types.Signature)
+		return sig
+	}
+	return nil
 }
 
 // names spells the types of ets that keep holds (all if keep is nil) as

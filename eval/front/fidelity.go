@@ -353,6 +353,9 @@ func (l *lowering) mainTypes() []*types.TypeName {
 	}
 	l.mains = []*types.TypeName{}
 	add := func(obj types.Object) {
+		if _, tmpl := l.s.f.templates[obj]; tmpl {
+			return // a template (of the prelude): its copies are the types
+		}
 		if tn, ok := obj.(*types.TypeName); ok && !tn.IsAlias() && !types.IsInterface(tn.Type()) {
 			if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() == 0 {
 				l.mains = append(l.mains, tn)

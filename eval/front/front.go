@@ -381,6 +381,7 @@ type snippet struct {
 	tmplDecls    map[ast.Node]bool          // generic declarations (and specs): not lowered
 	newTemplates map[types.Object]*template // this snippet's generic declarations
 	newInstances map[string]string          // copies of generics this snippet declares
+	usesPrelude  bool                       // lowerErrors called templates of the prelude
 }
 
 const cellHeader = "func ᐧcell(){"
@@ -400,7 +401,7 @@ func (f *Front) check(src string) (*snippet, *Error) {
 			return nil, s.refused
 		}
 		if len(errs) == 0 {
-			if err := s.refuseErrors(); err != nil {
+			if err := s.lowerErrors(); err != nil {
 				return nil, err
 			}
 			if err := s.monomorphize(); err != nil {

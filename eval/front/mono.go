@@ -63,7 +63,7 @@ const maxInstances = 500
 // snippet by a copy, and leaves the snippet checked again.
 func (s *snippet) monomorphize() *Error {
 	s.tmplDecls = map[ast.Node]bool{}
-	if len(s.info.Instances) == 0 && !s.hasGenericDecl() {
+	if len(s.info.Instances) == 0 && !s.hasGenericDecl() && !s.usesPrelude {
 		return nil
 	}
 	m := &mono{s: s, instances: map[string]string{}}
@@ -187,6 +187,9 @@ func (f *Front) newTemplate(info *types.Info, name string, prelude bool) *templa
 
 func countFields(fl *ast.FieldList) int {
 	n := 0
+	if fl == nil {
+		return 0
+	}
 	for _, f := range fl.List {
 		n += len(f.Names)
 	}
