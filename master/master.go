@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dpfw/dpfw/session"
@@ -78,6 +79,9 @@ type Master struct {
 	// shared holds the jobs for whichever slave is idle first. They wait
 	// in the master, not behind a busy slave.
 	shared *queue
+	// hint is the slave that last finished a task at Pipeline 1, which
+	// Master.Run tries first (claim).
+	hint atomic.Pointer[Slave]
 	// flights merges and caches tasks with a Key (coalesce.go).
 	flights flights
 	// ctx ends when the Master closes; done is ctx.Done().

@@ -139,6 +139,13 @@ func (q *queue) compactLocked() {
 	}
 }
 
+// empty reports whether no job waits.
+func (q *queue) empty() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.head == len(q.jobs)
+}
+
 // passOn wakes an idle worker if jobs wait: a worker that took a
 // wake-up and no job must not leave them unclaimed.
 func (q *queue) passOn() {

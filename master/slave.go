@@ -105,6 +105,11 @@ type Slave struct {
 	reserved bool
 	exited   bool
 	tasks    int64 // tasks finished
+	// pipeline is the worker's pipelineFor; 0 until it starts.
+	pipeline int
+	// direct: a caller's goroutine runs a task on s (Master.Run, claim):
+	// counted in running; the worker takes no job until it is over.
+	direct bool
 }
 
 // Info is a snapshot of a Slave for display.
@@ -249,7 +254,7 @@ func (s *Slave) poke() {
 func (s *Slave) popPinned() *job {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.pinned) == 0 {
+	if len(s.pinned) == 0 || s.direct {
 		return nil
 	}
 	j := s.pinned[0]
@@ -268,7 +273,7 @@ func (s *Slave) popPinned() *job {
 func (s *Slave) popShared() *job {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for !s.reserved && !s.exited && !s.gone() {
+	for !s.reserved && !s.direct && !s.exited && !s.gone() {
 		j := s.m.shared.pop()
 		switch {
 		case j == nil:
@@ -296,11 +301,12 @@ func (s *Slave) tryReserve() bool {
 	return true
 }
 
-// isReserved reports whether Reserve holds s.
-func (s *Slave) isReserved() bool {
+// takesShared reports whether the worker may take a shared job now: s
+// is neither reserved nor running a caller's task (direct).
+func (s *Slave) takesShared() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.reserved
+	return !s.reserved && !s.direct
 }
 
 // bury marks the worker gone and fails what was still queued for it.
@@ -367,6 +373,9 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 		}
 	}
 	slots := make(chan struct{}, pipelineFor(s.m.cfg.Pipeline, s.conn().Peer()))
+	s.mu.Lock()
+	s.pipeline = cap(slots)
+	s.mu.Unlock()
 	for s.acquire(slots, 1) {
 		if j := s.popPinned(); j != nil {
 			if !s.acquire(slots, cap(slots)-1) {
@@ -409,11 +418,11 @@ func (s *Slave) start(j *job, slots chan struct{}) {
 }
 
 // wait blocks until there may be work for s: a pinned job, or, unless s
-// is reserved, a shared one. It reports false when s or the master is
-// gone.
+// is reserved or runs a caller's task, a shared one. It reports false
+// when s or the master is gone.
 func (s *Slave) wait() bool {
 	var ready chan struct{}
-	if !s.isReserved() {
+	if s.takesShared() {
 		ready = s.m.shared.ready
 	}
 	select {
@@ -468,7 +477,15 @@ func (s *Slave) finish(j *job, outs []outcome) {
 	s.mu.Lock()
 	s.running--
 	s.tasks++
+	direct, hint := s.direct, s.pipeline == 1
+	s.direct = false
 	s.mu.Unlock()
+	if direct {
+		s.poke() // the worker may wait for the caller's task to end
+	}
+	if hint {
+		s.m.hint.Store(s) // Master.Run tries it first
+	}
 	for _, o := range outs {
 		o.fut.resolve(o.res, o.err)
 	}
