@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"go/scanner"
 	"go/token"
 	"maps"
 	"os"
@@ -34,6 +35,11 @@ type interpreter struct {
 	// reent connects package dpfw's re-entrant functions to the task
 	// this interpreter runs (reentrant.go).
 	reent *reentrant
+	// here holds the cached code found callFree (by its source), which
+	// runs on the task's goroutine (executeHere), not the runner's.
+	here map[string]bool
+	// hereRuns counts the runs executeHere made (for tests).
+	hereRuns int
 }
 
 var stdioOnce sync.Once
@@ -53,7 +59,7 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	ip := &interpreter{
 		in:  interp.New(opts),
 		out: c, errw: errw, cache: map[string]*interp.Program{}, imported: map[string]bool{},
-		funcs: map[string]reflect.Value{}, jobs: make(chan func()), reent: &reentrant{},
+		funcs: map[string]reflect.Value{}, jobs: make(chan func()), reent: &reentrant{}, here: map[string]bool{},
 	}
 	go runJobs(ip.jobs) // exits when abandon or close closes jobs
 	ip.stopper = newStopper(ip.in)
@@ -149,6 +155,17 @@ func (ip *interpreter) cached(src string) (*interp.Program, error) {
 	return p, err
 }
 
+// callFree is callFree(code), remembered in here: whether the cached
+// program of code runs on the task's goroutine (executeHere).
+func (ip *interpreter) callFree(code string) bool {
+	ok, seen := ip.here[code]
+	if !seen {
+		ok = callFree(code)
+		ip.here[code] = ok
+	}
+	return ok
+}
+
 // forget drops cached programs; called when definitions change, since a
 // cached program may have bound the old ones.
 func (ip *interpreter) forget() {
@@ -217,6 +234,98 @@ func interruptible[T any](ctx context.Context, ip *interpreter, f func() (T, err
 			}
 		}()
 		return zero, true, ctx.Err()
+	}
+}
+
+// executeHere is execute on the calling goroutine, without the hand-off
+// to the runner and back, for code that callFree accepted: code that
+// calls nothing and touches no channel never blocks outside the
+// interpreter, so stopping the interpreter when ctx ends stops it at its
+// next node and executeHere returns soon after, as execute does (and
+// reports the run abandoned, so that the interpreter is replaced). An
+// os.Exit in a goroutine an earlier task left running stops the run too
+// (exit), which then reports errGoexit, as execute does.
+func (ip *interpreter) executeHere(ctx context.Context, prog *interp.Program) (v reflect.Value, abandoned bool, err error) {
+	ip.hereRuns++
+	done := ip.stopper.arm()
+	var (
+		old     uint64
+		revive  bool
+		stopped chan struct{}
+		stop    func() bool
+	)
+	if ctx.Done() != nil {
+		stopped = make(chan struct{})
+		stop = context.AfterFunc(ctx, func() { old, revive = ip.stopper.stop(done); close(stopped) })
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				v, err = reflect.Value{}, interp.Panic{Value: r}
+			}
+		}()
+		v, err = ip.in.Execute(prog)
+	}()
+	if stop != nil && !stop() { // ctx ended: what ran may be cut short
+		<-stopped
+		if revive {
+			ip.stopper.revive(old)
+		}
+		return reflect.Value{}, true, ctx.Err()
+	}
+	if ip.exits.exited() {
+		return reflect.Value{}, true, errGoexit
+	}
+	return v, false, err
+}
+
+// callFree reports whether body, Go statements, calls nothing (no
+// parenthesis at all: no call, conversion or func type), touches no
+// channel and starts nothing (no go, select, defer, range, func): such
+// code runs only interpreter nodes, which stop when the interpreter is
+// told to. It errs on the side of no.
+func callFree(body string) bool {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", -1, len(body)), []byte(body), nil, 0)
+	for {
+		_, tok, _ := s.Scan()
+		switch tok {
+		case token.EOF:
+			return s.ErrorCount == 0
+		case token.ILLEGAL, token.LPAREN, token.ARROW, token.GO, token.SELECT, token.CHAN,
+			token.DEFER, token.RANGE, token.FUNC, token.GOTO, token.IMPORT:
+			return false
+		}
+	}
+}
+
+// callFreeCell reports whether cell, the front end's lowered cell
+// (func NAME() [RESULT] { BODY }, with //line comments), has a callFree
+// body and a plain signature.
+func callFreeCell(cell string) bool {
+	cell = strings.TrimSpace(cell)
+	if !strings.HasSuffix(cell, "}") {
+		return false
+	}
+	head, body, ok := strings.Cut(cell, "{")
+	if !ok {
+		return false
+	}
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", -1, len(head)), []byte(head), nil, 0)
+	want := []token.Token{token.FUNC, token.IDENT, token.LPAREN, token.RPAREN}
+	for i := 0; ; i++ {
+		_, tok, _ := s.Scan()
+		switch {
+		case tok == token.EOF || tok == token.SEMICOLON:
+			return i >= len(want) && s.ErrorCount == 0 && callFree(strings.TrimSuffix(body, "}"))
+		case i < len(want) && tok == want[i]:
+		case i == len(want) && tok == token.IDENT: // a named result type
+		default:
+			return false
+		}
 	}
 }
 

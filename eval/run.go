@@ -280,7 +280,11 @@ func (e *Engine) exec(ctx context.Context, t *task, seg segment, useCache bool) 
 		return reflect.Value{}, seg.convert(t, err)
 	}
 	e.addGlobals(seg.globals)
-	v, abandoned, err := e.ip.execute(ctx, prog)
+	execute := e.ip.execute
+	if useCache && e.ip.callFree(seg.code()) {
+		execute = e.ip.executeHere
+	}
+	v, abandoned, err := execute(ctx, prog)
 	if abandoned {
 		t.tainted = true
 		return reflect.Value{}, ctxError(ctx)
@@ -415,6 +419,9 @@ func (e *Engine) runFront(ctx context.Context, t *task, src string) (reflect.Val
 		if _, err := e.runLowered(ctx, t, seg, p.Cell, false); err != nil {
 			return reflect.Value{}, seg, err
 		}
+		if p.Call != "" && callFreeCell(p.Cell) {
+			e.ip.here[p.Call] = true // the cell's name is never reused
+		}
 	}
 	if p.Call == "" {
 		return reflect.Value{}, seg, nil
@@ -475,7 +482,11 @@ func (e *Engine) runLowered(ctx context.Context, t *task, seg segment, code stri
 		}
 		return reflect.Value{}, cerr
 	}
-	v, abandoned, err := e.ip.execute(ctx, prog)
+	execute := e.ip.execute
+	if cached && e.ip.here[code] {
+		execute = e.ip.executeHere
+	}
+	v, abandoned, err := execute(ctx, prog)
 	if abandoned {
 		t.tainted = true
 		return reflect.Value{}, ctxError(ctx)

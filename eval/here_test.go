@@ -1,0 +1,95 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func isKind(err error, k Kind) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == k
+}
+
+func TestCallFree(t *testing.T) {
+	for body, want := range map[string]bool{
+		"2+3":                               true,
+		"return x * 2":                      true,
+		"for i := 0; i < 3; i++ { x++ }; x": true,
+		"m := map[string]int{}; m[\"a\"] = 1; a := []int{1, 2}; a[0]": true,
+		"f()":                          false,
+		"(2+3)":                        false,
+		"int64(x)":                     false,
+		"<-c":                          false,
+		"c <- 1":                       false,
+		"go g":                         false,
+		"select {}":                    false,
+		"for v := range xs { s += v }": false,
+		"var f func":                   false,
+		"defer x":                      false,
+		"var c chan int":               false,
+		"\"unterminated":               false,
+	} {
+		if got := callFree(body); got != want {
+			t.Errorf("callFree(%q) = %v, want %v", body, got, want)
+		}
+	}
+	for cell, want := range map[string]bool{
+		"func ᐧcell1() int {\n//line _.go:1:1\nreturn 2 + 3\n}": true,
+		"func ᐧcell3() {\nx = 4\n}":                             true,
+		"func ᐧcell3() struct{} {\nreturn struct{}{}\n}":        false,
+		"func ᐧcell3() (int, error) {\nreturn 1, nil\n}":        false,
+		"func ᐧcell3() int {\nreturn f()\n}":                    false,
+		"func ᐧcell3(a int) int {\nreturn a\n}":                 false,
+		"func ᐧcell3() int {\nreturn 1\n":                       false,
+	} {
+		if got := callFreeCell(cell); got != want {
+			t.Errorf("callFreeCell(%q) = %v, want %v", cell, got, want)
+		}
+	}
+}
+
+// A call-free snippet runs on the task's goroutine (executeHere) and
+// still stops when its context ends: a timeout and a cancel end a loop
+// that never returns, with and without the front end, and the engine
+// goes on working.
+func TestCallFreeRunsHereAndStops(t *testing.T) {
+	for _, noFront := range []bool{false, true} {
+		e := newEngine(t, Config{NoFrontEnd: noFront})
+		ctx := context.Background()
+		if _, err := e.Run(ctx, "x := 0"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 { // compiled, then cached
+			res, err := e.Run(ctx, "2+3")
+			if err != nil || res.Value != 5 {
+				t.Fatalf("front end %v, run %d: %+v, %v", !noFront, i, res, err)
+			}
+		}
+		if e.ip.hereRuns == 0 {
+			t.Fatalf("front end %v: 2+3 did not run on the task's goroutine", !noFront)
+		}
+		for _, src := range []string{"n := 0; for { n++ }", "for {}"} {
+			ip := e.ip // the timeout replaces it
+			before := ip.hereRuns
+			tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+			_, err := e.Run(tctx, src)
+			cancel()
+			if !isKind(err, KindTimeout) {
+				t.Fatalf("front end %v, %q with a timeout: %v, want kind timeout", !noFront, src, err)
+			}
+			if ip.hereRuns == before {
+				t.Fatalf("front end %v: %q did not run here", !noFront, src)
+			}
+			cctx, cancel := context.WithCancel(ctx)
+			time.AfterFunc(50*time.Millisecond, cancel)
+			if _, err := e.Run(cctx, src); !isKind(err, KindCanceled) {
+				t.Fatalf("front end %v, %q cancelled: %v, want kind canceled", !noFront, src, err)
+			}
+			if res, err := e.Run(ctx, "2+3"); err != nil || res.Value != 5 {
+				t.Fatalf("after %q: %+v, %v", src, res, err)
+			}
+		}
+	}
+}
