@@ -102,10 +102,16 @@ type extra struct {
 	// on each side: the bench process (master, or the echo's client) and
 	// the process that answered (the slaves, or the echo server). Wall
 	// times on a shared box move with the load; CPU per task much less.
-	W1CPUMasterUs       float64 `json:"w1_cpu_master_us"`
-	W1CPUSlaveUs        float64 `json:"w1_cpu_slave_us"`
-	YamuxCPUSelfUs      float64 `json:"yamux_echo_cpu_client_us"`
-	YamuxCPUPeerUs      float64 `json:"yamux_echo_cpu_server_us"`
+	W1CPUMasterUs  float64 `json:"w1_cpu_master_us"`
+	W1CPUSlaveUs   float64 `json:"w1_cpu_slave_us"`
+	YamuxCPUSelfUs float64 `json:"yamux_echo_cpu_client_us"`
+	YamuxCPUPeerUs float64 `json:"yamux_echo_cpu_server_us"`
+	// Thread runs (times a thread was put on a CPU, from the same
+	// schedstat) per round trip on each side, as the CPU times above.
+	W1RunsMaster        float64 `json:"w1_thread_runs_master"`
+	W1RunsSlave         float64 `json:"w1_thread_runs_slave"`
+	YamuxRunsSelf       float64 `json:"yamux_echo_thread_runs_client"`
+	YamuxRunsPeer       float64 `json:"yamux_echo_thread_runs_server"`
 	NativeFibS          float64 `json:"native_fib_s"`
 	CallP50us           float64 `json:"call_p50_us"`
 	CallP99us           float64 `json:"call_p99_us"`
@@ -237,6 +243,8 @@ func (b *bench) print(out io.Writer) {
 		if r.Extra.YamuxCPUSelfUs > 0 {
 			row("W1 CPU/task master (yamux echo client)", r.Extra.W1CPUMasterUs, r.Extra.YamuxCPUSelfUs, "µs")
 			row("W1 CPU/task slave (yamux echo server)", r.Extra.W1CPUSlaveUs, r.Extra.YamuxCPUPeerUs, "µs")
+			row("W1 thread runs/task master (echo client)", r.Extra.W1RunsMaster, r.Extra.YamuxRunsSelf, "")
+			row("W1 thread runs/task slave (echo server)", r.Extra.W1RunsSlave, r.Extra.YamuxRunsPeer, "")
 		}
 		row("call p50 (defined func, W1)", r.Extra.CallP50us, r.W1.P50, "µs")
 	}

@@ -140,6 +140,7 @@ func (b *bench) yamuxBaseline(ctx context.Context) error {
 		return err
 	}
 	b.res.Extra.YamuxCPUSelfUs, b.res.Extra.YamuxCPUPeerUs = cpu.perTask(envInt("W1_WARMUP", 200) + n)
+	b.res.Extra.YamuxRunsSelf, b.res.Extra.YamuxRunsPeer = cpu.runsPerTask(envInt("W1_WARMUP", 200) + n)
 	slices.Sort(samples)
 	b.res.Extra.YamuxP50us = us(percentile(samples, 50))
 	return nil
@@ -182,6 +183,7 @@ func (b *bench) w1(ctx context.Context) error {
 		return err
 	}
 	b.res.Extra.W1CPUMasterUs, b.res.Extra.W1CPUSlaveUs = cpu.perTask(warm + n)
+	b.res.Extra.W1RunsMaster, b.res.Extra.W1RunsSlave = cpu.runsPerTask(warm + n)
 	b.res.W1 = summarize(samples, warm, total, `master.Run(ctx, "2+3") in a loop (Submit + Wait; source cached on the slave)`)
 	return nil
 }
@@ -620,14 +622,25 @@ func rss(pid int) int {
 // over a span.
 type cpuMeter struct {
 	pids       []int
-	self, peer time.Duration
+	self, peer schedStat
 }
+
+// schedStat is what /proc/PID/task/*/schedstat adds up to: CPU time, and
+// how many times a thread was put on a CPU (mostly a wake-up: a thread
+// that slept on a futex or epoll, because one goroutine handed work to
+// another, or a packet came).
+type schedStat struct {
+	cpu  time.Duration
+	runs int64
+}
+
+func (a schedStat) add(b schedStat) schedStat { return schedStat{a.cpu + b.cpu, a.runs + b.runs} }
 
 // startCPU starts measuring this process and pids.
 func startCPU(pids ...int) *cpuMeter {
 	c := &cpuMeter{pids: pids, self: procCPU(os.Getpid())}
 	for _, pid := range pids {
-		c.peer += procCPU(pid)
+		c.peer = c.peer.add(procCPU(pid))
 	}
 	return c
 }
@@ -635,27 +648,41 @@ func startCPU(pids ...int) *cpuMeter {
 // perTask is the CPU time each side spent since startCPU, per task of n,
 // in µs: this process's, and the others' together.
 func (c *cpuMeter) perTask(n int) (self, peer float64) {
-	var p time.Duration
+	s, p := c.since()
+	return us(s.cpu / time.Duration(n)), us(p.cpu / time.Duration(n))
+}
+
+// runsPerTask is how many times, per task of n, a thread of each side
+// was put on a CPU since startCPU: a measure of the hand-offs that cost
+// a thread wake-up, which the load moves far less than CPU time.
+func (c *cpuMeter) runsPerTask(n int) (self, peer float64) {
+	s, p := c.since()
+	return float64(s.runs) / float64(n), float64(p.runs) / float64(n)
+}
+
+func (c *cpuMeter) since() (self, peer schedStat) {
 	for _, pid := range c.pids {
-		p += procCPU(pid)
+		peer = peer.add(procCPU(pid))
 	}
-	return us((procCPU(os.Getpid()) - c.self) / time.Duration(n)), us((p - c.peer) / time.Duration(n))
+	self = procCPU(os.Getpid())
+	return schedStat{self.cpu - c.self.cpu, self.runs - c.self.runs}, schedStat{peer.cpu - c.peer.cpu, peer.runs - c.peer.runs}
 }
 
 // procCPU is the CPU time all threads of process pid have run, from
 // /proc (nanoseconds, unlike the clock ticks of /proc/PID/stat); 0 where
 // /proc has no schedstat.
-func procCPU(pid int) time.Duration {
+func procCPU(pid int) schedStat {
 	dirs, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-	var total time.Duration
+	var total schedStat
 	for _, d := range dirs {
 		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, d.Name()))
 		if err != nil {
 			continue
 		}
-		if f := strings.Fields(string(data)); len(f) > 0 {
+		if f := strings.Fields(string(data)); len(f) >= 3 {
 			ns, _ := strconv.ParseInt(f[0], 10, 64)
-			total += time.Duration(ns)
+			runs, _ := strconv.ParseInt(f[2], 10, 64)
+			total = total.add(schedStat{time.Duration(ns), runs})
 		}
 	}
 	return total
