@@ -93,3 +93,28 @@ func TestCallFreeRunsHereAndStops(t *testing.T) {
 		}
 	}
 }
+
+// An os.Exit in a goroutine an earlier task left running ends a
+// call-free loop running on the task's goroutine, as it ends a task on
+// the runner: the task reports the exit. (The earlier task's goroutine
+// calls os.Exit every millisecond once the table says so, from new
+// goroutines: outside a task an os.Exit ends only its goroutine.)
+func TestCallFreeLoopEndsOnExit(t *testing.T) {
+	e := newEngine(t, Config{})
+	ctx := context.Background()
+	if _, err := e.Run(ctx, `import ("os"; "time"); go func() { for dpfw.Table().Get("exit") == nil { time.Sleep(time.Millisecond) }; for { go os.Exit(3); time.Sleep(time.Millisecond) } }()`); err != nil {
+		t.Fatal(err)
+	}
+	ip := e.ip
+	e.Table().Set("exit", true)
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	res, err := e.Run(tctx, "for {}")
+	if tctx.Err() != nil || res.Exit == nil || res.Exit.Code != 3 {
+		t.Fatalf("call-free loop with an os.Exit meanwhile: %+v, %v (deadline: %v); want the exit at once", res, err, tctx.Err())
+	}
+	// The exit may also come while the front end declares the loop's
+	// cell, on the runner, before the loop starts: executeHere must then
+	// not start it (it checks after arming its run).
+	t.Logf("the loop ran on the task's goroutine: %v", ip.hereRuns > 0)
+}

@@ -258,6 +258,12 @@ func (ip *interpreter) executeHere(ctx context.Context, prog *interp.Program) (v
 		stopped = make(chan struct{})
 		stop = context.AfterFunc(ctx, func() { old, revive = ip.stopper.stop(done); close(stopped) })
 	}
+	if ip.exits.exited() { // before arm: it stopped an earlier run
+		if stop != nil {
+			stop()
+		}
+		return reflect.Value{}, true, errGoexit
+	}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
