@@ -14,6 +14,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/dpfw/dpfw/eval/front"
+	"github.com/dpfw/dpfw/eval/front/shim"
 	"github.com/dpfw/dpfw/eval/sandbox"
 )
 
@@ -342,6 +343,13 @@ func panicError(p interp.Panic) *Error {
 		// A sub-task's failure, re-raised (panic(err) after dpfw.Force):
 		// the task fails with the sub-task's kind.
 		return &Error{Kind: sub.Kind, Msg: "sub-task failed: " + sub.Error()}
+	}
+	v := p.Value
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	if u, ok := v.(*shim.Unsupported); ok {
+		return &Error{Kind: KindUnsupported, Msg: u.Msg}
 	}
 	msg := fmt.Sprint(p.Value)
 	if goMsg, ok := goPanics[msg]; ok {

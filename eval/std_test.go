@@ -145,3 +145,57 @@ func TestSandboxLeavesOutNewOS(t *testing.T) {
 }
 
 func strconvQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// unique.Make and rand.N come from the prelude (prelude/unique.go,
+// prelude/rand.go); the output is go run's.
+func TestUniqueAndRandN(t *testing.T) {
+	e := newEngine(t, Config{})
+	res := run(t, e, `import ("fmt"; "math/rand/v2"; "time"; "unique")
+type MyInt int
+type A struct{ X int }
+type B struct{ X int }
+h1, h2, h3 := unique.Make(1), unique.Make(MyInt(1)), unique.Make(MyInt(1))
+fmt.Println(h1.Value(), h2.Value(), h2 == h3, h2 == unique.Make(MyInt(2)))
+a, b := unique.Make(A{1}), unique.Make(B{1})
+fmt.Println(a.Value(), b.Value(), a == unique.Make(A{1}), b == unique.Make(B{2}))
+p := unique.Make(&A{3})
+fmt.Println(p == unique.Make(p.Value()), p == unique.Make(&A{3}), p.Value().X)
+seen := map[unique.Handle[string]]int{}
+for _, w := range []string{"a", "b", "a"} { seen[unique.Make(w)]++ }
+fmt.Println(len(seen), seen[unique.Make("a")])
+d := rand.N(10 * time.Second)
+fmt.Println(d >= 0 && d < 10*time.Second, rand.N(uint8(3)) < 3, rand.New(rand.NewPCG(1, 2)).IntN(100))
+defer func() { fmt.Println(recover()) }()
+rand.N(0)`)
+	want := "1 1 true false\n{1} {1} true false\ntrue false 3\n2 2\ntrue true 76\ninvalid argument to N\n"
+	if got := string(res.Output); got != want {
+		t.Errorf("output:\n%s\nwant (go run's):\n%s", got, want)
+	}
+}
+
+// A const spec of several names that repeats the one before implicitly
+// (yaegi: "constant definition loop") gets its values written out.
+func TestConstImplicitRepeat(t *testing.T) {
+	e := newEngine(t, Config{})
+	res := run(t, e, `import "fmt"
+type K uint8
+const (
+	a, b = iota, iota * 10
+	c, d
+	e, f K = iota + 1, 1 << iota
+	g, h
+)
+func local() {
+	const (
+		x, y = "s", iota
+		z, w
+	)
+	fmt.Println(x, y, z, w)
+}
+fmt.Println(a, b, c, d, e, f, g, h)
+fmt.Printf("%T %T\n", c, g)
+local()`)
+	if got, want := string(res.Output), "0 0 1 10 3 4 4 8\nint main.K\ns 0 s 1\n"; got != want {
+		t.Errorf("output %q; want go run's %q", got, want)
+	}
+}

@@ -35,6 +35,7 @@ type lowering struct {
 	mains      []*types.TypeName // the program's named types (fidelity.go), once computed
 	gotos      map[string]bool   // labels that goto statements name (typeswitch.go)
 	fmtPos     token.Pos         // the print operand being converted (fmtmethods.go)
+	bounds     int               // index expressions checked: 0 not known yet, 1 yes, -1 no (bounds.go)
 }
 
 // alias returns the name under which lowered code refers to package path:

@@ -27,7 +27,8 @@ var preludeFS embed.FS
 // preludePaths maps the package names of prelude/ to import paths.
 var preludePaths = map[string]string{
 	"slices": "slices", "maps": "maps", "cmp": "cmp", "iter": "iter",
-	"sync": "sync", "errors": "errors", "atomic": "sync/atomic",
+	"sync": "sync", "errors": "errors", "atomic": "sync/atomic", "rand": "math/rand/v2",
+	"unique": "unique",
 }
 
 type preludeState struct{ err error }

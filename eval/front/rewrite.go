@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"strconv"
 
+	"github.com/dpfw/dpfw/eval/front/shim"
 	"golang.org/x/tools/go/ast/astutil"
 )
 
@@ -57,6 +58,10 @@ func (l *lowering) rewrite(node ast.Node) {
 			}
 		case *ast.TypeSwitchStmt, *ast.LabeledStmt:
 			l.lowerTypeSwitch(c)
+		case *ast.IndexExpr:
+			l.boundsCheck(n)
+		case *ast.GenDecl:
+			l.constDecl(n)
 		}
 		return l.err == nil
 	})
@@ -517,8 +522,11 @@ func (l *lowering) builtinCall(c *astutil.Cursor, call *ast.CallExpr) {
 		// yaegi's recover returns the value of an interpreted panic as a
 		// reflect.Value held in an any, which no assertion matches.
 		name := l.helper("recover", func(name string) string {
+			// Other values come from compiled code or yaegi itself:
+			// shim.Recovered gives Go's run-time errors for yaegi's.
 			r := l.alias("reflect", "reflect")
-			return "func " + name + "(v any) any { if rv, ok := v.(" + r + ".Value); ok && rv.IsValid() && rv.CanInterface() { return rv.Interface() }; return v }"
+			return "func " + name + "(v any) any { if rv, ok := v.(" + r + ".Value); ok && rv.IsValid() && rv.CanInterface() { return rv.Interface() }; if v == nil { return nil }; return " +
+				l.alias(shim.Path, "shim") + ".Recovered(v) }"
 		})
 		l.replace(c, call, &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: []ast.Expr{call}, Rparen: call.Rparen})
 	case "min", "max":
@@ -715,4 +723,69 @@ func (l *lowering) needsTemp(e ast.Expr, fun bool) bool {
 		return false // methods, package functions, literals, instantiations
 	}
 	return true
+}
+
+// constDecl writes out the values of a const declaration's specs that
+// depend on iota (by name or by repeating the spec before), once a spec
+// of several names has come: yaegi reports a "constant definition loop"
+// for a repeated spec of several names (const (a, b = iota, iota * 10;
+// c, d)) and counts iota by names, not specs, after one. Integer,
+// boolean and string values are written exactly; a float's literal could
+// lose precision, so such a spec is refused.
+func (l *lowering) constDecl(d *ast.GenDecl) {
+	if d.Tok != token.CONST {
+		return
+	}
+	several := false
+	for _, spec := range d.Specs {
+		vs := spec.(*ast.ValueSpec)
+		if several && l.usesIota(vs) {
+			values := l.constValues(vs)
+			if values == nil {
+				l.fail(vs.Pos(), "a constant spec using iota after a spec of several names, whose values are not integers, booleans or strings, "+
+					"is not supported (the interpreter counts iota wrong there); declare one constant per line")
+				return
+			}
+			vs.Type, vs.Values = nil, values
+		}
+		several = several || len(vs.Names) > 1
+	}
+}
+
+// usesIota reports whether spec's values depend on iota.
+func (l *lowering) usesIota(vs *ast.ValueSpec) bool {
+	if len(vs.Values) == 0 {
+		return true
+	}
+	found := false
+	for _, v := range vs.Values {
+		ast.Inspect(v, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if c, ok := l.s.info.Uses[id].(*types.Const); ok && c.Pkg() == nil && c.Name() == "iota" {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// constValues returns spec's values written out, or nil where one is not
+// an integer, boolean or string (or a name is blank).
+func (l *lowering) constValues(vs *ast.ValueSpec) []ast.Expr {
+	var values []ast.Expr
+	for _, name := range vs.Names {
+		c, ok := l.s.info.Defs[name].(*types.Const)
+		if !ok {
+			return nil
+		}
+		switch c.Val().Kind() {
+		case constant.Int, constant.Bool, constant.String:
+		default:
+			return nil
+		}
+		values = append(values, l.constExpr(types.TypeAndValue{Type: c.Type(), Value: c.Val()}))
+	}
+	return values
 }

@@ -21,6 +21,11 @@ var Symbols = map[string]map[string]reflect.Value{
 	Path + "/shim": {
 		"Value":     reflect.ValueOf((*Value)(nil)),
 		"LogValuer": reflect.ValueOf((*LogValuer)(nil)),
+
+		"Unsupported": reflect.ValueOf((*Unsupported)(nil)),
+		"IndexError":  reflect.ValueOf(IndexError),
+		"Recovered":   reflect.ValueOf(Recovered),
+		"Intern":      reflect.ValueOf(Intern),
 	},
 }
 

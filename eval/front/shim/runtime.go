@@ -1,0 +1,179 @@
+package shim
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Go's run-time errors, as recover returns them. yaegi reports some
+// run-time errors with panics of its own (reflect's words, its own
+// error type) where Go panics with a runtime.Error; Recovered gives the
+// program what go run would recover, made by compiled code that fails
+// the same way (so type, message and runtime.Error are Go's own), or,
+// where yaegi's panic does not say enough to rebuild Go's value, fails
+// the task with Unsupported rather than hand the program a wrong one.
+
+// Unsupported is the panic by which lowered code refuses, while running,
+// what it cannot make right; the engine reports it as kind unsupported.
+type Unsupported struct{ Msg string }
+
+func (u *Unsupported) Error() string { return u.Msg }
+
+// IndexError returns the runtime.Error Go panics with when index i is
+// out of range for a length n ("index out of range [5] with length 3").
+// Lowered code checks indexes with it where a program recovers.
+func IndexError(i, n int) (err error) {
+	defer func() { err, _ = recover().(error) }()
+	s := make([]struct{}, max(n, 0))
+	_ = s[i]
+	return nil
+}
+
+var nilPointer *struct{ x int }
+
+// nilDereference returns the runtime.Error of a nil pointer dereference.
+func nilDereference() (err error) {
+	defer func() { err, _ = recover().(error) }()
+	_ = nilPointer.x
+	return nil
+}
+
+// yaegi's reflect panics for an index or slice expression out of range:
+// Go's own message would also give the index and the length.
+var boundsPanics = map[string]bool{
+	"reflect: slice index out of range":                     true,
+	"reflect: array index out of range":                     true,
+	"reflect: string index out of range":                    true,
+	"reflect.Value.Slice: slice index out of bounds":        true,
+	"reflect.Value.Slice3: slice index out of bounds":       true,
+	"reflect.Value.Slice: string slice index out of bounds": true,
+}
+
+// Recovered returns what go run's recover would return for v, a value
+// recover returned in yaegi that did not come from an interpreted panic
+// (those reach the program unchanged). It panics with *Unsupported where
+// v is an interpreter panic whose Go equivalent it cannot rebuild.
+func Recovered(v any) any {
+	switch x := v.(type) {
+	case *Unsupported:
+		panic(x) // a refusal is not the program's to recover
+	case string:
+		if boundsPanics[x] {
+			what, fix := "an index", "declare the function that recovers in the same snippet as the code that indexes, or check the index before"
+			if strings.Contains(x, "Slice") {
+				what, fix = "a slice expression", "check the bounds before slicing"
+			}
+			panic(&Unsupported{Msg: "recover of " + what + " out of range (yaegi's " + x +
+				" does not give Go's runtime error with its index and length): " + fix})
+		}
+	case *reflect.ValueError:
+		if x.Kind == reflect.Invalid {
+			// yaegi dereferences a nil pointer into the zero Value.
+			return nilDereference()
+		}
+	case error:
+		if reflect.TypeOf(x).String() == "*interp.cfgError" {
+			return interpError(x.Error())
+		}
+	}
+	return v
+}
+
+var position = regexp.MustCompile(`^\d+:\d+: `)
+
+var conversion = regexp.MustCompile(`^interface conversion: interface \{\} is (.+), not (.+)$`)
+
+// interpError rebuilds Go's runtime.Error for one of yaegi's run-time
+// errors: a failed type assertion from interface{} between types whose
+// names yaegi and Go spell alike.
+func interpError(msg string) any {
+	msg = position.ReplaceAllString(msg, "")
+	if m := conversion.FindStringSubmatch(msg); m != nil {
+		if assert, ok := asserts[m[2]]; ok {
+			var v any
+			if zero, ok := zeros[m[1]]; ok || m[1] == "nil" {
+				v = zero
+				if err := assert(v); err != nil && err.Error() == msg {
+					return err
+				}
+			}
+		}
+	}
+	panic(&Unsupported{Msg: "recover of the interpreter's run-time error " + strings.TrimSpace(msg) +
+		": go run's value for it cannot be rebuilt; test the condition instead of recovering from it"})
+}
+
+func assertTo[T any](v any) (err error) {
+	defer func() { err, _ = recover().(error) }()
+	_ = v.(T)
+	return nil
+}
+
+// zeros and asserts: the types a failed assertion is rebuilt for, by
+// their name in the message.
+var zeros = map[string]any{}
+var asserts = map[string]func(any) error{}
+
+func init() {
+	add := func(zero any, assert func(any) error) {
+		name := reflect.TypeOf(zero).String()
+		zeros[name], asserts[name] = zero, assert
+	}
+	add(false, assertTo[bool])
+	add("", assertTo[string])
+	add(int(0), assertTo[int])
+	add(int8(0), assertTo[int8])
+	add(int16(0), assertTo[int16])
+	add(int32(0), assertTo[int32])
+	add(int64(0), assertTo[int64])
+	add(uint(0), assertTo[uint])
+	add(uint8(0), assertTo[uint8])
+	add(uint16(0), assertTo[uint16])
+	add(uint32(0), assertTo[uint32])
+	add(uint64(0), assertTo[uint64])
+	add(uintptr(0), assertTo[uintptr])
+	add(float32(0), assertTo[float32])
+	add(float64(0), assertTo[float64])
+	add(complex64(0), assertTo[complex64])
+	add(complex128(0), assertTo[complex128])
+	add([]int(nil), assertTo[[]int])
+	add([]string(nil), assertTo[[]string])
+	add([]byte(nil), assertTo[[]byte])
+	add([]any(nil), assertTo[[]any])
+	add(map[string]any(nil), assertTo[map[string]any])
+	add(map[string]int(nil), assertTo[map[string]int])
+	add(map[string]string(nil), assertTo[map[string]string])
+}
+
+// interned holds unique.Make's handles (prelude/unique.go), by value;
+// handles is the last number given.
+var (
+	interned sync.Map
+	handles  atomic.Uint64
+)
+
+type handle struct {
+	id    uint64
+	value reflect.Value // the first value interned, as Go's Value returns it
+}
+
+// Intern takes a pointer p to a value and returns its handle's number:
+// the same for equal values (of one type as the interpreter represents
+// it), another for any other value; *p becomes the value first interned
+// equal to it (+0 for -0, as unique.Handle.Value gives).
+func Intern(p any) uint64 {
+	v := reflect.ValueOf(p).Elem()
+	key := v.Interface()
+	h, ok := interned.Load(key)
+	if !ok {
+		h, _ = interned.LoadOrStore(key, handle{handles.Add(1), reflect.ValueOf(key)})
+	}
+	first := h.(handle).value
+	if first.Type() == v.Type() {
+		v.Set(first)
+	}
+	return h.(handle).id
+}
