@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dpfw/dpfw/eval/front/shim"
 )
 
 // Fidelity rewrites: where yaegi's representation of interpreted values
@@ -221,8 +223,25 @@ func (l *lowering) fmtCall(call *ast.CallExpr, fi int, format string) {
 			continue
 		}
 		if v.verb == 'v' {
-			l.fail(arg.Pos(), "%%#v of a value of type %s would print the interpreter's unnamed struct type instead of Go syntax with main's names; use %%+v, or print the fields yourself", types.TypeString(t, qualifyMain))
-			return
+			if types.IsInterface(t) {
+				l.fail(arg.Pos(), "%%#v of a value of type %s would print the interpreter's unnamed struct type instead of Go syntax with main's names; use %%+v, or print the fields yourself", types.TypeString(t, qualifyMain))
+				return
+			}
+			desc, why := l.goDesc(t, true, map[types.Type]bool{})
+			if why != "" {
+				l.fail(arg.Pos(), "%%#v of a value of type %s is not supported (%s); use %%+v, or print the fields yourself", types.TypeString(t, qualifyMain), why)
+				return
+			}
+			ts, _ := reflectName(t)
+			shimPkg := l.alias(shim.Path, "shim")
+			helper := l.helper("gosyntax "+ts, func(name string) string {
+				return "func " + name + "() *" + shimPkg + ".Desc { return " + desc + " }"
+			})
+			call.Args[ai] = &ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent(shimPkg), Sel: ast.NewIdent("GoSyntax")},
+				Args: []ast.Expr{arg, &ast.CallExpr{Fun: ast.NewIdent(helper)}}}
+			out[v.end-1] = 's'
+			changed = true
+			continue
 		}
 		var helper string
 		if types.IsInterface(t) {
@@ -391,7 +410,7 @@ func reflectName(t types.Type) (string, bool) {
 	case *types.Alias:
 		return reflectName(types.Unalias(t))
 	case *types.Basic:
-		return t.Name(), t.Info()&types.IsUntyped == 0
+		return types.Typ[t.Kind()].Name(), t.Info()&types.IsUntyped == 0 // uint8 for byte, int32 for rune
 	case *types.Pointer:
 		s, ok := reflectName(t.Elem())
 		return "*" + s, ok
@@ -504,4 +523,72 @@ func (l *lowering) typeNameSwitch(operand types.Type, arg ast.Expr) string {
 		f := l.alias("fmt", "fmt")
 		return "func " + name + "(v " + ot + ") string {\nif v == nil { return \"<nil>\" }\n" + strings.Join(cases, "\n") + "\nreturn " + f + ".Sprintf(\"%T\", v)\n}"
 	})
+}
+
+// goDesc writes the shim.Desc of t for %#v (shim.GoSyntax), or says why
+// it cannot: fmt would call a GoString or Format method, or a part of t
+// has no name reflect would give (an unnamed struct, a generic type), or
+// fmt's order of its map keys is not one GoSyntax has.
+func (l *lowering) goDesc(t types.Type, top bool, seen map[types.Type]bool) (string, string) {
+	name, ok := reflectName(t)
+	if !ok {
+		if it, isIface := t.Underlying().(*types.Interface); !isIface || !it.Empty() || l.mayHoldMain(t) {
+			return "", "the interpreter cannot name " + types.TypeString(t, qualifyMain) + " as go run does"
+		}
+		name = "interface {}"
+	}
+	for _, m := range []string{"GoString", "Format"} {
+		if obj, _, _ := types.LookupFieldOrMethod(t, false, nil, m); obj != nil {
+			if _, isFunc := obj.(*types.Func); isFunc {
+				return "", types.TypeString(t, qualifyMain) + " has a " + m + " method, which fmt would call"
+			}
+		}
+	}
+	if seen[t] {
+		return "", types.TypeString(t, qualifyMain) + " contains itself"
+	}
+	seen[t] = true
+	defer delete(seen, t)
+	s := l.alias(shim.Path, "shim")
+	desc := "&" + s + ".Desc{Name: " + strconv.Quote(name)
+	part := func(field string, t types.Type) string {
+		d, why := l.goDesc(t, false, seen)
+		if why == "" {
+			desc += ", " + field + ": " + d
+		}
+		return why
+	}
+	var why string
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		desc += ", Fields: []" + s + ".Field{"
+		for i := range u.NumFields() {
+			f := u.Field(i)
+			d, w := l.goDesc(f.Type(), false, seen)
+			if w != "" {
+				return "", w
+			}
+			desc += "{Name: " + strconv.Quote(f.Name()) + ", Type: " + d + "}, "
+		}
+		desc += "}"
+	case *types.Slice:
+		why = part("Elem", u.Elem())
+	case *types.Array:
+		why = part("Elem", u.Elem())
+	case *types.Map:
+		if _, basic := u.Key().Underlying().(*types.Basic); !basic {
+			return "", "a map keyed by " + types.TypeString(u.Key(), qualifyMain)
+		}
+		if why = part("Key", u.Key()); why == "" {
+			why = part("Elem", u.Elem())
+		}
+	case *types.Pointer:
+		if top {
+			why = part("Elem", u.Elem())
+		}
+	}
+	if why != "" {
+		return "", why
+	}
+	return desc + "}", ""
 }

@@ -2,6 +2,7 @@ package front
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strconv"
@@ -76,6 +77,10 @@ func (l *lowering) printArgs(call *ast.CallExpr, fn *types.Func, sig *types.Sign
 	if formatted {
 		if tv := l.s.info.Types[call.Args[first-1]]; tv.Value != nil {
 			verbs = fmtVerbs(constantString(tv))
+		} else if lit, ok := call.Args[first-1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			if format, err := strconv.Unquote(lit.Value); err == nil {
+				verbs = fmtVerbs(format) // the constant format rewritten for %T or %#v (fmtCall)
+			}
 		}
 	}
 	plain := !formatted && !strings.HasSuffix(name, "ln") // Print: no space next to a string operand

@@ -26,6 +26,9 @@ var Symbols = map[string]map[string]reflect.Value{
 		"IndexError":  reflect.ValueOf(IndexError),
 		"Recovered":   reflect.ValueOf(Recovered),
 		"Intern":      reflect.ValueOf(Intern),
+		"Desc":        reflect.ValueOf((*Desc)(nil)),
+		"Field":       reflect.ValueOf((*Field)(nil)),
+		"GoSyntax":    reflect.ValueOf(GoSyntax),
 	},
 }
 
