@@ -66,6 +66,7 @@ func (n *Node) compile(ctx context.Context, src *session.NativeSource) *session.
 			return resp
 		}
 	}
+	n.addNative(res.Package)
 	resp.Native = &session.NativeInfo{Path: res.Package.Path, Hash: res.Hash, Cached: res.Cached,
 		Build: res.Build, Load: res.Load, Engines: len(n.engines)}
 	return resp

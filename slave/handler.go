@@ -47,7 +47,7 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 			return reply(eval.Result{}, err)
 		}
 		defer h.n.putSpare(spare)
-		e = spare
+		e = spare.e
 	}
 	if req.Kind == session.KindEval || req.Kind == session.KindCall {
 		ctx = eval.WithSpawner(ctx, spawn) // re-entrant tasks (reentrant.go)

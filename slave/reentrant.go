@@ -39,47 +39,104 @@ func spawn(ctx context.Context, src string) (eval.SubResult, error) {
 	return res, nil
 }
 
+// spare is a spare engine and the generation of the node's native
+// packages it was given.
+type spare struct {
+	e   *eval.Engine
+	gen int
+}
+
 // spareEngine takes an idle spare engine, or makes one: the engine a
 // sub-task runs on while the task on one of the node's engines waits for
 // it (Request.Spare; the master's deadlock rule). At most
 // maxSpares(n) exist at once; beyond that the sub-task is refused as
-// busy.
-func (n *Node) spareEngine() (*eval.Engine, error) {
+// busy. The engine has every package compiled on the node, also those
+// compiled after it was made.
+func (n *Node) spareEngine() (spare, error) {
 	n.spareMu.Lock()
 	if k := len(n.spares); k > 0 {
-		e := n.spares[k-1]
+		s := n.spares[k-1]
 		n.spares = n.spares[:k-1]
+		pkgs, gen := n.natives, n.nativeGen
 		n.spareMu.Unlock()
-		return e, nil
+		if s.gen != gen {
+			// Register queues; the engine applies what it lacks (a
+			// package it has in that version is skipped) when the
+			// sub-task starts.
+			if err := registerAll(s.e, pkgs); err != nil {
+				s.e.Close()
+				n.dropSpare()
+				return spare{}, err
+			}
+			s.gen = gen
+		}
+		return s, nil
 	}
 	if n.spareCount >= n.maxSpares() {
 		n.spareMu.Unlock()
-		return nil, &eval.Error{Kind: eval.KindBusy, Msg: fmt.Sprintf("all %d spare engines of this node run sub-tasks", n.maxSpares())}
+		return spare{}, &eval.Error{Kind: eval.KindBusy, Msg: fmt.Sprintf("all %d spare engines of this node run sub-tasks", n.maxSpares())}
 	}
 	n.spareCount++
+	pkgs, gen := n.natives, n.nativeGen
 	n.spareMu.Unlock()
 	e, err := eval.New(n.cfg.Eval)
-	if err != nil {
-		n.spareMu.Lock()
-		n.spareCount--
-		n.spareMu.Unlock()
-		return nil, err
+	if err == nil {
+		if err = registerAll(e, pkgs); err != nil {
+			e.Close()
+		}
 	}
-	return e, nil
+	if err != nil {
+		n.dropSpare()
+		return spare{}, err
+	}
+	return spare{e: e, gen: gen}, nil
+}
+
+// registerAll registers pkgs with e.
+func registerAll(e *eval.Engine, pkgs []eval.Package) error {
+	for _, p := range pkgs {
+		if err := e.Register(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropSpare counts a spare engine less (it was closed, or not made).
+func (n *Node) dropSpare() {
+	n.spareMu.Lock()
+	n.spareCount--
+	n.spareMu.Unlock()
+}
+
+// addNative records a package compiled on the node (compile), replacing
+// an earlier version of its path, so that spare engines get it too.
+func (n *Node) addNative(pkg eval.Package) {
+	n.spareMu.Lock()
+	defer n.spareMu.Unlock()
+	// Copy on write: spareEngine registers from a snapshot unlocked.
+	natives := make([]eval.Package, 0, len(n.natives)+1)
+	for _, p := range n.natives {
+		if p.Path != pkg.Path {
+			natives = append(natives, p)
+		}
+	}
+	n.natives = append(natives, pkg)
+	n.nativeGen++
 }
 
 // putSpare gives a spare engine back for the next sub-task.
-func (n *Node) putSpare(e *eval.Engine) {
+func (n *Node) putSpare(s spare) {
 	n.mu.Lock() // orders this against Close's closeSpares
 	closed := n.closed
 	if !closed {
 		n.spareMu.Lock()
-		n.spares = append(n.spares, e)
+		n.spares = append(n.spares, s)
 		n.spareMu.Unlock()
 	}
 	n.mu.Unlock()
 	if closed {
-		e.Close()
+		s.e.Close()
 	}
 }
 
@@ -94,7 +151,7 @@ func (n *Node) closeSpares() {
 	spares := n.spares
 	n.spares = nil
 	n.spareMu.Unlock()
-	for _, e := range spares {
-		e.Close()
+	for _, s := range spares {
+		s.e.Close()
 	}
 }

@@ -72,9 +72,14 @@ type Node struct {
 	closed   bool
 	wg       sync.WaitGroup // the goroutines Serve started; Close waits
 
-	spareMu    sync.Mutex     // protects the fields below (reentrant.go)
-	spares     []*eval.Engine // idle spare engines
-	spareCount int            // spare engines in existence, idle or not
+	spareMu    sync.Mutex // protects the fields below (reentrant.go)
+	spares     []spare    // idle spare engines
+	spareCount int        // spare engines in existence, idle or not
+	// natives are the packages compiled at run time (compile.go), the
+	// latest version of each path, for the spare engines; nativeGen
+	// counts the changes to it.
+	natives   []eval.Package
+	nativeGen int
 }
 
 // New creates the node's engines. It fails if cfg.Session is not valid

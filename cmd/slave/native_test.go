@@ -292,3 +292,40 @@ func TestNativeRefusals(t *testing.T) {
 		})
 	}
 }
+
+// A sub-task that lands on a spare engine (its parent waits on the
+// node's only engine) has the node's native packages: those compiled
+// after the spare engine was made, a new version of them, and on a spare
+// made after the compile (the grandchild runs while the child holds the
+// first spare).
+func TestNativeOnSpareEngines(t *testing.T) {
+	needGo(t)
+	ctx := ctxT(t, 10*time.Minute)
+	p := startSlave(t, "-supervise=false", "-n", "1", "-native-cache", nativeCache(), "serve", "127.0.0.1:0")
+	m := newMaster(t)
+	if _, err := m.Dial(ctx, p.addr(t)); err != nil {
+		t.Fatal(err)
+	}
+	sub := func(src string) string {
+		return fmt.Sprintf("func() any { v, err := dpfw.Force(dpfw.Submit(%q)); if err != nil { panic(err) }; return v }()", src)
+	}
+	// A first sub-task makes the node's spare engine, before any compile.
+	if res, err := m.Run(ctx, sub("1 + 1")); err != nil || res.Value != int64(2) {
+		t.Fatalf("plain sub-task: %v, %v", res.Value, err)
+	}
+	leaf := "import \"native/kern\"\nkern.Scale(4)"
+	stamp := fmt.Sprint(time.Now().UnixNano())
+	for _, scale := range []int{10, 100} {
+		if _, err := m.Compile(ctx, "kern", kernSrc(stamp, scale)); err != nil {
+			t.Fatal(err)
+		}
+		// On the spare made before the compile.
+		if res, err := m.Run(ctx, sub(leaf)); err != nil || res.Value != int64(4*scale) {
+			t.Errorf("scale %d: sub-task on the spare engine: %v, %v; want %d", scale, res.Value, err, 4*scale)
+		}
+		// Child on that spare, grandchild on a second spare made now.
+		if res, err := m.Run(ctx, sub(sub(leaf))); err != nil || res.Value != int64(4*scale) {
+			t.Errorf("scale %d: grandchild on a new spare engine: %v, %v; want %d", scale, res.Value, err, 4*scale)
+		}
+	}
+}
