@@ -93,3 +93,37 @@ try("x", func() { var v any = 1; fmt.Println(v.(T)) })`,
 		}
 	})
 }
+
+// A comma-ok assertion of an any to a non-empty interface type gives the
+// zero value and false for nil (yaegi panicked: reflect: call of
+// reflect.Value.Type on zero Value), and the program's types that
+// implement it are found and usable; want is go run's output.
+func TestCommaOkAssertionNil(t *testing.T) {
+	e := newEngine(t, Config{})
+	res := run(t, e, `import ("errors"; "fmt"; "runtime")
+type MyErr struct{ msg string }
+func (e *MyErr) Error() string { return e.msg }
+type Name string
+func (n Name) String() string { return "name:" + string(n) }
+func check(x any) {
+	e, ok := x.(error)
+	var s, ok2 = x.(fmt.Stringer)
+	fmt.Println(e != nil, ok, s != nil, ok2)
+	if ok { fmt.Println(e.Error()) }
+	if ok2 { fmt.Println(s.String()) }
+}
+check(nil)
+check(&MyErr{"boom"})
+check(Name("n"))
+check(errors.New("plain"))
+check(42)
+func protect() (rt bool) {
+	defer func() { r := recover(); _, rt = r.(runtime.Error) }()
+	return
+}
+fmt.Println(protect())`)
+	want := "false false false false\ntrue true false false\nboom\nfalse false true true\nname:n\ntrue true false false\nplain\nfalse false false false\nfalse\n"
+	if got := string(res.Output); got != want {
+		t.Errorf("output:\n%s\nwant:\n%s", got, want)
+	}
+}

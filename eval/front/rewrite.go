@@ -40,7 +40,10 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.builtinCall(c, n)
 			l.variadicIface(n)
 		case *ast.AssignStmt:
+			l.commaOkIface(n.Rhs, len(n.Lhs))
 			l.parallelAssign(c, n)
+		case *ast.ValueSpec:
+			l.commaOkIface(n.Values, len(n.Names))
 		case *ast.DeferStmt:
 			l.deferred(c, n.Call, func(call *ast.CallExpr) ast.Stmt { n.Call = call; return n })
 		case *ast.GoStmt:
@@ -788,4 +791,36 @@ func (l *lowering) constValues(vs *ast.ValueSpec) []ast.Expr {
 		values = append(values, l.constExpr(types.TypeAndValue{Type: c.Type(), Value: c.Val()}))
 	}
 	return values
+}
+
+// commaOkIface lowers a comma-ok assertion of an interface value to a
+// non-empty interface type (v, ok := x.(error)): yaegi panics there on a
+// nil x ("reflect: call of reflect.Value.Type on zero Value", as after a
+// recover() that found no panic) where Go gives the zero value and false.
+// The operand goes through a helper that turns nil into a struct{}{},
+// which no such assertion accepts either; a value that is not nil goes
+// through unchanged, as an any (what the assertion looks at: its dynamic
+// type and value).
+func (l *lowering) commaOkIface(rhs []ast.Expr, lhs int) {
+	if lhs != 2 || len(rhs) != 1 {
+		return
+	}
+	ta, ok := ast.Unparen(rhs[0]).(*ast.TypeAssertExpr)
+	if !ok || ta.Type == nil {
+		return
+	}
+	t, xt := l.typeOf(ta.Type).Type, l.typeOf(ta.X).Type
+	if t == nil || xt == nil {
+		return
+	}
+	if it, ok := t.Underlying().(*types.Interface); !ok || it.NumMethods() == 0 {
+		return
+	}
+	if it, ok := xt.Underlying().(*types.Interface); !ok || !it.Empty() {
+		return
+	}
+	name := l.helper("comma-ok operand", func(name string) string {
+		return "func " + name + "(v any) any { if v == nil { return struct{}{} }; return v }"
+	})
+	ta.X = &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: ta.X.Pos()}, Args: []ast.Expr{ta.X}}
 }
