@@ -21,6 +21,9 @@ type capture struct {
 	buf       []byte
 	truncated bool
 	panics    []string // yaegi's "line:col: panic: ..." lines, kept out of buf
+	// obs is the task's Observer, if any: it sees what buf takes, as it
+	// takes it (under mu, so in order), and the task's progress reports.
+	obs Observer
 }
 
 // yaegi reports the interpreted location of a panic by printing this line to
@@ -35,12 +38,29 @@ func (c *capture) Write(p []byte) (int, error) {
 	}
 	room := c.max - len(c.buf)
 	if len(p) > room {
-		c.buf = append(c.buf, p[:max(room, 0)]...)
+		kept := p[:max(room, 0)]
+		c.buf = append(c.buf, kept...)
 		c.truncated = true
+		if c.obs != nil && len(kept) > 0 {
+			c.obs.Output(kept)
+		}
 		return len(p), nil
 	}
 	c.buf = append(c.buf, p...)
+	if c.obs != nil {
+		c.obs.Output(p)
+	}
 	return len(p), nil
+}
+
+// progress hands a task's dpfw.Progress report to its Observer; reports
+// outside a task window, or from an abandoned interpreter, are dropped.
+func (c *capture) progress(done, total int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.active && !c.detached && c.obs != nil {
+		c.obs.Progress(int64(done), int64(total))
+	}
 }
 
 // stderr returns the writer for Options.Stderr: the same stream as stdout
@@ -61,11 +81,12 @@ func (w *stderrWriter) Write(p []byte) (int, error) {
 	return w.c.Write(p)
 }
 
-// begin opens a capture window for one task.
-func (c *capture) begin(limit int) {
+// begin opens a capture window for one task, which obs (may be nil)
+// watches.
+func (c *capture) begin(limit int, obs Observer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.active, c.max, c.buf, c.truncated, c.panics = true, limit, nil, false, nil
+	c.active, c.max, c.buf, c.truncated, c.panics, c.obs = true, limit, nil, false, nil, obs
 }
 
 // end closes the window and returns what the task wrote, with the truncation
@@ -77,7 +98,7 @@ func (c *capture) end() (out []byte, panics []string) {
 	if c.truncated {
 		out = append(out, truncMarker...)
 	}
-	c.active, c.buf, c.panics = false, nil, nil
+	c.active, c.buf, c.panics, c.obs = false, nil, nil, nil
 	return out, panics
 }
 

@@ -67,7 +67,7 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	if cfg.sandbox != nil {
 		std = cfg.sandbox.Symbols(sandboxStd())
 	}
-	exports := []interp.Exports{std, tableExports(table, ip.reent), shim.Symbols}
+	exports := []interp.Exports{std, tableExports(table, ip.reent, c), shim.Symbols}
 	for _, p := range pkgs {
 		exports = append(exports, p.exports())
 	}
@@ -90,14 +90,16 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	return ip, nil
 }
 
-// tableExports exposes the table as package dpfw. The symbols are
-// registered under the real import path as well as the alias: yaegi looks
-// up interface wrappers by the real path and crashes when only an alias
-// exists (notes §5).
-func tableExports(t *Table, r *reentrant) interp.Exports {
+// tableExports exposes the table, progress reports to the task's
+// Observer through c, and re-entrant sub-tasks through r, as package
+// dpfw. The symbols are registered under the real import path as well as
+// the alias: yaegi looks up interface wrappers by the real path and
+// crashes when only an alias exists (notes §5).
+func tableExports(t *Table, r *reentrant, c *capture) interp.Exports {
 	syms := func() map[string]reflect.Value {
 		m := map[string]reflect.Value{
-			"Table": reflect.ValueOf(func() *Table { return t }),
+			"Table":    reflect.ValueOf(func() *Table { return t }),
+			"Progress": reflect.ValueOf(c.progress),
 		}
 		maps.Copy(m, r.symbols())
 		return m

@@ -137,7 +137,7 @@ func (e *Engine) do(ctx context.Context, body func(*task) *Error) (res Result, _
 		t.res.Reset = true
 	}
 	ip := e.ip
-	ip.out.begin(e.cfg.MaxOutput)
+	ip.out.begin(e.cfg.MaxOutput, observerFrom(ctx))
 	ip.exits.begin()
 	reent := ip.reent
 	reent.begin(ctx)

@@ -3,6 +3,7 @@ package master
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/dpfw/dpfw/session"
 )
@@ -19,6 +20,7 @@ func (m *Master) Batch(ctx context.Context, size int, tasks ...Task) ([]Result, 
 	for i := range futs {
 		futs[i] = newFuture()
 		futs[i].phase.Store(running) // Interrupt does not apply to batches
+		m.track(futs[i], kindBatched)
 	}
 	for lo := 0; lo < len(tasks); lo += size {
 		hi := min(lo+size, len(tasks))
@@ -35,6 +37,7 @@ func (s *Slave) execBatch(j *job) []outcome {
 	req := &session.Request{Kind: session.KindBatch, Engine: s.engine}
 	var outs []outcome
 	var sent []*Future // the futures of req.Batch, in order
+	var srcs []string  // and their sources
 	for i, t := range j.batch.tasks {
 		if t.Local != nil {
 			return j.failed(errBatchStream)
@@ -48,10 +51,12 @@ func (s *Slave) execBatch(j *job) []outcome {
 		}
 		req.Batch = append(req.Batch, sub)
 		sent = append(sent, j.batch.futs[i])
+		srcs = append(srcs, source(&j.batch.tasks[i]))
 	}
 	if len(sent) == 0 {
 		return outs
 	}
+	start := time.Now()
 	resp, err := s.conn().Call(j.ctx, req)
 	if err != nil {
 		if err = s.callError(err); s.retry(j, err) || s.requeue(j, err) {
@@ -65,7 +70,16 @@ func (s *Slave) execBatch(j *job) []outcome {
 			continue
 		}
 		res, err := s.result(&resp.Batch[i], nil)
+		if err != nil {
+			s.noteFailure(srcs[i], err)
+		}
 		outs = append(outs, outcome{f, res, err})
+	}
+	if s.m.obs != nil {
+		took := time.Since(start) // the batch's, for each of its tasks
+		for range sent {
+			s.m.obs.took(took)
+		}
 	}
 	return outs
 }

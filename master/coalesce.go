@@ -75,7 +75,7 @@ func (m *Master) submitKeyed(ctx context.Context, t Task) *Future {
 	if f.calls == nil {
 		f.calls = map[string]*Future{}
 	}
-	j := newJob(ctx, t)
+	j := newJob(ctx, m, t)
 	lead := j.fut
 	f.calls[t.Key] = lead
 	f.mu.Unlock()

@@ -52,6 +52,8 @@ type Exit = session.Exit
 // A Future is small on purpose: a burst of queued tasks costs a Future
 // and a job each (see Config.MaxQueued). Its done channel is made only
 // when someone asks for it, and its Result is stored once it exists.
+// While the task runs it also has the task's latest Progress, and passes
+// its live Events to Task.Watch.
 type Future struct {
 	mu   sync.Mutex    // protects the fields below
 	done chan struct{} // made on demand (Done, Wait); closed by resolve
@@ -66,6 +68,14 @@ type Future struct {
 	intr chan struct{}
 
 	phase atomic.Int32 // queued, running or interrupted (see Interrupt)
+
+	// live holds the latest Progress and delivers Events to Task.Watch;
+	// made at the first Event (most tasks have none).
+	live *watcher
+	// obs counts the outcome among the tasks of its kind; nil: not
+	// counted. Fixed. (A queued task must stay within 256 B:
+	// TestQueuedTaskMemory.)
+	obs *kindCounters
 }
 
 // closed is the done channel of a Future resolved before anyone asked
@@ -123,7 +133,8 @@ func newFuture() *Future { return &Future{} }
 // resolve sets the outcome; only the first call counts, and it reports
 // whether it was the first. The hooks (onDone) run before Done is
 // closed, so that whoever Done wakes sees their effects (a Key's flight
-// is over).
+// is over). With a Task.Watch, Done is closed once Watch has had every
+// Event.
 func (f *Future) resolve(res Result, err error) bool {
 	f.mu.Lock()
 	if f.res != nil {
@@ -131,7 +142,7 @@ func (f *Future) resolve(res Result, err error) bool {
 		return false
 	}
 	f.res, f.err = &res, err
-	stop, then := f.stop, f.then
+	stop, then, live := f.stop, f.then, f.live
 	f.stop, f.then = nil, nil
 	f.mu.Unlock()
 	if stop != nil {
@@ -140,6 +151,19 @@ func (f *Future) resolve(res Result, err error) bool {
 	if then != nil {
 		then()
 	}
+	if f.obs != nil {
+		f.obs.finish(res, err)
+	}
+	if live != nil && live.fn != nil {
+		live.finish(f.release) // once Watch has had every Event
+	} else {
+		f.release()
+	}
+	return true
+}
+
+// release closes Done.
+func (f *Future) release() {
 	f.mu.Lock()
 	if f.done != nil {
 		close(f.done)
@@ -147,7 +171,6 @@ func (f *Future) resolve(res Result, err error) bool {
 		f.done = closed
 	}
 	f.mu.Unlock()
-	return true
 }
 
 // watch fails the future as soon as ctx is done, even while its task is

@@ -95,7 +95,7 @@ func (m *Master) SubmitDetached(ctx context.Context, t Task) (Job, error) {
 	case t.Key != "":
 		return Job{}, errors.New("master: a detached job cannot have a Key: its outcome stays on its node")
 	}
-	j := newJob(ctx, t)
+	j := newJob(ctx, m, t)
 	j.detach = true
 	m.enqueue(j)
 	res, err := j.fut.Wait(ctx)

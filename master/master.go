@@ -68,6 +68,9 @@ type Config struct {
 	// snippet) of a sub-task … may nest this deep; deeper ones fail with
 	// kind depth. 0 means 16.
 	MaxDepth int
+	// NoMetrics turns off the counting of tasks behind Handler's metrics,
+	// page and API (a few atomic adds per task), for measuring its cost.
+	NoMetrics bool
 }
 
 // Master schedules tasks over the slaves connected to it.
@@ -75,6 +78,7 @@ type Master struct {
 	cfg  Config
 	log  *slog.Logger
 	self session.Identity
+	born time.Time
 
 	// shared holds the jobs for whichever slave is idle first. They wait
 	// in the master, not behind a busy slave.
@@ -99,6 +103,13 @@ type Master struct {
 	natives []native            // packages Compile sent, for nodes that connect later
 	closed  bool
 	wg      sync.WaitGroup // every goroutine the Master started; Close waits
+
+	// obs counts tasks for Handler (nil with Config.NoMetrics).
+	obs *observer
+	// polling is set, and pollOn closed, once PollStatus was called.
+	polling atomic.Bool
+	pollOn  chan struct{}
+	web     webState // Handler's, made on first use
 }
 
 // New returns a Master with no slaves. Connect it to slaves with Dial or
@@ -126,9 +137,12 @@ func New(cfg Config) *Master {
 		cfg.MaxDepth = 16
 	}
 	m := &Master{
-		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0),
+		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0), born: time.Now(),
 		shared: newQueue(cfg.MaxQueued), changed: make(chan struct{}),
-		ids: map[string][]string{}, handles: map[string]*Slave{}, origins: map[string]string{},
+		ids: map[string][]string{}, handles: map[string]*Slave{}, origins: map[string]string{}, pollOn: make(chan struct{}),
+	}
+	if !cfg.NoMetrics {
+		m.obs = newObserver()
 	}
 	m.flights.cache = newResultCache(cfg.Cache)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
@@ -252,6 +266,14 @@ func (m *Master) add(sess *session.Session, origin string) ([]*Slave, error) {
 		m.wg.Add(1)
 		go m.setup(added, slices.Clone(m.natives), ready)
 	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.poll(sess, added)
+	}()
+	if m.obs != nil {
+		m.obs.rejoin(ids(added))
+	}
 	m.notify()
 	m.logJoin(sess, rejoin, added)
 	return added, nil
@@ -326,10 +348,28 @@ func (m *Master) watch(sess *session.Session) {
 	default:
 		m.log.Warn("slave disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
 	}
+	var gone []*Slave
 	m.mu.Lock()
-	m.slaves = slices.DeleteFunc(m.slaves, func(s *Slave) bool { return s.conn() == sess })
+	m.slaves = slices.DeleteFunc(m.slaves, func(s *Slave) bool {
+		if s.conn() == sess {
+			gone = append(gone, s)
+		}
+		return s.conn() == sess
+	})
+	if m.obs != nil { // watch runs once per session
+		in, out := sess.Traffic()
+		m.obs.in.Add(in)
+		m.obs.out.Add(out)
+	}
 	m.notify()
 	m.mu.Unlock()
+	if m.obs != nil {
+		infos := make([]Info, len(gone))
+		for i, s := range gone {
+			infos[i] = s.Info()
+		}
+		m.obs.depart(infos)
+	}
 }
 
 // notify wakes WaitSlaves callers; m.mu must be held.

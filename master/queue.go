@@ -173,3 +173,10 @@ func (q *queue) close() []*job {
 	q.jobs, q.head = nil, 0
 	return left
 }
+
+// len is the number of jobs waiting.
+func (q *queue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.jobs) - q.head
+}

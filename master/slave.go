@@ -6,6 +6,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dpfw/dpfw/session"
 )
@@ -110,6 +111,14 @@ type Slave struct {
 	// direct: a caller's goroutine runs a task on s (Master.Run, claim):
 	// counted in running; the worker takes no job until it is over.
 	direct bool
+
+	// current is the job of the task the slave runs (with Pipeline,
+	// the one it started last); lastErr its latest failure; status its
+	// node's latest KindStatus answer (Master.poll).
+	current   atomic.Pointer[job]
+	currentAt atomic.Int64 // when current was sent, Unix nanoseconds
+	lastErr   atomic.Pointer[FailureInfo]
+	status    atomic.Pointer[nodeStatus]
 }
 
 // Info is a snapshot of a Slave for display.
@@ -123,6 +132,32 @@ type Info struct {
 	// Rejoin tells whether the slave's process is new, reconnected with
 	// its state, or restarted without it.
 	Rejoin Rejoin
+	// Running is the task the slave is running, if any (with
+	// Config.Pipeline > 1, the one it started last).
+	Running *RunningInfo
+	// LastError is the slave's latest failed task, if any.
+	LastError *FailureInfo
+	// Node is the slave node's latest status report (its memory, and the
+	// engine's counts of tasks for every master), nil before the first
+	// one or unless PollStatus (Handler) turned the reports on.
+	Node *NodeInfo
+}
+
+// RunningInfo is a task that a slave is running.
+type RunningInfo struct {
+	Src      string    // the start of its source
+	Started  time.Time // when it was sent to the slave
+	Progress *Progress // its latest report, if any
+}
+
+// NodeInfo is a slave node's status report, as the Master last got it.
+type NodeInfo struct {
+	At         time.Time     // when it arrived
+	RSS        uint64        // the node process's resident memory, bytes
+	Goroutines int           // the node's goroutines
+	Uptime     time.Duration // how long the node process has run
+	// Engine is this slave's engine as the node counts it (all masters).
+	Engine session.EngineStatus
 }
 
 func newSlave(m *Master, id string, engine int) *Slave {
@@ -183,11 +218,22 @@ func (s *Slave) ID() string { return s.id }
 // Info returns the slave's current state.
 func (s *Slave) Info() Info {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return Info{
+	in := Info{
 		ID: s.id, Addr: s.conn().RemoteAddr(), Peer: s.conn().Peer(), Engine: s.engine,
 		State: s.stateLocked(), Tasks: s.tasks, Rejoin: s.rejoin,
+		LastError: s.lastErr.Load(),
 	}
+	s.mu.Unlock()
+	if j := s.current.Load(); j != nil {
+		in.Running = &RunningInfo{Src: excerpt(j.source(), 200), Started: time.Unix(0, s.currentAt.Load()), Progress: j.fut.Progress()}
+	}
+	if ns := s.status.Load(); ns != nil {
+		in.Node = &NodeInfo{At: ns.at, RSS: ns.st.RSS, Goroutines: ns.st.Goroutines, Uptime: ns.st.Uptime}
+		if s.engine < len(ns.st.Engines) {
+			in.Node.Engine = ns.st.Engines[s.engine]
+		}
+	}
+	return in
 }
 
 // stateLocked derives the State; s.mu must be held.
@@ -221,7 +267,7 @@ func (s *Slave) gone() bool {
 // does not block; the Future resolves when the task is done, fails, or
 // ctx is done.
 func (s *Slave) Submit(ctx context.Context, t Task) *Future {
-	j := newJob(ctx, t)
+	j := newJob(ctx, s.m, t)
 	j.pinned = true
 	// A queued job must not wait for its turn to notice its ctx.
 	j.fut.watch(ctx)

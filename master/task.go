@@ -48,6 +48,15 @@ type Task struct {
 	// that runs does so under the context of the first Submit; a merged
 	// caller whose own context ends stops waiting, the task goes on.
 	Key string
+	// Watch, if set, is called with the task's live Events while it
+	// runs: what it prints, as it prints it, and its dpfw.Progress
+	// reports. Calls come in order, one at a time, on a goroutine of
+	// their own; the Future's Wait and Done wait for the last call. Watch
+	// must not block for long: output that arrives meanwhile waits in a
+	// bounded queue (1 MiB), beyond which it is left out of the live
+	// view (Event.Offset says where). Result.Output has it all. Batched
+	// tasks have no live Events.
+	Watch func(Event)
 
 	// depth is the task's depth among sub-tasks (reentrant.go); spare
 	// runs it on a spare engine of the slave's node.
@@ -98,9 +107,10 @@ type reservation struct {
 	abandoned bool
 }
 
-func newJob(ctx context.Context, t Task) *job {
+func newJob(ctx context.Context, m *Master, t Task) *job {
 	j := &job{ctx: ctx, task: t}
 	j.fut = &j.own
+	m.track(j.fut, kindOf(t))
 	return j
 }
 
@@ -122,7 +132,7 @@ func (m *Master) Submit(ctx context.Context, t Task) *Future {
 }
 
 func (m *Master) submit(ctx context.Context, t Task) *Future {
-	j := newJob(ctx, t)
+	j := newJob(ctx, m, t)
 	m.enqueue(j)
 	return j.fut
 }
@@ -163,7 +173,7 @@ func (m *Master) claim() *Slave {
 // goroutine, with the worker's code: a busy refusal or a lost connection
 // send the task to the shared queue as they would from the worker.
 func (s *Slave) runHere(ctx context.Context, t Task) (Result, error) {
-	j := newJob(ctx, t)
+	j := newJob(ctx, s.m, t)
 	s.run(j)
 	return j.fut.Wait(ctx)
 }
@@ -314,17 +324,27 @@ func (s *Slave) exec(j *job) (outs []outcome, settled bool) {
 		res, err := s.detach(j.ctx, j.task)
 		return []outcome{{j.fut, res, err}}, false
 	}
-	arrived := s.arrived(j)
-	res, err := s.do(j.ctx, j.task, j.fut.interrupts(), arrived)
+	sent := time.Now()
+	s.currentAt.Store(sent.UnixNano())
+	s.current.Store(j)
+	arrived := s.arrived(j, sent)
+	res, err := s.do(j.ctx, j.task, j.fut.interrupts(), j.event, arrived)
 	for !j.settled && j.pinned && IsKind(err, KindBusy) && j.busy < maxBusy {
 		j.busy++ // a pinned task can only wait for room on its slave
-		res, err = s.do(j.ctx, j.task, j.fut.interrupts(), arrived)
+		res, err = s.do(j.ctx, j.task, j.fut.interrupts(), j.event, arrived)
 	}
 	if j.settled {
 		return nil, true
 	}
-	if err != nil && (s.retry(j, err) || s.requeue(j, err)) {
-		return nil, false
+	s.ran(j, sent)
+	if err != nil {
+		if s.requeue(j, err) {
+			return nil, false // busy is not a failure: the task waits for room
+		}
+		s.noteFailure(j.source(), err)
+		if s.retry(j, err) {
+			return nil, false
+		}
 	}
 	return []outcome{{j.fut, res, err}}, false
 }
@@ -336,15 +356,29 @@ func (s *Slave) exec(j *job) (outs []outcome, settled bool) {
 // Errors without a Response (a lost connection, a context) never reach
 // it: the worker handles them as before.
 // It reports whether it finished j.
-func (s *Slave) arrived(j *job) func(*session.Response) bool {
+func (s *Slave) arrived(j *job, sent time.Time) func(*session.Response) bool {
 	return func(resp *session.Response) bool {
 		if resp.Err != nil && resp.Err.Kind == KindBusy {
 			return false
 		}
 		res, err := decodeResponse(s.id, resp)
+		s.ran(j, sent)
+		if err != nil {
+			s.noteFailure(j.source(), err)
+		}
 		j.settled = true
 		s.finish(j, []outcome{{j.fut, res, err}})
 		return true
+	}
+}
+
+// ran ends j's run on s for the dashboard and the metrics, wherever
+// its answer is handled: j is no longer s's current task, and the time
+// since it was sent is counted.
+func (s *Slave) ran(j *job, sent time.Time) {
+	s.current.CompareAndSwap(j, nil)
+	if s.m.obs != nil {
+		s.m.obs.took(time.Since(sent))
 	}
 }
 
@@ -378,21 +412,25 @@ func (s *Slave) retry(j *job, err error) bool {
 		return false
 	}
 	j.tries++
+	if s.m.obs != nil {
+		s.m.obs.retries.Add(1)
+	}
 	s.m.log.Warn("re-running idempotent task", "lost", s.id, "try", j.tries)
 	return s.m.shared.push(j)
 }
 
-// do runs t on s. Closing stop interrupts it (Future.Interrupt). arrived,
-// if not nil, is given the Response on the session's reader (see
-// Session.CallNotify) before do returns it.
-func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, arrived func(*session.Response) bool) (Result, error) {
+// do runs t on s. Closing stop interrupts it (Future.Interrupt); the
+// task's live Events go to onEvent. arrived, if not nil, is given the
+// Response on the session's reader (see Session.CallNotify) before do
+// returns it.
+func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
 	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh, Depth: t.depth, Spare: t.spare}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, graceful(t.Timeout), errNoTimeoutAnswer)
 		defer cancel()
 	}
-	res, err := s.doWithin(ctx, req, t, stop, arrived)
+	res, err := s.doWithin(ctx, req, t, stop, onEvent, arrived)
 	if errors.Is(err, context.DeadlineExceeded) && context.Cause(ctx) == errNoTimeoutAnswer {
 		// The slave enforces Timeout and answers with kind timeout;
 		// when even that answer is late (a stalled or overloaded
@@ -408,10 +446,10 @@ func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, arrived fu
 var errNoTimeoutAnswer = errors.New("no answer within the task's timeout and its grace")
 
 // doWithin sends req (made from t) and waits for the answer, within ctx.
-func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop <-chan struct{}, arrived func(*session.Response) bool) (Result, error) {
+func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop <-chan struct{}, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
 	if t.Local != nil {
 		req.Kind = session.KindStream
-		return s.stream(ctx, req, t.Local, stop)
+		return s.stream(ctx, req, t.Local, stop, onEvent)
 	}
 	if t.Func != "" {
 		if err := s.encodeCall(req, t); err != nil {
@@ -423,7 +461,7 @@ func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop
 	if arrived != nil {
 		notify = func(resp *session.Response) { taken = arrived(resp) }
 	}
-	resp, err := s.conn().CallNotify(withParent(ctx, s, t.depth), req, stop, notify)
+	resp, err := s.conn().CallLive(withParent(ctx, s, t.depth), req, stop, onEvent, notify)
 	if taken {
 		return Result{Slave: s.id}, nil
 	}
@@ -502,8 +540,8 @@ func (s *Slave) callError(err error) error {
 
 // stream runs a stream task: the slave's function and local on the two
 // ends of one stream, concurrently.
-func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error), stop <-chan struct{}) (Result, error) {
-	ts, err := s.conn().OpenTask(ctx, req)
+func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error), stop <-chan struct{}, onEvent func(*session.Event)) (Result, error) {
+	ts, err := s.conn().OpenTaskLive(ctx, req, onEvent)
 	if err != nil {
 		return Result{Slave: s.id}, s.callError(err)
 	}

@@ -3,6 +3,7 @@ package session
 import (
 	"encoding/binary"
 	"net"
+	"sync/atomic"
 )
 
 // yamux frame header layout (hashicorp/yamux spec.md): version, type,
@@ -18,10 +19,21 @@ const (
 // wrapper holds back the header of a data frame that has a body and
 // sends it together with that body in one Write. It relies on yamux
 // writing from one goroutine only, which v0.1.2 does (sendLoop).
+// It also counts the bytes that cross it (Session.Traffic).
 type coalescedConn struct {
 	net.Conn
 	buf     []byte
 	pending bool // buf holds a header whose body comes next
+	traffic *traffic
+}
+
+// traffic counts a connection's bytes.
+type traffic struct{ in, out atomic.Int64 }
+
+func (c *coalescedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.traffic.in.Add(int64(n))
+	return n, err
 }
 
 func (c *coalescedConn) Write(p []byte) (int, error) {
@@ -29,6 +41,7 @@ func (c *coalescedConn) Write(p []byte) (int, error) {
 		c.pending = false
 		c.buf = append(c.buf[:yamuxHeaderSize], p...)
 		n, err := c.Conn.Write(c.buf)
+		c.traffic.out.Add(int64(n))
 		return max(n-yamuxHeaderSize, 0), err
 	}
 	if len(p) == yamuxHeaderSize && p[1] == yamuxTypeData && binary.BigEndian.Uint32(p[8:]) > 0 {
@@ -36,5 +49,7 @@ func (c *coalescedConn) Write(p []byte) (int, error) {
 		c.pending = true
 		return len(p), nil
 	}
-	return c.Conn.Write(p)
+	n, err := c.Conn.Write(p)
+	c.traffic.out.Add(int64(n))
+	return n, err
 }

@@ -81,7 +81,8 @@
 //	{1: ID uint64, 2: Type, 3: Request, 4: Response, 5: Data bytes}
 //
 // with Type 1 request (Request set), 2 response (Response set), 3 cancel,
-// 4 data, 5 end-of-data. A frame longer than Config.MaxFrame is a
+// 4 data, 5 end-of-data, or with key 6 holding an Event for Type 6
+// event (see Live events). A frame longer than Config.MaxFrame is a
 // protocol violation: the receiver closes the session (ErrFrameTooLarge).
 // Senders never produce one: a too-large request fails locally with
 // ErrFrameTooLarge, a too-large response is replaced by a RemoteError of
@@ -153,6 +154,45 @@
 // limits with NativeSource.Check before anything else: at most
 // MaxNativeFiles files, MaxNativeSource bytes of source, names of at
 // most 255 bytes, no file twice.
+// # Live events
+//
+// A request with Live set (KindEval, KindCall, KindStream; batches
+// ignore it) asks the slave to report the task while it runs. The slave
+// sends event frames with the task's ID, on the stream that carries the
+// task (the control stream, or the task's own stream), each holding
+//
+//	{1: Offset uint, 2: Output bytes, 3: Progress {1: Done int, 2: Total int}}
+//
+// Output is what the task printed (stdout and stderr, in order, as it
+// will appear in Response.Output) since the previous event, at most
+// MaxEventOutput (16 KiB) bytes; Offset is the position of its first
+// byte in the task's output. Progress, if present, is the latest
+// dpfw.Progress(done, total) report since the previous event (Total 0:
+// unknown); Done and Total are never negative. A frame breaking these
+// bounds, or an event sent to a slave, is a protocol violation.
+//
+// All of a task's events precede its response on that stream, in
+// order. The slave never lets the connection hold the task back: it
+// keeps at most 256 KiB of output waiting for the live view, sends an
+// event when the task prints after a quiet spell and then at most one
+// every 20 ms unless a full 16 KiB waits, and leaves out of the live
+// view what does not fit, until the waiting output has been sent. Left
+// out output shows as an Offset past the end of the previous event's
+// Output (the master marks the gap); output still waiting when the task
+// ends is not sent as an event. Nothing is ever lost from the result:
+// Response.Output carries the whole output (within the engine's output
+// limit). A pending progress report is sent before the response.
+//
+// On the master, events are handed on by the connection's reader and
+// must never block it: what the application reads too slowly is bounded
+// and marked there (package master), never pushed back onto the slave.
+//
+// # Status
+//
+// A KindStatus request (no engine) is answered at once, whatever the
+// engines are doing, with Response.Status: the node's resident memory,
+// goroutines, uptime and per-engine busy flag and task, failure and
+// reset counts, for dashboards.
 //
 // # Detached jobs (KindDetach, KindJobStatus, KindJobWait)
 //

@@ -45,6 +45,10 @@ func FuzzFrame(f *testing.F) {
 		{ID: 2, Type: frameRequest, Req: &Request{Kind: KindEval, Src: "\"\xff\xfe\""}},
 		{ID: 3, Type: frameRequest, Req: &Request{Kind: KindCall, Func: "f", Args: [][]byte{val, {0x81}}}},
 		{ID: 3, Type: frameResponse, Resp: &Response{Value: val, Text: "[\xff 1.5]", Err: &RemoteError{Kind: failure.KindPanic, Msg: "\xfe"}}},
+		{ID: 4, Type: frameEvent, Event: &Event{Offset: 7, Output: []byte("step 1\n"), Progress: &Progress{Done: 1, Total: 3}}},
+		{ID: 5, Type: frameEvent, Event: &Event{Progress: &Progress{}}},
+		{ID: 6, Type: frameRequest, Req: &Request{Kind: KindEval, Src: "1", Live: true}},
+		{ID: 7, Type: frameResponse, Resp: &Response{Status: &NodeStatus{RSS: 1 << 20, Engines: []EngineStatus{{Busy: true, Tasks: 3}}}}},
 	} {
 		buf.Reset()
 		writeEnvelope(&buf, e, 1<<20)
@@ -116,7 +120,7 @@ func FuzzSubRequest(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		resp, err := s.call(ctx, e.Req, nil, nil)
+		resp, err := s.call(ctx, e.Req, nil, nil, nil)
 		if err != nil {
 			t.Fatalf("the session did not carry on: %v", err)
 		}

@@ -32,6 +32,9 @@ const (
 	// the node then lets snippets import it as native/NAME. Engine is
 	// ignored. The Response carries NativeInfo.
 	KindCompile
+	// KindStatus asks the slave node how it is: Response.Status holds its
+	// memory and per-engine counters. It does not wait for any engine.
+	KindStatus
 
 	// KindSub is the one request a slave sends: a sub-task of the task
 	// Parent, which the master sent it and which is still running
@@ -73,6 +76,11 @@ type Request struct {
 	Native *NativeSource `cbor:"12,keyasint,omitempty"`
 	// Job, on KindJobStatus and KindJobWait, names the detached job.
 	Job *JobRef `cbor:"20,keyasint,omitempty"`
+	// Live, on KindEval, KindCall and KindStream, asks the slave to send
+	// Events while the task runs: its output as it is printed and its
+	// progress reports (see doc.go, "Live events"). Batched requests
+	// ignore it.
+	Live bool `cbor:"13,keyasint,omitempty"`
 	// Parent, on KindSub, is the request ID of the running task (sent
 	// by the master) that asks for the sub-task.
 	Parent uint64 `cbor:"30,keyasint,omitempty"`
@@ -118,6 +126,49 @@ type Response struct {
 	Exit *Exit `cbor:"11,keyasint,omitempty"`
 	// Job answers KindDetach, KindJobStatus and KindJobWait.
 	Job *JobInfo `cbor:"20,keyasint,omitempty"`
+	// Status answers KindStatus.
+	Status *NodeStatus `cbor:"11,keyasint,omitempty"`
+}
+
+// Event is a live report of a running task (frame type 6, see doc.go):
+// what it printed since the previous Event and, if it reported any, its
+// progress. A task's Events arrive in order and before its Response.
+type Event struct {
+	// Offset is the position of Output's first byte in the task's output
+	// (Response.Output). Output left out of the live view shows as a gap:
+	// an Offset beyond the end of the previous Event's Output.
+	Offset uint64 `cbor:"1,keyasint,omitempty"`
+	// Output is at most MaxEventOutput bytes of what the task printed.
+	Output []byte `cbor:"2,keyasint,omitempty"`
+	// Progress is the task's latest dpfw.Progress report, if it made one
+	// since the previous Event.
+	Progress *Progress `cbor:"3,keyasint,omitempty"`
+}
+
+// Progress is a task's report of how far it is (Gearman's WORK_STATUS).
+type Progress struct {
+	Done  int64 `cbor:"1,keyasint,omitempty"`
+	Total int64 `cbor:"2,keyasint,omitempty"` // 0: unknown
+}
+
+// NodeStatus is a slave node's answer to KindStatus.
+type NodeStatus struct {
+	// RSS is the process's resident memory in bytes (0: unknown).
+	RSS uint64 `cbor:"1,keyasint,omitempty"`
+	// Goroutines counts the process's goroutines.
+	Goroutines int `cbor:"2,keyasint,omitempty"`
+	// Uptime is how long the node has run.
+	Uptime time.Duration `cbor:"3,keyasint,omitempty"`
+	// Engines has one entry per engine, in engine order.
+	Engines []EngineStatus `cbor:"4,keyasint,omitempty"`
+}
+
+// EngineStatus counts one engine's work, for every master it served.
+type EngineStatus struct {
+	Busy   bool   `cbor:"1,keyasint,omitempty"` // a task is running
+	Tasks  uint64 `cbor:"2,keyasint,omitempty"` // tasks finished
+	Failed uint64 `cbor:"3,keyasint,omitempty"` // of which failed
+	Resets uint64 `cbor:"4,keyasint,omitempty"` // interpreter replacements
 }
 
 // Exit is how a task that called os.Exit or log.Fatal ended.

@@ -33,9 +33,10 @@ type Session struct {
 	ctx    context.Context // cancelled when the session dies; parent of task contexts
 	cancel context.CancelFunc
 
-	ctrl   *yamux.Stream
-	wmu    sync.Mutex // serializes writes on ctrl
-	nextID atomic.Uint64
+	ctrl    *yamux.Stream
+	wmu     sync.Mutex // serializes writes on ctrl
+	traffic *traffic   // bytes through conn, counted by coalescedConn
+	nextID  atomic.Uint64
 
 	// incoming carries admitted tasks to Serve. Its capacity is
 	// cfg.MaxStreams + spareLimit and admission is bounded by inflight
@@ -58,8 +59,9 @@ type Session struct {
 	// Call whose caller gave up is nil, and stays until the response
 	// (which frees its slot) arrives; one that holds no slot (a Spare
 	// sub-task) is deleted instead.
-	pending map[uint64]*pendingCall
-	running map[uint64]context.CancelFunc // admitted control tasks, by ID
+	pending  map[uint64]*pendingCall
+	watchers map[uint64]func(*Event)       // the live Calls among pending (CallLive)
+	running  map[uint64]context.CancelFunc // admitted control tasks, by ID
 
 	refusedOnce    sync.Once // logs the first task refused for the peer's role
 	subRefusedOnce sync.Once // logs the first sub-task request refused (sub.go)
@@ -180,7 +182,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		ctrl *yamux.Stream
 		err  error
 	)
-	wire := &coalescedConn{Conn: conn}
+	wire := &coalescedConn{Conn: conn, traffic: new(traffic)}
 	if self.Role == RoleMaster {
 		if mux, err = yamux.Client(wire, ycfg); err == nil {
 			ctrl, err = mux.OpenStream()
@@ -209,7 +211,9 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		ctrl:     ctrl,
 		incoming: make(chan *task, cfg.MaxStreams+spareLimit(cfg)),
 		pending:  make(map[uint64]*pendingCall),
+		watchers: make(map[uint64]func(*Event)),
 		running:  make(map[uint64]context.CancelFunc),
+		traffic:  wire.traffic,
 		done:     make(chan struct{}),
 	}
 	if self.Role == RoleMaster {
@@ -397,6 +401,17 @@ func (s *Session) recvLoop() {
 			if cancel != nil {
 				cancel()
 			}
+		case frameEvent:
+			if s.self.Role != RoleMaster {
+				s.readFailed("control stream", fmt.Errorf("%w: an event frame sent to a slave", errMalformed))
+				return
+			}
+			s.mu.Lock()
+			watch := s.watchers[e.ID]
+			s.mu.Unlock()
+			if watch != nil {
+				watch(e.Event)
+			}
 		default:
 			s.readFailed("control stream", fmt.Errorf("%w: unexpected type %d on control stream", errMalformed, e.Type))
 			return
@@ -507,7 +522,7 @@ func (s *Session) Call(ctx context.Context, req *Request) (*Response, error) {
 	if err := s.mustBe(RoleMaster, "Call"); err != nil {
 		return nil, err
 	}
-	return s.call(ctx, req, nil, nil)
+	return s.call(ctx, req, nil, nil, nil)
 }
 
 // CallStop is Call with a second way to cancel: when stop is closed,
@@ -519,7 +534,7 @@ func (s *Session) CallStop(ctx context.Context, req *Request, stop <-chan struct
 	if err := s.mustBe(RoleMaster, "CallStop"); err != nil {
 		return nil, err
 	}
-	return s.call(ctx, req, stop, nil)
+	return s.call(ctx, req, stop, nil, nil)
 }
 
 // CallNotify is CallStop that also calls arrived with the Response as
@@ -533,7 +548,7 @@ func (s *Session) CallNotify(ctx context.Context, req *Request, stop <-chan stru
 	if err := s.mustBe(RoleMaster, "CallNotify"); err != nil {
 		return nil, err
 	}
-	return s.call(ctx, req, stop, arrived)
+	return s.call(ctx, req, stop, nil, arrived)
 }
 
 // mustBe fails unless this side has role, which what needs.
@@ -544,8 +559,25 @@ func (s *Session) mustBe(role Role, what string) error {
 	return nil
 }
 
-// call is CallNotify without the role check.
-func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, arrived func(*Response)) (*Response, error) {
+// CallLive is CallNotify for a task whose live Events the caller wants:
+// it sets req.Live and calls onEvent with each Event the slave sends, in
+// order, until the Response arrives; arrived (may be nil) is as for
+// CallNotify. onEvent runs on the goroutine that reads the connection:
+// it must return at once (hand the Event on; do not block), and must not
+// keep it past the call's return except by copying. Events that arrive
+// after CallLive returned are dropped.
+func (s *Session) CallLive(ctx context.Context, req *Request, stop <-chan struct{}, onEvent func(*Event), arrived func(*Response)) (*Response, error) {
+	if err := s.mustBe(RoleMaster, "CallLive"); err != nil {
+		return nil, err
+	}
+	if req != nil {
+		req.Live = true
+	}
+	return s.call(ctx, req, stop, onEvent, arrived)
+}
+
+// call is CallLive (CallNotify without onEvent) without the role check.
+func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, onEvent func(*Event), arrived func(*Response)) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("session: nil request")
 	}
@@ -566,6 +598,9 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 	defer s.openParent(ctx, id, req)()
 	s.mu.Lock()
 	s.pending[id] = c
+	if onEvent != nil {
+		s.watchers[id] = onEvent
+	}
 	s.mu.Unlock()
 	if err := s.writeCtrl(&envelope{ID: id, Type: frameRequest, Req: req}); err != nil {
 		if _, ours := s.settle(id); !ours { // the Response came first
@@ -596,6 +631,7 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 			case ours:
 				delete(s.pending, id)
 			}
+			delete(s.watchers, id)
 			s.mu.Unlock()
 			if !ours { // the reader settled it: it is on its way
 				return <-c.ch, nil
@@ -646,6 +682,7 @@ func (s *Session) settle(id uint64) (*pendingCall, bool) {
 	s.mu.Lock()
 	c, ok := s.pending[id]
 	delete(s.pending, id)
+	delete(s.watchers, id)
 	s.mu.Unlock()
 	if ok && (c == nil || c.slot) { // nil: given up, its slot still held
 		s.release()
@@ -766,7 +803,9 @@ func (s *Session) run(t *task, h Handler) {
 		s.serveStream(t, h)
 		return
 	}
-	resp := h.ServeTask(withTask(t.ctx, s, t.id, t.req), t.req, nil)
+	ctx, live := s.withLive(withTask(t.ctx, s, t.id, t.req), t.id, t.req, s.writeCtrl)
+	resp := h.ServeTask(ctx, t.req, nil)
+	live.close()
 	s.mu.Lock()
 	delete(s.running, t.id)
 	s.mu.Unlock()
@@ -796,6 +835,22 @@ func (s *Session) counter(t *task) *atomic.Int64 {
 		return &s.spares
 	}
 	return &s.inflight
+}
+
+// withLive gives a task that asked for live events its Live, which
+// sends them with send; the caller closes it before the Response.
+func (s *Session) withLive(ctx context.Context, id uint64, req *Request, send func(*envelope) error) (context.Context, *Live) {
+	if !req.Live || req.Kind == KindBatch {
+		return ctx, nil
+	}
+	live := newLive(id, send, s.background)
+	return context.WithValue(ctx, liveKey{}, live), live
+}
+
+// Traffic returns the bytes this session has received and sent on its
+// connection since the handshake, yamux framing included.
+func (s *Session) Traffic() (in, out int64) {
+	return s.traffic.in.Load(), s.traffic.out.Load()
 }
 
 // encodeResponse encodes resp as a response frame; when it would not

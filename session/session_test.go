@@ -1078,9 +1078,9 @@ func TestRolesRefuseTasksFromASlave(t *testing.T) {
 		}
 	}
 	for range 3 {
-		refused(s.call(ctx, &Request{Kind: KindEval, Src: "ok"}, nil, nil))
+		refused(s.call(ctx, &Request{Kind: KindEval, Src: "ok"}, nil, nil, nil))
 	}
-	ts, err := s.openTask(ctx, &Request{Kind: KindStream})
+	ts, err := s.openTask(ctx, &Request{Kind: KindStream}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

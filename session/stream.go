@@ -21,6 +21,8 @@ type TaskStream struct {
 	st *yamux.Stream
 	id uint64 // the task's ID, shared with Calls, for cancel frames
 
+	onEvent func(*Event) // OpenTaskLive's; called by readLoop
+
 	wmu sync.Mutex // serializes frame writes on st
 
 	pr *io.PipeReader // data the slave wrote, fed by readLoop
@@ -43,11 +45,25 @@ func (s *Session) OpenTask(ctx context.Context, req *Request) (*TaskStream, erro
 	if err := s.mustBe(RoleMaster, "OpenTask"); err != nil {
 		return nil, err
 	}
-	return s.openTask(ctx, req)
+	return s.openTask(ctx, req, nil)
 }
 
-// openTask is OpenTask without the role check.
-func (s *Session) openTask(ctx context.Context, req *Request) (*TaskStream, error) {
+// OpenTaskLive is OpenTask for a task whose live Events the caller
+// wants: it sets req.Live, and onEvent gets each Event as Session.CallLive
+// describes, until the Response arrives. The Events travel on the task's
+// own stream, so data the caller does not read holds them back too.
+func (s *Session) OpenTaskLive(ctx context.Context, req *Request, onEvent func(*Event)) (*TaskStream, error) {
+	if err := s.mustBe(RoleMaster, "OpenTaskLive"); err != nil {
+		return nil, err
+	}
+	if req != nil {
+		req.Live = true
+	}
+	return s.openTask(ctx, req, onEvent)
+}
+
+// openTask is OpenTask (OpenTaskLive with onEvent) without the role check.
+func (s *Session) openTask(ctx context.Context, req *Request, onEvent func(*Event)) (*TaskStream, error) {
 	if req == nil || req.Kind != KindStream {
 		return nil, errors.New("session: OpenTask needs a KindStream request")
 	}
@@ -67,7 +83,7 @@ func (s *Session) openTask(ctx context.Context, req *Request) (*TaskStream, erro
 		}
 		return nil, fmt.Errorf("%w: opening task stream: %v", ErrConnectionLost, err)
 	}
-	t := &TaskStream{s: s, st: st, id: s.nextID.Add(1), resDone: make(chan struct{})}
+	t := &TaskStream{s: s, st: st, id: s.nextID.Add(1), onEvent: onEvent, resDone: make(chan struct{})}
 	t.pr, t.pw = io.Pipe()
 	if err := t.send(&envelope{ID: t.id, Type: frameRequest, Req: req}); err != nil {
 		s.release()
@@ -116,6 +132,10 @@ func (t *TaskStream) readLoop() {
 			t.pw.Write(e.Data) // fails only once Close discarded the rest
 		case frameEOF:
 			t.pw.Close()
+		case frameEvent:
+			if t.onEvent != nil {
+				t.onEvent(e.Event)
+			}
 		case frameResponse:
 			t.pw.Close()
 			t.finish(e.Resp, nil)
@@ -297,7 +317,9 @@ func (s *Session) serveStream(t *task, h Handler) {
 		io.Reader
 		io.Writer
 	}{pr, w}
-	resp := h.ServeTask(t.ctx, e.Req, rw)
+	ctx, live := s.withLive(t.ctx, e.ID, e.Req, w.send)
+	resp := h.ServeTask(ctx, e.Req, rw)
+	live.close()
 	pr.CloseWithError(io.ErrClosedPipe) // unblocks streamInput
 	w.send(&envelope{Type: frameEOF})
 	b := s.encodeResponse(resp, e.ID)

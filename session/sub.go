@@ -202,5 +202,5 @@ func Spawn(ctx context.Context, sub *Request) (*Response, error) {
 	}
 	req := *sub
 	req.Kind, req.Parent, req.Depth = KindSub, ref.id, ref.depth
-	return ref.s.call(ctx, &req, nil, nil)
+	return ref.s.call(ctx, &req, nil, nil, nil)
 }

@@ -46,7 +46,7 @@ func TestSubTasksOnlyForRunningParents(t *testing.T) {
 			}
 			return resp
 		case "wrong depth": // a forged sub-task of this very task
-			resp, err := slaveSess.call(ctx, &Request{Kind: KindSub, Parent: ref.id, Depth: ref.depth + 1, Src: "x"}, nil, nil)
+			resp, err := slaveSess.call(ctx, &Request{Kind: KindSub, Parent: ref.id, Depth: ref.depth + 1, Src: "x"}, nil, nil, nil)
 			if err != nil {
 				return &Response{Text: err.Error()}
 			}
@@ -76,14 +76,14 @@ func TestSubTasksOnlyForRunningParents(t *testing.T) {
 	finished := lastID.Load()
 
 	// A parent that has finished, one never sent, a wrong depth.
-	resp, err = s.call(ctx, &Request{Kind: KindSub, Parent: finished, Src: "x"}, nil, nil)
+	resp, err = s.call(ctx, &Request{Kind: KindSub, Parent: finished, Src: "x"}, nil, nil, nil)
 	wantRefused(t, resp, err, fmt.Sprintf("task %d is not running here", finished))
-	resp, err = s.call(ctx, &Request{Kind: KindSub, Parent: 1 << 40, Src: "x"}, nil, nil)
+	resp, err = s.call(ctx, &Request{Kind: KindSub, Parent: 1 << 40, Src: "x"}, nil, nil, nil)
 	wantRefused(t, resp, err, "is not running here")
 	resp, err = m.Call(ctx, &Request{Kind: KindEval, Src: "wrong depth", Depth: 5})
 	wantRefused(t, resp, err, "runs at depth 5, not 6")
 	// Any other request from a slave, and a sub-task sent to a slave.
-	resp, err = s.call(ctx, &Request{Kind: KindEval, Src: "x"}, nil, nil)
+	resp, err = s.call(ctx, &Request{Kind: KindEval, Src: "x"}, nil, nil, nil)
 	wantRefused(t, resp, err, "a master runs no tasks")
 	resp, err = m.Call(ctx, &Request{Kind: KindSub, Parent: 1, Src: "x"})
 	wantRefused(t, resp, err, "a slave runs no sub-tasks")

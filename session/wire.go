@@ -36,7 +36,11 @@ const (
 	frameCancel   frameType = 3 // the master gave up on task ID
 	frameData     frameType = 4 // task streams only: Data is stream payload
 	frameEOF      frameType = 5 // task streams only: the sender is done writing
+	frameEvent    frameType = 6 // slave to master only: Event is set
 )
+
+// MaxEventOutput is the most output bytes one Event carries.
+const MaxEventOutput = 16 << 10
 
 // envelope is the body of every frame after the handshake.
 type envelope struct {
@@ -45,6 +49,8 @@ type envelope struct {
 	Req  *Request  `cbor:"3,keyasint,omitempty"`
 	Resp *Response `cbor:"4,keyasint,omitempty"`
 	Data []byte    `cbor:"5,keyasint,omitempty"`
+	// Event is set on frameEvent.
+	Event *Event `cbor:"6,keyasint,omitempty"`
 }
 
 // hello, proof and verdict are the three handshake messages.
@@ -151,11 +157,22 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 		ok = e.Resp != nil
 	case frameCancel, frameData, frameEOF:
 		ok = true
+	case frameEvent:
+		ok = validEvent(e.Event)
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: type %d", errMalformed, e.Type)
 	}
 	return &e, nil
+}
+
+// validEvent holds an Event to the bounds doc.go states.
+func validEvent(ev *Event) bool {
+	if ev == nil || len(ev.Output) > MaxEventOutput {
+		return false
+	}
+	p := ev.Progress
+	return p == nil || (p.Done >= 0 && p.Total >= 0)
 }
 
 // readEnvelope reads and decodes one frame.

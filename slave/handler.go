@@ -28,6 +28,28 @@ func (h handler) ServeTask(ctx context.Context, req *session.Request, stream io.
 		return h.n.detach(req)
 	case session.KindJobStatus, session.KindJobWait:
 		return h.n.jobRequest(ctx, req)
+	case session.KindStatus:
+		return &session.Response{Status: h.n.stats.status()}
+	}
+	switch req.Kind {
+	case session.KindEval, session.KindStream, session.KindCall:
+		// (A Spare sub-task runs on a lent engine, not on Engine.)
+		if req.Engine >= 0 && req.Engine < len(h.n.engines) && !req.Spare {
+			h.n.stats.begin(req.Engine)
+			resp := h.run(ctx, req, stream)
+			h.n.stats.end(req.Engine, resp)
+			return resp
+		}
+	}
+	return h.run(ctx, req, stream)
+}
+
+// run serves a request for the node (KindCompile) or for engine
+// req.Engine. A task whose master asked for live events reports its
+// output and progress to them.
+func (h handler) run(ctx context.Context, req *session.Request, stream io.ReadWriter) *session.Response {
+	if live := session.LiveFrom(ctx); live != nil {
+		ctx = eval.WithObserver(ctx, live)
 	}
 	if req.Timeout > 0 {
 		var cancel context.CancelFunc

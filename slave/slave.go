@@ -2,13 +2,14 @@ package slave
 
 import (
 	"context"
-	"github.com/dpfw/dpfw/eval/failure"
 	"log/slog"
 	"net"
+	"net/http"
 	"runtime"
 	"sync"
 
 	"github.com/dpfw/dpfw/eval"
+	"github.com/dpfw/dpfw/eval/failure"
 	"github.com/dpfw/dpfw/session"
 	"github.com/dpfw/dpfw/slave/native"
 )
@@ -61,6 +62,10 @@ type Node struct {
 	builder  *native.Builder // nil when noNative says why
 	noNative *eval.Error
 	jobs     *jobs // detached jobs (jobs.go)
+	stats    *stats
+
+	metricsOnce sync.Once
+	metrics     http.Handler // MetricsHandler's, made once
 
 	// ctx ends when the Node closes: it stops Reconnect and cancels
 	// detached jobs.
@@ -100,7 +105,7 @@ func New(cfg Config) (*Node, error) {
 	if cfg.Session.Logger == nil {
 		cfg.Session.Logger = cfg.Logger
 	}
-	n := &Node{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}, jobs: newJobs(cfg.Jobs)}
+	n := &Node{cfg: cfg, log: cfg.Logger, sessions: map[*session.Session]struct{}{}, jobs: newJobs(cfg.Jobs), stats: newStats(cfg.Engines)}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.self = session.NewIdentity(session.RoleSlave, cfg.Name, cfg.Engines)
 	n.builder, n.noNative = newBuilder(cfg)
@@ -196,6 +201,9 @@ func (n *Node) track(sess *session.Session) bool {
 func (n *Node) untrack(sess *session.Session) {
 	n.mu.Lock()
 	delete(n.sessions, sess)
+	in, out := sess.Traffic()
+	n.stats.in.Add(in)
+	n.stats.out.Add(out)
 	n.mu.Unlock()
 }
 

@@ -186,7 +186,10 @@ type extra struct {
 	// Scale is the scale section: 10, 100, 1,000 slave nodes on one
 	// master (DPFW_SCALE).
 	Scale []scalePoint `json:"scale,omitempty"`
-	Notes []string     `json:"notes,omitempty"`
+	// Observe is W1 and W2 with and without metrics and an open
+	// dashboard, measured in turns in this run.
+	Observe *observed `json:"observe,omitempty"`
+	Notes   []string  `json:"notes,omitempty"`
 }
 
 // percentile is the nearest-rank percentile of sorted samples.
@@ -298,6 +301,10 @@ func (b *bench) print(out io.Writer) {
 		if d != nil {
 			row("W5 kill→known: "+d.Outcome, d.KillKnown*1e3, 0, "ms")
 		}
+	}
+	if o := r.Extra.Observe; o != nil {
+		row(fmt.Sprintf("W1 p50, dashboard open + metrics (off: %.1f µs)", o.W1P50OffUS), o.W1P50OnUS, o.W1P50OffUS, "µs")
+		row(fmt.Sprintf("W2 tasks/s, dashboard open + metrics (off: %.0f/s)", o.W2OffPerS), o.W2OnPerS, o.W2OffPerS, "/s")
 	}
 	row("idle slave RSS", float64(r.Extra.SlaveIdleRSSKB), 0, "KB")
 	if r.Extra.DistinctN > 0 {

@@ -18,6 +18,8 @@ import (
 type clusterAPI struct {
 	m    *master.Master
 	life context.Context // the REPL's
+	// run is Parallel with the REPL's progress bar (cli.parallel).
+	run func(context.Context, []master.Task) ([]master.Result, error)
 
 	mu  sync.Mutex // protects ctx
 	ctx context.Context
@@ -60,7 +62,7 @@ func (a *clusterAPI) parallel(srcs ...string) []any {
 	for i, s := range srcs {
 		tasks[i] = master.Task{Src: s}
 	}
-	return values(a.m.Parallel(a.context(), tasks...))
+	return values(a.run(a.context(), tasks))
 }
 
 func (a *clusterAPI) broadcast(src string) []any {
@@ -115,7 +117,7 @@ func (c *cli) localEngine(life context.Context) (*eval.Engine, error) {
 	if c.local != nil {
 		return c.local, nil
 	}
-	c.api = &clusterAPI{m: c.m, life: life, ctx: life}
+	c.api = &clusterAPI{m: c.m, life: life, ctx: life, run: c.parallel}
 	// KeepValues: results stay here, so a future or a slave shows itself
 	// (what it prints) instead of being refused as unsendable.
 	e, err := eval.New(eval.Config{Packages: eval.PackagesOf(c.api.symbols()), KeepValues: true})

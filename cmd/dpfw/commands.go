@@ -152,7 +152,7 @@ func (c *cli) cmdPar(ctx context.Context, arg string) bool {
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	start := time.Now()
-	results, err := c.m.Parallel(ctx, tasks...)
+	results, err := c.parallel(ctx, tasks)
 	c.printMany(results, err)
 	c.notef("# %d tasks in %s", len(tasks), roundDur(time.Since(start)))
 	return false
@@ -247,6 +247,8 @@ func (c *cli) eval(ctx context.Context, src string, meta bool) {
 
 // run is eval for a task built by the caller.
 func (c *cli) run(ctx context.Context, task master.Task, meta bool) {
+	v := c.con.view("", c.waiting)
+	task.Watch = v.watch
 	var res master.Result
 	err := master.ErrGone
 	s, serr := c.m.Slave(c.last)
@@ -262,6 +264,7 @@ func (c *cli) run(ctx context.Context, task master.Task, meta bool) {
 	if res.Slave != "" {
 		c.last = res.Slave
 	}
+	res.Output = v.close(res.Output) // the rest: the start was printed live
 	c.print(res, err, meta)
 }
 
@@ -297,6 +300,51 @@ func (c *cli) await(ctx context.Context, submit func(context.Context) *master.Fu
 			cancel()
 		}
 	}
+}
+
+// waiting shows, while a task waits, that no slave has joined.
+func (c *cli) waiting(s *statusLine) {
+	if len(c.m.Slaves()) == 0 {
+		s.message("waiting for a slave (0 joined)…")
+	} else {
+		s.message("")
+	}
+}
+
+// parallel runs tasks like Master.Parallel, showing how many are done
+// on a progress bar (done/total, elapsed, rate, time left) while they
+// run.
+func (c *cli) parallel(ctx context.Context, tasks []master.Task) ([]master.Result, error) {
+	futs := make([]*master.Future, len(tasks))
+	for i, t := range tasks {
+		futs[i] = c.m.Submit(ctx, t)
+	}
+	v := c.con.view("tasks", func(s *statusLine) {
+		done := 0
+		for _, f := range futs {
+			select {
+			case <-f.Done():
+				done++
+			default:
+			}
+		}
+		if done == 0 && len(c.m.Slaves()) == 0 {
+			s.message("waiting for a slave (0 joined)…")
+			return
+		}
+		s.progress("tasks", int64(done), int64(len(futs)))
+	})
+	defer v.close(nil)
+	results := make([]master.Result, len(futs))
+	var errs []error
+	for i, f := range futs {
+		res, err := f.Wait(ctx)
+		results[i] = res
+		if err != nil {
+			errs = append(errs, fmt.Errorf("task %d: %w", i, err))
+		}
+	}
+	return results, errors.Join(errs...)
 }
 
 func (c *cli) print(res master.Result, err error, meta bool) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/dpfw/dpfw/cmd/internal/cmdline"
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
 	"github.com/dpfw/dpfw/slave"
@@ -34,8 +35,9 @@ func (c *cli) startLocal(ctx context.Context, token string) error {
 	go c.m.Serve(ctx, ln) // ends when the master closes
 	env := append(os.Environ(), childEnv+"="+ln.Addr().String(), "DPFW_TOKEN="+token)
 	env = append(env, c.opts.tls.env()...)
+	env = append(env, c.opts.log.Env()...)
 	for range c.opts.local {
-		sv, err := supervise.Start(supervise.Config{Env: env, Stderr: c.errw, Name: "local slave", Logger: c.log})
+		sv, err := supervise.Start(supervise.Config{Env: env, Stderr: c.logw, Name: "local slave", Logger: c.log})
 		if err != nil {
 			return fmt.Errorf("starting a local slave: %w", err)
 		}
@@ -70,7 +72,12 @@ func runChild(addr string) int {
 	signal.Ignore(os.Interrupt)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// They log at their dpfw's level (warn unless asked) and format.
+	lg := cmdline.LogFromEnv(os.Getenv, "warn")
+	if err := lg.Check(); err != nil {
+		lg = cmdline.LogFromEnv(func(string) string { return "" }, "warn")
+	}
+	log := lg.Logger(os.Stderr)
 	if err := serveParent(ctx, addr, log); err != nil {
 		fmt.Fprintln(os.Stderr, "dpfw local slave:", err)
 		return 1

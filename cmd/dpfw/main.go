@@ -32,7 +32,13 @@
 //	                TLS under the token handshake (else $DPFW_TLS_CERT,
 //	                $DPFW_TLS_KEY, $DPFW_TLS_CA); with a CA, certificates are
 //	                mutual
-//	-v              log connection events
+//	-http ADDR      serve the dashboard, metrics and JSON API on ADDR (a
+//	                bare port is 127.0.0.1:PORT; beyond loopback the cluster
+//	                token is required)
+//	-http-tls-cert F, -http-tls-key F
+//	                serve them over HTTPS (default: -tls-cert, -tls-key)
+//	-v, -log-level L, -log-format F
+//	                log connection events (debug), at level L, as text or json
 //
 // The REPL runs each input on one idle slave and prints its value, its
 // output, which slave ran it and how long it took; :help lists commands.
@@ -58,6 +64,7 @@ import (
 	"github.com/dpfw/dpfw/eval"
 	"github.com/dpfw/dpfw/master"
 	"github.com/dpfw/dpfw/session"
+	"github.com/dpfw/dpfw/session/webauth"
 	"github.com/dpfw/dpfw/slave/supervise"
 )
 
@@ -76,7 +83,9 @@ type options struct {
 	fresh       bool
 	token       string
 	tls         tlsFiles
-	verbose     bool
+	log         *cmdline.Log
+	http        string
+	httpTLS     tlsFiles // cert and key for -http
 	// resolveEvery is how often dns: targets are resolved again.
 	resolveEvery time.Duration
 	// ssh lists the hosts to start slaves on (-ssh), with the ssh command
@@ -118,10 +127,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.sshSlave, "ssh-slave", "slave", "the slave `BINARY` on the ssh hosts; if not on PATH, ~/go/bin/slave (slave)")
 	fs.StringVar(&o.token, "token", "", "cluster `TOKEN`; default $DPFW_TOKEN, else the token file")
 	fs.BoolVar(&o.fresh, "fresh", false, "run -e or the file on a reset engine (nothing earlier tasks declared is visible)")
-	fs.BoolVar(&o.verbose, "v", false, "log connection events")
 	fs.BoolVar(&o.detach, "detach", false, "submit -e or the file as a detached job: print its handle and exit (needs -dial or -listen)")
 	fs.BoolVar(&o.status, "status", false, "dpfw job: print where the job is, without waiting")
 	fs.Var(&o.native, "native", "build the Go package in `DIR` (or a .go file) on every slave node first; repeatable")
+	o.log = cmdline.LogFlags(fs, "warn")
+	fs.StringVar(&o.http, "http", "", "serve the dashboard, /metrics and the JSON API on `ADDR`; beyond loopback they need the token")
+	fs.StringVar(&o.httpTLS.cert, "http-tls-cert", "", "serve -http over HTTPS with this certificate `FILE`; -tls-cert when not given")
+	fs.StringVar(&o.httpTLS.key, "http-tls-key", "", "... and this key `FILE`; -tls-key when not given")
 	fs.StringVar(&o.tls.cert, "tls-cert", os.Getenv("DPFW_TLS_CERT"), "TLS certificate `FILE` (PEM); default $DPFW_TLS_CERT")
 	fs.StringVar(&o.tls.key, "tls-key", os.Getenv("DPFW_TLS_KEY"), "TLS private key `FILE` (PEM); default $DPFW_TLS_KEY")
 	fs.StringVar(&o.tls.ca, "tls-ca", os.Getenv("DPFW_TLS_CA"), "CA bundle `FILE` that peers' certificates must chain to; default $DPFW_TLS_CA")
@@ -139,10 +151,17 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	fs.Visit(func(f *flag.Flag) { o.exprSet = o.exprSet || f.Name == "e" })
+	if err := o.log.Check(); err != nil {
+		return o, err
+	}
 	if *dial != "" {
 		o.dial = strings.Split(*dial, ",")
 	}
 	o.listen = cmdline.Addr(o.listen)
+	o.http = cmdline.Addr(o.http)
+	if o.httpTLS == (tlsFiles{}) {
+		o.httpTLS = tlsFiles{cert: o.tls.cert, key: o.tls.key}
+	}
 	if len(pos) > 0 && (pos[0] == "version" || pos[0] == "token" || pos[0] == "job") {
 		o.command, o.commandArgs = pos[0], pos[1:]
 		if o.command == "job" && o.local < 0 {
@@ -206,15 +225,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "dpfw:", err)
 		return 1
 	}
-	// Logs and the local slaves' output are held while the REPL's prompt
-	// is shown (heldWriter).
-	logw := &heldWriter{w: stderr}
-	log := logger(logw, o.verbose)
+	// The console draws task output, the status line (progress bars)
+	// and log lines without tearing one another; logs and the local
+	// slaves' output are also held while the REPL's prompt is shown
+	// (heldWriter).
+	con := newConsole(stdout, stderr, isTerminal(stdout))
+	logw := &heldWriter{w: con.async()}
+	log := o.log.Logger(logw)
 	mcfg := master.Config{Session: scfg, Logger: log, ResolveEvery: o.resolveEvery}
 	if o.fallback > 0 {
 		mcfg.LocalFallback, mcfg.FallbackAfter = localFallback(scfg, log), o.fallback
 	}
-	c := &cli{m: master.New(mcfg), log: log, logw: logw, opts: o, out: stdout, errw: logw, note: stdout}
+	c := &cli{m: master.New(mcfg), log: log, logw: logw, opts: o, con: con, out: con, errw: con.stderr(), note: con}
 	defer c.stopLocal() // closes the master too
 	if err := c.connect(ctx, tok, tokenShown(tok, src)); err != nil {
 		fmt.Fprintln(stderr, "dpfw:", err)
@@ -223,7 +245,39 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if o.command == "job" {
 		return c.jobCommand(ctx)
 	}
+	if err := c.serveWeb(ctx); err != nil {
+		fmt.Fprintln(stderr, "dpfw:", err)
+		return 1
+	}
 	return c.main(ctx, stdin)
+}
+
+// serveWeb starts -http: the dashboard, /metrics and the JSON API.
+func (c *cli) serveWeb(ctx context.Context) error {
+	if c.opts.http == "" {
+		return nil
+	}
+	var tcfg *tls.Config
+	if c.opts.httpTLS != (tlsFiles{}) {
+		var err error
+		if tcfg, err = session.LoadTLS(c.opts.httpTLS.cert, c.opts.httpTLS.key, ""); err != nil {
+			return fmt.Errorf("-http TLS: %w", err)
+		}
+	}
+	ln, err := webauth.Listen(c.opts.http)
+	if err != nil {
+		return fmt.Errorf("-http: %w", err)
+	}
+	scheme, note := "http", ""
+	if tcfg != nil {
+		scheme = "https"
+	}
+	if !webauth.Loopback(ln.Addr()) {
+		note = " (not loopback: every request needs the cluster token, which `dpfw token` prints)"
+	}
+	fmt.Fprintf(c.errw, "dpfw: dashboard on %s://%s/, metrics at /metrics, JSON API at /api/%s\n", scheme, ln.Addr(), note)
+	go c.m.ServeWeb(ctx, ln, tcfg) // ends when the master closes
+	return nil
 }
 
 // tlsFiles are the -tls-* flags.
@@ -242,15 +296,6 @@ func (f tlsFiles) env() []string {
 	return []string{"DPFW_TLS_CERT=" + f.cert, "DPFW_TLS_KEY=" + f.key, "DPFW_TLS_CA=" + f.ca}
 }
 
-// logger logs connection trouble always, and routine events with -v.
-func logger(w io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelWarn
-	if verbose {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
-}
-
 // cli is one run of the command: the master, how to reach its slaves,
 // and where to print.
 type cli struct {
@@ -259,6 +304,7 @@ type cli struct {
 	logw        *heldWriter // where log lines go (errw too); held at the prompt
 	ssh         *sshLaunch  // the -ssh slaves, if any
 	opts        options
+	con         *console  // the terminal: out, errw, note and the logs go through it
 	out         io.Writer // values and what snippets print
 	errw        io.Writer // errors
 	note        io.Writer // "# s1 · 47µs" lines: out at the prompt, errw when reading a pipe or file
@@ -365,7 +411,7 @@ func (c *cli) waitSlaves(ctx context.Context) error {
 	return nil
 }
 
-func isTerminal(r io.Reader) bool {
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

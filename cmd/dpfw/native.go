@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dpfw/dpfw/master"
@@ -53,8 +54,14 @@ func (c *cli) compileNative(ctx context.Context, path string) bool {
 		c.failf("%v", err)
 		return false
 	}
+	// A bar of the nodes done (with the time spent: a cold build takes
+	// seconds) while they build.
+	var done atomic.Int64
+	v := c.con.view("nodes", func(s *statusLine) { s.progress("nodes", done.Load(), int64(nodes)) })
+	defer v.close(nil)
 	ok := true
 	for r := range results {
+		done.Add(1)
 		if r.Err != nil {
 			ok = false
 			c.printErr(r.Err)

@@ -41,7 +41,12 @@
 //	-tls-cert F, -tls-key F, -tls-ca F
 //	            TLS under the token handshake (a CA makes certificates
 //	            mutual); default $DPFW_TLS_CERT, $DPFW_TLS_KEY, $DPFW_TLS_CA
-//	-v          log every connection event
+//	-metrics ADDR  serve Prometheus metrics on ADDR (a bare port is
+//	            127.0.0.1:PORT; beyond loopback the cluster token is required)
+//	-http-tls-cert F, -http-tls-key F
+//	            serve -metrics over HTTPS (default: -tls-cert, -tls-key)
+//	-v, -log-level L, -log-format F
+//	            log every connection event (debug), at level L, as text or json
 //
 // Limits (0 keeps the default shown):
 //
@@ -65,7 +70,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -96,7 +100,9 @@ type options struct {
 	engines   int
 	token     string
 	name      string
-	verbose   bool
+	log       *cmdline.Log
+	metrics   string    // -metrics ADDR
+	httpTLS   [2]string // cert, key for -metrics
 	supervise bool
 	mode      string // "serve" or "connect"
 	addr      string
@@ -118,7 +124,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, o.verbose)
+	log := o.log.Logger(stderr)
 	switch {
 	case supervise.IsChild():
 		ctx, ln, err := supervise.Child(ctx, log)
@@ -140,7 +146,10 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.engines, "n", 0, "`N` engines (interpreters); default one per CPU")
 	fs.StringVar(&o.token, "token", "", "cluster `TOKEN`; default $DPFW_TOKEN, else the token file")
 	fs.StringVar(&o.name, "name", "", "`NAME` shown by masters")
-	fs.BoolVar(&o.verbose, "v", false, "log debug events")
+	o.log = cmdline.LogFlags(fs, "info")
+	fs.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on `ADDR`; beyond loopback they need the token")
+	fs.StringVar(&o.httpTLS[0], "http-tls-cert", "", "serve -metrics over HTTPS with this certificate `FILE`; -tls-cert when not given")
+	fs.StringVar(&o.httpTLS[1], "http-tls-key", "", "... and this key `FILE`; -tls-key when not given")
 	fs.BoolVar(&o.supervise, "supervise", true, "run the engines in a child process, restarted when a snippet kills it (on; -supervise=false: off)")
 	fs.StringVar(&o.eval.Sandbox, "sandbox", "", "confine snippets: files only inside `DIR`; no network, processes, syscall, unsafe or reflect")
 	native := fs.Bool("native", true, "build the Go packages masters send with this node's Go toolchain and load them (on; -native=false: off)")
@@ -177,8 +186,15 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		fs.Usage()
 		return o, errors.New("expected: serve ADDR or connect ADDR")
 	}
+	if err := o.log.Check(); err != nil {
+		return o, err
+	}
 	o.mode, o.addr = pos[0], cmdline.Addr(pos[1])
 	o.noNative = !*native
+	o.metrics = cmdline.Addr(o.metrics)
+	if o.httpTLS == [2]string{} {
+		o.httpTLS = [2]string{o.tls[0], o.tls[1]}
+	}
 	if o.engines <= 0 {
 		o.engines = runtime.NumCPU()
 	}
@@ -228,12 +244,4 @@ func (o options) tlsConfig() (*tls.Config, error) {
 		return nil, nil
 	}
 	return session.LoadTLS(o.tls[0], o.tls[1], o.tls[2])
-}
-
-func newLogger(w io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
