@@ -113,7 +113,7 @@ const (
 
 func newObserver() *observer {
 	o := &observer{latency: prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "dpfw_master_task_duration_seconds", Help: "Time from Submit to result, per task.",
+		Name: "dpfw_master_task_duration_seconds", Help: "Time from sending a task to a slave to its result (a batch's time for each of its tasks).",
 		Buckets: prometheus.ExponentialBuckets(50e-6, 4, 11),
 	})}
 	for k := range o.kinds {
