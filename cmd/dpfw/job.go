@@ -60,13 +60,13 @@ func (c *cli) jobCommand(ctx context.Context) int {
 	if err != nil {
 		return c.fatal(err)
 	}
-	fmt.Fprintln(c.out, statusLine(st, time.Now()))
+	fmt.Fprintln(c.out, jobStatusLine(st, time.Now()))
 	return 0
 }
 
-// statusLine is a job's status in one line, e.g.
+// jobStatusLine is a job's status in one line, e.g.
 // "running on engine 0 for 1.5s" or "failed (timeout) after 2s; kept until 15:04:05".
-func statusLine(st master.JobStatus, now time.Time) string {
+func jobStatusLine(st master.JobStatus, now time.Time) string {
 	if st.State != master.JobEnded {
 		s := fmt.Sprintf("running on engine %d for %s", st.Engine, roundDur(now.Sub(st.Started)))
 		if st.Progress != "" {
