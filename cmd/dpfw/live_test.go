@@ -155,7 +155,7 @@ func TestREPLProgressBarAndPrompt(t *testing.T) {
 	m = tm.mark()
 	tm.send("1 +")
 	tm.waitFor(m, `1 \+$`)
-	pid := childPID(t, tm.cmd.Process.Pid)
+	pid := childOf(t, tm.cmd.Process.Pid)
 	syscall.Kill(pid, syscall.SIGKILL)
 	time.Sleep(1500 * time.Millisecond) // the supervisor restarts it meanwhile: it logs
 	if s := tm.since(m); strings.Contains(s, "died") || strings.Contains(s, "disconnected") {
@@ -168,8 +168,8 @@ func TestREPLProgressBarAndPrompt(t *testing.T) {
 	}
 }
 
-// childPID is a child process of pid (a local slave of dpfw).
-func childPID(t *testing.T, pid int) int {
+// childOf is a child process of pid (a local slave of dpfw).
+func childOf(t *testing.T, pid int) int {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
