@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 	"time"
 
@@ -76,8 +77,10 @@ type job struct {
 	// batch, if set, replaces task and fut: tasks sent in one message.
 	batch   *batch
 	reserve *reservation
-	tries   int32
-	busy    int32 // times a slave refused it as busy
+	// tries and busy are 16 bits so that a job stays in the 240-byte
+	// size class (TestQueuedTaskMemory).
+	tries   int16 // times re-run after its slave was lost
+	busy    int16 // times a slave refused it as busy (at most maxBusy)
 	pinned  bool  // for one slave only (Slave.Submit): never requeued
 	release bool
 	// detach: the task goes to its slave as a detached job
@@ -408,7 +411,7 @@ func (s *Slave) retry(j *job, err error) bool {
 	for _, t := range j.tasks() {
 		idem = idem || t.Idempotent
 	}
-	if !IsKind(err, KindLost) || !idem || int(j.tries) >= s.m.cfg.MaxRetries {
+	if !IsKind(err, KindLost) || !idem || int(j.tries) >= min(s.m.cfg.MaxRetries, math.MaxInt16) {
 		return false
 	}
 	j.tries++
