@@ -190,3 +190,30 @@ func childOf(t *testing.T, pid int) int {
 	t.Fatal("no child process")
 	return 0
 }
+
+// With no slave joined, a task on a terminal says it waits for one
+// instead of hanging silently; it runs when a slave connects. Then
+// :par over several tasks draws a bar counting them, erased before the
+// results.
+func TestREPLWaitsForASlaveThenParProgress(t *testing.T) {
+	tm := startTerm(t, "-listen", "127.0.0.1:0")
+	out := tm.waitFor(0, `listening on (127\.0\.0\.1:\d+)[\s\S]*dpfw> $`)
+	addr := regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`).FindStringSubmatch(out)[1]
+	m := tm.mark()
+	tm.send("40 + 2\r")
+	tm.waitFor(m, `waiting for a slave \(0 joined\)…`)
+	startProc(t, testToken, slaveBin, "-n", "2", "connect", addr)
+	out = tm.waitFor(m, `\r\x1b\[K42\r\n[\s\S]*dpfw> $`)
+	if strings.Count(out, "\n42\r\n")+strings.Count(out, "\x1b[K42\r\n") != 1 {
+		t.Fatalf("the result is not written once: %q", out)
+	}
+
+	m = tm.mark()
+	tm.send(":par time.Sleep(300*time.Millisecond); 1 ;; time.Sleep(300*time.Millisecond); 2 ;; time.Sleep(300*time.Millisecond); 3 ;; time.Sleep(300*time.Millisecond); 4 ;; time.Sleep(300*time.Millisecond); 5 ;; time.Sleep(300*time.Millisecond); 6\r")
+	out = tm.waitFor(m, `6\r\n[\s\S]*dpfw> $`)
+	for _, want := range []string{`tasks +\d+% \[`, `\([0-5]/6, `, ` tasks/s\) \[\d+s:\d+s\]`, "\r\x1b\\[K\\[0\\] s\\d: 1\r\n"} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("no %q in %q", want, out)
+		}
+	}
+}
