@@ -41,7 +41,7 @@ type Config struct {
 	// longer redialed; 0 means 10s.
 	ResolveEvery time.Duration
 	// MaxRetries bounds how often an Idempotent task is re-run after its
-	// slave was lost; 0 means 3.
+	// slave was lost; 0 means 3, and at most 127 count.
 	MaxRetries int
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger

@@ -77,11 +77,12 @@ type job struct {
 	// batch, if set, replaces task and fut: tasks sent in one message.
 	batch   *batch
 	reserve *reservation
-	// tries and busy are 16 bits so that a job stays in the 240-byte
-	// size class (TestQueuedTaskMemory).
-	tries   int16 // times re-run after its slave was lost
-	busy    int16 // times a slave refused it as busy (at most maxBusy)
-	pinned  bool  // for one slave only (Slave.Submit): never requeued
+	// tries and busy are 8 bits so that a job stays in the 240-byte
+	// size class (TestQueuedTaskMemory): re-runs stop at 127 whatever
+	// Config.MaxRetries says, and maxBusy fits.
+	tries   int8 // times re-run after its slave was lost
+	busy    int8 // times a slave refused it as busy (at most maxBusy)
+	pinned  bool // for one slave only (Slave.Submit): never requeued
 	release bool
 	// detach: the task goes to its slave as a detached job
 	// (SubmitDetached), whose Job is the Result's Value.
@@ -388,7 +389,7 @@ func (s *Slave) ran(j *job, sent time.Time) {
 // maxBusy bounds how often a task refused as busy goes back to the
 // queue: a slave that keeps refusing (it admits fewer tasks than it
 // announced) fails the task in the end rather than spin on it.
-const maxBusy = 100
+const maxBusy = 100 // <= math.MaxInt8 (job.busy)
 
 // requeue puts a job that s refused as busy back in the shared queue, to
 // run when a slave has room: a refusal is not the task's failure.
@@ -411,7 +412,7 @@ func (s *Slave) retry(j *job, err error) bool {
 	for _, t := range j.tasks() {
 		idem = idem || t.Idempotent
 	}
-	if !IsKind(err, KindLost) || !idem || int(j.tries) >= min(s.m.cfg.MaxRetries, math.MaxInt16) {
+	if !IsKind(err, KindLost) || !idem || int(j.tries) >= min(s.m.cfg.MaxRetries, math.MaxInt8) {
 		return false
 	}
 	j.tries++
