@@ -90,6 +90,12 @@ func (t *task) check(ctx context.Context, abandoned bool, err error) *Error {
 	if err == nil {
 		return nil
 	}
+	if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) {
+		// The func returned because the task was cancelled (its stream
+		// input fails with ctx's error): the task was cancelled, whichever
+		// of the two was noticed first.
+		return ctxError(ctx)
+	}
 	var p interp.Panic
 	switch {
 	case errors.As(err, &p):
