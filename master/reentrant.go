@@ -62,7 +62,7 @@ func (m *Master) serveSub(ctx context.Context, depth int, req *session.Request) 
 		return subError(&RemoteError{Kind: KindDepth, Slave: p.s.id,
 			Msg: fmt.Sprintf("a sub-task at depth %d: Config.MaxDepth is %d (is the recursion bounded?)", depth, m.cfg.MaxDepth)})
 	}
-	t := Task{Src: req.Src, Timeout: req.Timeout, depth: depth}
+	t := Task{Src: req.Src, Timeout: req.Timeout, depth: int32(depth)}
 	res, err := m.runSub(ctx, p, t)
 	return subResponse(res, err)
 }

@@ -40,6 +40,12 @@ type Task struct {
 	// Idempotent lets the master re-run the task on another slave if its
 	// slave is lost mid-task (at most Config.MaxRetries times).
 	Idempotent bool
+	// spare runs the task on a spare engine of the slave's node; depth
+	// is its depth among sub-tasks (reentrant.go). They sit in the
+	// padding after the bools, so that a queued task stays within 256 B
+	// (TestQueuedTaskMemory).
+	spare bool
+	depth int32
 	// Key, if set, names the task's result (Gearman's unique key): tasks
 	// with the same Key in flight at once run once and share its
 	// outcome, and with Config.Cache a successful result is kept and
@@ -59,10 +65,6 @@ type Task struct {
 	// tasks have no live Events.
 	Watch func(Event)
 
-	// depth is the task's depth among sub-tasks (reentrant.go); spare
-	// runs it on a spare engine of the slave's node.
-	depth int
-	spare bool
 }
 
 // job is a Task on its way to a slave, or a control message for a
@@ -428,7 +430,7 @@ func (s *Slave) retry(j *job, err error) bool {
 // Response on the session's reader (see Session.CallNotify) before do
 // returns it.
 func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
-	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh, Depth: t.depth, Spare: t.spare}
+	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh, Depth: int(t.depth), Spare: t.spare}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, graceful(t.Timeout), errNoTimeoutAnswer)
@@ -465,7 +467,7 @@ func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop
 	if arrived != nil {
 		notify = func(resp *session.Response) { taken = arrived(resp) }
 	}
-	resp, err := s.conn().CallLive(withParent(ctx, s, t.depth), req, stop, onEvent, notify)
+	resp, err := s.conn().CallLive(withParent(ctx, s, int(t.depth)), req, stop, onEvent, notify)
 	if taken {
 		return Result{Slave: s.id}, nil
 	}
