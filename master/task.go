@@ -64,7 +64,6 @@ type Task struct {
 	// view (Event.Offset says where). Result.Output has it all. Batched
 	// tasks have no live Events.
 	Watch func(Event)
-
 }
 
 // job is a Task on its way to a slave, or a control message for a

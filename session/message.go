@@ -127,7 +127,7 @@ type Response struct {
 	// Job answers KindDetach, KindJobStatus and KindJobWait.
 	Job *JobInfo `cbor:"20,keyasint,omitempty"`
 	// Status answers KindStatus.
-	Status *NodeStatus `cbor:"11,keyasint,omitempty"`
+	Status *NodeStatus `cbor:"12,keyasint,omitempty"`
 }
 
 // Event is a live report of a running task (frame type 6, see doc.go):
