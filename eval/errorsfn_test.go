@@ -101,3 +101,110 @@ var ErrX = errors.New("x")
 		t.Errorf("output %q", got)
 	}
 }
+
+// At the REPL the program grows snippet by snippet: an error type
+// declared after the code that walks chains (errors.Is, As, Unwrap,
+// fmt.Errorf's %w) reaches that code, which must find its methods as go
+// run would (the want is go run's output of the same program in one
+// file).
+func TestErrorsChainLaterTypes(t *testing.T) {
+	e := newEngine(t, Config{})
+	for _, src := range []string{`type A struct{ msg string }
+func (a *A) Error() string { return a.msg }
+var ErrA = &A{"a"}
+func check(err error) bool { return errors.Is(err, ErrA) }
+func asA(err error) string {
+	var a *A
+	if errors.As(err, &a) {
+		return a.msg
+	}
+	return "none"
+}
+func wrap(err error) error { return fmt.Errorf("w: %w", err) }
+func unwrap(err error) error { return errors.Unwrap(err) }`,
+		`type B struct{ inner error }
+func (b *B) Error() string { return "b(" + b.inner.Error() + ")" }
+func (b *B) Unwrap() error { return b.inner }`,
+		`type C struct{}
+func (*C) Error() string { return "c" }
+func (*C) Is(t error) bool { a, ok := t.(*A); return ok && a == ErrA }
+var ErrC = &C{}
+func isC(err error) bool { _, ok := err.(*C); return ok }`,
+	} {
+		run(t, e, src)
+	}
+	r := run(t, e, `fmt.Println(check(&B{ErrA}), asA(&B{&A{"x"}}), check(&B{&B{ErrA}}), check(&C{}), asA(&B{io.EOF}))
+fmt.Println(check(wrap(&B{ErrA})), isC(unwrap(&B{ErrC})), errors.Is(wrap(ErrC), ErrC), errors.Is(wrap(&B{ErrC}), ErrA))`)
+	if got, want := string(r.Output), "true x true true none\ntrue true true true\n"; got != want {
+		t.Errorf("output\n%s\nwant\n%s", got, want)
+	}
+}
+
+// Code that called the errors package before the program had error
+// types of its own walks chains in compiled code, which cannot see the
+// methods of an interpreted type: the later declaration of an error type
+// is refused, naming the earlier call and the rewrite.
+func TestErrorsChainTypesAfterCompiledCalls(t *testing.T) {
+	for _, tt := range []struct{ name, early, msg string }{
+		{"is", "func is(err, target error) bool { return errors.Is(err, target) }", "errors.Is"},
+		{"wrap", "func wrap(err error) error { return fmt.Errorf(\"w: %w\", err) }", "fmt.Errorf"},
+		{"closure", "var h func(error) error\nh = func(err error) error { return errors.Unwrap(err) }", "errors.Unwrap"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEngine(t, Config{})
+			run(t, e, tt.early)
+			_, err := runErr(t, e, t.Context(), "type B struct{ inner error }\nfunc (b *B) Error() string { return \"b\" }\nfunc (b *B) Unwrap() error { return b.inner }")
+			if err.Kind != KindUnsupported || !strings.Contains(err.Msg, tt.msg) || !strings.Contains(err.Msg, "main.B") {
+				t.Fatalf("got %v, want unsupported naming %s and main.B", err, tt.msg)
+			}
+		})
+	}
+	// Compiled calls made at the top level are over: they constrain nothing.
+	e := newEngine(t, Config{})
+	run(t, e, "fmt.Println(errors.Is(fmt.Errorf(\"a: %w\", io.EOF), io.EOF))")
+	run(t, e, "type B struct{ inner error }\nfunc (b *B) Error() string { return \"b\" }\nfunc (b *B) Unwrap() error { return b.inner }")
+	if got := string(run(t, e, "fmt.Println(errors.Is(&B{io.EOF}, io.EOF))").Output); got != "true\n" {
+		t.Errorf("output %q", got)
+	}
+}
+
+// More of the REPL's growth: a method attached later to an earlier
+// type, a variable initialized with a walk in the snippet that declares
+// a new type, and what cannot be made right, refused.
+func TestErrorsChainLaterMethods(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, `type A struct{ inner error }
+func (a *A) Error() string { return "a" }
+var ErrX = errors.New("x")
+func has(err error) bool { return errors.Is(err, ErrX) }
+func errX() error { return ErrX }`)
+	run(t, e, `func (a *A) Unwrap() error { return a.inner }`)
+	run(t, e, `type B struct{ n int; inner error }
+func (b *B) Error() string { return "b" }
+func (b *B) Unwrap() error { return b.inner }
+var early = has(&B{1, &A{errX()}})`)
+	// go run of the same program in one file prints "true true false".
+	if got := string(run(t, e, `fmt.Println(has(&A{ErrX}), early, has(&B{2, nil}))`).Output); got != "true true false\n" {
+		t.Errorf("output %q", got)
+	}
+	for _, tt := range []struct{ name, src, msg string }{
+		{"value-type", "type V struct{}\nfunc (V) Error() string { return \"v\" }", "error type main.V has a value receiver"},
+		{"again", "type B struct{}\nfunc (*B) Error() string { return \"b2\" }", "declaring the error type main.B again"},
+		{"iface-assert", "func u(err error) bool { _, ok := err.(interface{ Unwrap() error }); return ok }", "the type assertion to interface{Unwrap() error}"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := runErr(t, e, t.Context(), tt.src)
+			if err.Kind != KindUnsupported || !strings.Contains(err.Msg, tt.msg) {
+				t.Fatalf("got %v, want unsupported containing %q", err, tt.msg)
+			}
+		})
+	}
+	// A fmt.Errorf left compiled (its format is no constant) in a program
+	// that walked no chain yet: a later walk is refused.
+	e = newEngine(t, Config{})
+	run(t, e, "type A struct{}\nfunc (*A) Error() string { return \"a\" }\nfunc wrap(f string, err error) error { return fmt.Errorf(f, err) }")
+	_, err := runErr(t, e, t.Context(), "fmt.Println(errors.Is(wrap(\"%w\", &A{}), io.EOF))")
+	if err.Kind != KindUnsupported || !strings.Contains(err.Msg, "fmt.Errorf at 3:") {
+		t.Fatalf("got %v, want unsupported naming the earlier fmt.Errorf", err)
+	}
+}

@@ -38,6 +38,7 @@ import (
 type errorType struct {
 	obj      *types.TypeName
 	value    bool   // T itself implements error
+	fresh    bool   // declared by this snippet
 	unwrap   string // "one", "many" or ""
 	is, asFn bool
 }
@@ -50,12 +51,29 @@ type errorsCall struct {
 	refuse   string // Errorf: why it is refused if the program walks a chain
 }
 
+// At the REPL the program grows: an error type declared in a later
+// snippet reaches walkers lowered earlier. So lowered calls do not name a
+// snippet's step and same functions but the package variables
+// ᐧerrorsStep and ᐧerrorsSame, read at each call; a snippet that changes
+// the program's error types (a new type, a method attached to an earlier
+// one) declares new step and same functions and points the variables at
+// them, first among its declarations. Calls left to the compiled errors
+// package before the program had error types of its own (in functions,
+// which may run again later) cannot be made right: a later error type is
+// then refused, naming them (Front.errCompiled).
+const (
+	errorsStepVar = "ᐧerrorsStep"
+	errorsSameVar = "ᐧerrorsSame"
+	errorsSetFunc = "ᐧerrorsSet"
+)
+
 // lowerErrors rewrites the chain calls of a checked snippet whose
 // program declares error types, and checks it again; it returns the
 // refusal of a call that cannot be lowered right.
 func (s *snippet) lowerErrors() *Error {
 	ets := s.errorTypes()
 	if len(ets) == 0 {
+		s.errCompiled = s.compiledChainCall()
 		return nil
 	}
 	calls := map[*ast.CallExpr]*errorsCall{}
@@ -84,45 +102,70 @@ func (s *snippet) lowerErrors() *Error {
 	if refusal != nil {
 		return refusal
 	}
-	if chain != nil {
+	if err := s.laterErrorTypes(ets, chain); err != nil {
+		return err
+	}
+	// Walkers of earlier snippets will meet this snippet's errors too.
+	declared := s.f.live[errorsStepVar] != nil && s.f.live[errorsSameVar] != nil && s.f.live[errorsSetFunc] != nil
+	walks := chain != nil || declared
+	if walks {
 		if msg := s.unwalkable(ets); msg != "" {
-			return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(chain.Pos())), Msg: msg}
+			pos := s.declFile.Pos()
+			if chain != nil {
+				pos = chain.Pos()
+			}
+			return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(pos)), Msg: msg}
 		}
 	}
 	for call, c := range calls {
 		if c.refuse != "" {
-			if chain != nil {
+			if walks {
 				return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(call.Pos())), Msg: c.refuse}
 			}
 			delete(calls, call)
+			if s.errCompiled == "" {
+				s.errCompiled = fmt.Sprintf("fmt.Errorf at %s", s.userPos(s.f.fset.Position(call.Pos())))
+			}
 		}
 	}
-	if len(calls) == 0 {
+	if len(calls) == 0 && !declared {
 		return nil
 	}
 	if msg, pos := s.chainAssertion(); msg != "" {
 		return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(pos)), Msg: msg}
 	}
 	if err := s.f.loadPrelude(); err != nil {
-		return &Error{Pos: s.userPos(s.f.fset.Position(chain.Pos())), Msg: "front end: the prelude does not load: " + err.Error()}
+		return &Error{Pos: s.userPos(s.f.fset.Position(s.declFile.Pos())), Msg: "front end: the prelude does not load: " + err.Error()}
 	}
-	s.f.instanceIDs++
-	id := strconv.Itoa(s.f.instanceIDs)
-	step, same := "ᐧerrorsStep"+id, "ᐧerrorsSame"+id
 	for _, file := range []*ast.File{s.declFile, s.cellFile} {
 		astutil.Apply(file, nil, func(c *astutil.Cursor) bool {
 			call, ok := c.Node().(*ast.CallExpr)
 			if ec := calls[call]; ok && ec != nil {
-				c.Replace(lowerErrorsCall(call, ec, step, same))
+				c.Replace(lowerErrorsCall(call, ec, errorsStepVar, errorsSameVar))
 			}
 			return true
 		})
 	}
-	file, err := parser.ParseFile(s.f.fset, yaegiFile, "package main\n"+errorsHelpers(ets, step, same), parser.SkipObjectResolution)
-	if err != nil {
-		return &Error{Msg: "front end: errors helpers: " + err.Error()}
+	key := errorTypesKey(ets)
+	if declared && key == s.f.errKey {
+		if len(calls) == 0 {
+			return nil
+		}
+	} else {
+		s.f.instanceIDs++
+		id := strconv.Itoa(s.f.instanceIDs)
+		file, err := parser.ParseFile(s.f.fset, yaegiFile, "package main\n"+errorsHelpers(ets, id, !declared), parser.SkipObjectResolution)
+		if err != nil {
+			return &Error{Msg: "front end: errors helpers: " + err.Error()}
+		}
+		// First: the variables point at the new functions before any
+		// variable of this snippet is initialized with a walk.
+		s.declFile.Decls = append(file.Decls, s.declFile.Decls...)
+		s.errKey, s.errNames = key, map[string]*types.TypeName{}
+		for _, e := range ets {
+			s.errNames[e.obj.Name()] = e.obj
+		}
 	}
-	s.declFile.Decls = append(s.declFile.Decls, file.Decls...)
 	s.usesPrelude = true
 	if errs := s.typecheck(); len(errs) > 0 {
 		e := s.firstError(errs)
@@ -131,6 +174,96 @@ func (s *snippet) lowerErrors() *Error {
 		return e
 	}
 	return s.refused
+}
+
+// laterErrorTypes refuses what an earlier snippet makes impossible to
+// walk right: an error type declared after calls left to the compiled
+// errors package, a walk after a compiled fmt.Errorf with %w that may
+// wrap the program's errors, and an error type declared again under the
+// name of one that walkers already know (its earlier values would be
+// unknown to them).
+func (s *snippet) laterErrorTypes(ets []errorType, chain *ast.CallExpr) *Error {
+	var fresh []errorType
+	for _, e := range ets {
+		if e.fresh {
+			fresh = append(fresh, e)
+		}
+	}
+	if s.f.errCompiled != "" && (len(fresh) > 0 || chain != nil) {
+		what, pos := "the walk of an error chain", token.Pos(0)
+		if chain != nil {
+			pos = chain.Pos()
+		}
+		if len(fresh) > 0 {
+			what, pos = "declaring the error type main."+fresh[0].obj.Name(), fresh[0].obj.Pos()
+		}
+		return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(pos)), Msg: fmt.Sprintf(
+			"%s is not supported after an earlier snippet's %s (in code that may run again): that call runs in the compiled errors package, which cannot see the methods of the program's own error types; declare the program's error types before the code that calls errors.Is, As, AsType, Unwrap, Join or fmt.Errorf with %%w (:reset, then send them in that order)",
+			what, s.f.errCompiled)}
+	}
+	if s.f.errKey == "" {
+		return nil
+	}
+	for _, e := range fresh {
+		if old, ok := s.f.errNames[e.obj.Name()]; ok && old != e.obj {
+			return &Error{Unsupported: true, Pos: s.userPos(s.f.fset.Position(e.obj.Pos())), Msg: fmt.Sprintf(
+				"declaring the error type main.%s again is not supported once the program walks error chains (errors.Is, As, Unwrap, Join, fmt.Errorf with %%w): values of the earlier %[1]s would no longer be recognized; give the new type another name", e.obj.Name())}
+		}
+	}
+	return nil
+}
+
+// compiledChainCall describes the first call of the errors chain
+// (errors.Is, As, AsType, Unwrap, Join, fmt.Errorf with %w) in code of a
+// snippet that may run again later (its declarations and the function
+// literals of its statements), left to the compiled errors package
+// because the program has no error types yet; "" if none.
+func (s *snippet) compiledChainCall() string {
+	var found string
+	visit := func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found != "" {
+			return found == ""
+		}
+		if c, msg := s.errorsCall(call, nil); c != nil || msg != "" {
+			what := "fmt.Errorf"
+			if c == nil || c.kind != "Errorf" {
+				what = "errors." + calleeName(call)
+			}
+			found = fmt.Sprintf("%s at %s", what, s.userPos(s.f.fset.Position(call.Pos())))
+		}
+		return found == ""
+	}
+	ast.Inspect(s.declFile, visit)
+	ast.Inspect(s.cellFile, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.FuncLit); ok {
+			ast.Inspect(lit.Body, visit)
+			return false
+		}
+		return found == ""
+	})
+	return found
+}
+
+// calleeName is the name of the function call calls (Is of errors.Is).
+func calleeName(call *ast.CallExpr) string {
+	fun := ast.Unparen(call.Fun)
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
+		return sel.Sel.Name
+	}
+	return ""
+}
+
+// errorTypesKey identifies the error types ets and their chain methods.
+func errorTypesKey(ets []errorType) string {
+	var b strings.Builder
+	for _, e := range ets {
+		fmt.Fprintf(&b, "%p:%s:%s:%t:%t;", e.obj, e.obj.Name(), e.unwrap, e.is, e.asFn)
+	}
+	return b.String()
 }
 
 // chainAssertion returns the refusal of a type assertion to an
@@ -401,8 +534,11 @@ func (s *snippet) unwalkable(ets []errorType) string {
 }
 
 // errorsHelpers is the source of the step and same functions of the
-// walkers (prelude/errors.go) for the program's error types ets.
-func errorsHelpers(ets []errorType, step, same string) string {
+// walkers (prelude/errors.go) for the program's error types ets, named
+// with id, and of the assignment of the variables the lowered calls
+// read (declared too where first).
+func errorsHelpers(ets []errorType, id string, first bool) string {
+	step, same := errorsStepVar+id, errorsSameVar+id
 	type row struct {
 		name, unwrap string
 		is, as       bool
@@ -440,6 +576,11 @@ func errorsHelpers(ets []errorType, step, same string) string {
 		fmt.Fprintf(&b, "\tif _, ok := b.(*%s); ok {\n\t\treturn false\n\t}\n", r.name)
 	}
 	b.WriteString("\treturn a == b\n}\n")
+	if first {
+		fmt.Fprintf(&b, "var %s func(error) (error, []error, func(error) bool, func(any) bool, bool)\nvar %s func(a, b error) bool\n", errorsStepVar, errorsSameVar)
+		fmt.Fprintf(&b, "func %s(step func(error) (error, []error, func(error) bool, func(any) bool, bool), same func(a, b error) bool) bool {\n\t%s = step\n\t%s = same\n\treturn true\n}\n", errorsSetFunc, errorsStepVar, errorsSameVar)
+	}
+	fmt.Fprintf(&b, "var %s%s = %s(%s, %s)\n", errorsSetFunc, id, errorsSetFunc, step, same)
 	return b.String()
 }
 
@@ -480,12 +621,17 @@ func (s *snippet) errorTypes() []errorType {
 		}
 		out = append(out, e)
 	}
-	for _, obj := range s.f.live {
-		add(obj)
-	}
 	for _, obj := range s.info.Defs {
 		if obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "main" && obj.Parent() == obj.Pkg().Scope() {
 			add(obj)
+		}
+	}
+	for i := range out {
+		out[i].fresh = true
+	}
+	for name, obj := range s.f.live {
+		if s.pkg.Scope().Lookup(name) == nil || s.prelive[s.pkg.Scope().Lookup(name)] {
+			add(obj) // not declared again by this snippet
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].obj.Name() < out[j].obj.Name() })

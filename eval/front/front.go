@@ -61,6 +61,14 @@ type Front struct {
 	instanceIDs  int
 	prelude      *preludeState
 	history      []*Program // committed snippets with declarations, in order, for Reset
+
+	// The error chain (errorsfn.go): the error types the walkers' step
+	// and same functions know (errorTypesKey; "" before the first), those
+	// types by name, and the first call left to the compiled errors
+	// package in code that may run again ("" if none).
+	errKey      string
+	errNames    map[string]*types.TypeName
+	errCompiled string
 }
 
 // New returns a Front for a fresh engine.
@@ -106,6 +114,10 @@ type Program struct {
 	instances map[string]string
 	cacheable bool
 	src       string
+
+	errKey      string                     // the error types its walkers know, if it changed them
+	errNames    map[string]*types.TypeName // ... by name
+	errCompiled string                     // its first compiled chain call in code that may run again
 }
 
 // Error is a snippet the front end refuses.
@@ -175,6 +187,12 @@ func (f *Front) Commit(p *Program) {
 	}
 	for key, name := range p.instances {
 		f.instances[key] = name
+	}
+	if p.errKey != "" {
+		f.errKey, f.errNames = p.errKey, p.errNames
+	}
+	if f.errCompiled == "" {
+		f.errCompiled = p.errCompiled
 	}
 	if p.Decls != "" {
 		f.history = append(f.history, &Program{Decls: p.Decls, src: p.src, declares: p.declares, cellVars: p.cellVars,
@@ -382,6 +400,9 @@ type snippet struct {
 	newTemplates map[types.Object]*template // this snippet's generic declarations
 	newInstances map[string]string          // copies of generics this snippet declares
 	usesPrelude  bool                       // lowerErrors called templates of the prelude
+	errKey       string                     // the error types of new step and same functions
+	errNames     map[string]*types.TypeName // ... by name
+	errCompiled  string                     // a chain call left to the errors package (Front.errCompiled)
 }
 
 const cellHeader = "func ᐧcell(){"

@@ -80,7 +80,10 @@ func (s *snippet) lower() (*Program, *Error) {
 		if d = s.withoutTemplates(d); d == nil {
 			continue
 		}
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && s.firstStmt.IsValid() && s.declPos(g) > s.firstStmt {
+		// (A declaration the front end made, from another file, is no
+		// user's: it goes first.)
+		inText := d.Pos() >= s.declFile.FileStart && d.Pos() <= s.declFile.FileEnd
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && inText && s.firstStmt.IsValid() && s.declPos(g) > s.firstStmt {
 			lateInits = append(lateInits, l.lateVar(g)...)
 			continue
 		}
@@ -171,6 +174,7 @@ func (s *snippet) lower() (*Program, *Error) {
 	p.ynames, p.refs, p.helpers, p.Natives = l.ynames, l.refs, l.newHelpers, l.natives
 	p.templates, p.instances = s.newTemplates, s.newInstances
 	p.declUses = l.declUses
+	p.errKey, p.errNames, p.errCompiled = s.errKey, s.errNames, s.errCompiled
 	// A snippet that declares nothing but statement variables runs again
 	// as it is while those variables are still the ones it declared.
 	p.cacheable = p.Call != "" && len(decls) == 0 && len(s.declFile.Imports) == 0 && len(l.decls) == len(p.declares)
@@ -212,8 +216,8 @@ func (l *lowering) nameDeclarations(p *Program) {
 		}
 		for _, lhs := range as.Lhs {
 			id, _ := lhs.(*ast.Ident)
-			if id == nil {
-				continue
+			if id == nil || id.Name == "_" {
+				continue // (a global "var _ T" clobbers another global in yaegi)
 			}
 			if v, ok := s.info.Defs[id].(*types.Var); ok {
 				if hoisted, ok := scope.Lookup(v.Name()).(*types.Var); ok && s.hoisted[v.Name()] {
