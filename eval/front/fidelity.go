@@ -166,6 +166,73 @@ func (l *lowering) refuseUnseenMethods(decls []ast.Decl) {
 	}
 }
 
+// refuseTemplateMethods refuses, before anything runs, a call of
+// Execute or ExecuteTemplate of text/template or html/template whose data
+// holds a value of a program type with methods: the template would call
+// them ({{.Total}}) or print through them (String), and the interpreter's
+// values do not carry their methods into reflection. Data of an
+// interface type (any) is not looked into.
+func (l *lowering) refuseTemplateMethods(node ast.Node) {
+	ast.Inspect(node, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || l.err != nil || len(call.Args) == 0 {
+			return l.err == nil
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || (sel.Sel.Name != "Execute" && sel.Sel.Name != "ExecuteTemplate") {
+			return true
+		}
+		fn, ok := l.s.info.Uses[sel.Sel].(*types.Func)
+		if !ok || fn.Pkg() == nil || (fn.Pkg().Path() != "text/template" && fn.Pkg().Path() != "html/template") {
+			return true
+		}
+		data := call.Args[len(call.Args)-1]
+		if named := l.methodsOfMain(l.s.info.TypeOf(data)); named != nil {
+			l.fail(data.Pos(), "%s of %s with data holding %s, whose methods the template cannot see in the interpreter (the interpreter's values do not carry their methods into reflection), is not supported; pass a map or a struct of plain values, with the methods' results computed beforehand", sel.Sel.Name, fn.Pkg().Path(), named)
+			return false
+		}
+		return true
+	})
+}
+
+// methodsOfMain returns a named type of the program that has methods and
+// that t holds (itself, or through pointers, elements and fields), or nil.
+func (l *lowering) methodsOfMain(t types.Type) *types.Named {
+	var found *types.Named
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		if t == nil || found != nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch u := t.(type) {
+		case *types.Named:
+			if u.Obj().Pkg() != nil && u.Obj().Pkg().Path() == "main" && !types.IsInterface(u) &&
+				types.NewMethodSet(types.NewPointer(u)).Len() > 0 {
+				found = u
+				return
+			}
+			walk(u.Underlying())
+		case *types.Pointer:
+			walk(u.Elem())
+		case *types.Slice:
+			walk(u.Elem())
+		case *types.Array:
+			walk(u.Elem())
+		case *types.Map:
+			walk(u.Key())
+			walk(u.Elem())
+		case *types.Struct:
+			for i := range u.NumFields() {
+				walk(u.Field(i).Type())
+			}
+		}
+	}
+	walk(t)
+	return found
+}
+
 // fmtFuncs are the fmt functions whose format is their argument i.
 var fmtFuncs = map[string]int{"Printf": 0, "Sprintf": 0, "Errorf": 0, "Fprintf": 1, "Appendf": 1}
 

@@ -96,8 +96,10 @@ func (s *snippet) lower() (*Program, *Error) {
 	}
 	l.checkAssertions(s.cell)
 	for _, d := range decls {
+		l.refuseTemplateMethods(d)
 		l.fmtTypes(d)
 	}
+	l.refuseTemplateMethods(s.cell)
 	l.fmtTypes(s.cell)
 	for _, d := range decls {
 		l.printMethods(d)
