@@ -205,11 +205,7 @@ func (s *Slave) stop(sess *session.Session) {
 // do, a task then waiting for a slot; this keeps the tasks that would
 // wait in the shared queue, free for another node.
 func pipelineFor(want int, peer session.Identity) int {
-	limit := peer.MaxInFlight
-	if limit <= 0 {
-		limit = session.DefaultMaxStreams
-	}
-	return max(1, min(want, limit/max(peer.Engines, 1)))
+	return max(1, min(want, peer.InFlight()/max(peer.Engines, 1)))
 }
 
 // ID is the slave's name in this master: "s1", "s2", … in joining order.
@@ -250,8 +246,8 @@ func (s *Slave) stateLocked() State {
 }
 
 func (s *Slave) String() string {
-	p := s.conn().Peer()
-	return fmt.Sprintf("%s (%s pid %d engine %d)", s.id, s.conn().RemoteAddr(), p.PID, s.engine)
+	c := s.conn() // once: a reconnect may replace it meanwhile
+	return fmt.Sprintf("%s (%s pid %d engine %d)", s.id, c.RemoteAddr(), c.Peer().PID, s.engine)
 }
 
 func (s *Slave) gone() bool {

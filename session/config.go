@@ -50,6 +50,15 @@ type Identity struct {
 	MaxInFlight int `cbor:"8,keyasint,omitempty"`
 }
 
+// InFlight is the most tasks id's side accepts at once: MaxInFlight, or
+// DefaultMaxStreams when it did not say.
+func (id Identity) InFlight() int {
+	if id.MaxInFlight <= 0 {
+		return DefaultMaxStreams
+	}
+	return id.MaxInFlight
+}
+
 // Version is the dpfw release that this build is, sent in every
 // Identity (the wire protocol has its own version: see doc.go).
 const Version = "0.1.0"

@@ -217,11 +217,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		done:     make(chan struct{}),
 	}
 	if self.Role == RoleMaster {
-		limit := peer.MaxInFlight
-		if limit <= 0 {
-			limit = DefaultMaxStreams
-		}
-		s.slots = make(chan struct{}, limit)
+		s.slots = make(chan struct{}, peer.InFlight())
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Add(2)
