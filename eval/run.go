@@ -345,14 +345,11 @@ func (seg segment) convert(t *task, err error) *Error {
 
 // panicError describes a panic raised by interpreted code.
 func panicError(p interp.Panic) *Error {
-	if sub, ok := subError(p.Value); ok {
+	v := panicValue(p.Value)
+	if sub, ok := v.(*Error); ok && sub != nil {
 		// A sub-task's failure, re-raised (panic(err) after dpfw.Force):
 		// the task fails with the sub-task's kind.
 		return &Error{Kind: sub.Kind, Msg: "sub-task failed: " + sub.Error()}
-	}
-	v := p.Value
-	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
-		v = rv.Interface()
 	}
 	if u, ok := v.(*shim.Unsupported); ok {
 		return &Error{Kind: KindUnsupported, Msg: u.Msg}
@@ -377,14 +374,13 @@ var goPanics = map[string]string{
 	"reflect.Value.Slice: string slice index out of bounds": "runtime error: slice bounds out of range",
 }
 
-// subError reports whether a panic value is an *Error, as yaegi hands
-// it over (a reflect.Value, or the value itself).
-func subError(v any) (*Error, bool) {
+// panicValue is the value a snippet panicked with: yaegi hands it over
+// as a reflect.Value or as the value itself.
+func panicValue(v any) any {
 	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
-		v = rv.Interface()
+		return rv.Interface()
 	}
-	e, ok := v.(*Error)
-	return e, ok && e != nil
+	return v
 }
 
 // attachStack fills Pos and Stack from the "line:col: panic: ..." lines
