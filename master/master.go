@@ -66,7 +66,7 @@ type Config struct {
 	FallbackAfter time.Duration
 	// MaxDepth bounds re-entrant tasks: a sub-task (dpfw.Submit in a
 	// snippet) of a sub-task … may nest this deep; deeper ones fail with
-	// kind depth. 0 means 16.
+	// kind depth. 0 means 16 (session.DefaultMaxDepth).
 	MaxDepth int
 	// NoMetrics turns off the counting of tasks behind Handler's metrics,
 	// page and API (a few atomic adds per task), for measuring its cost.
@@ -134,7 +134,7 @@ func New(cfg Config) *Master {
 		cfg.ResolveEvery = 10 * time.Second
 	}
 	if cfg.MaxDepth <= 0 {
-		cfg.MaxDepth = 16
+		cfg.MaxDepth = session.DefaultMaxDepth
 	}
 	m := &Master{
 		cfg: cfg, log: cfg.Logger, self: session.NewIdentity(session.RoleMaster, cfg.Name, 0), born: time.Now(),

@@ -56,6 +56,12 @@ func (s *Session) HandleSubs(h SubHandler) error {
 // may ask for sub-tasks.
 func mayParent(k Kind) bool { return k == KindEval || k == KindCall || k == KindBatch }
 
+// DefaultMaxDepth is the default bound on Request.Depth, the nesting of
+// sub-tasks: a master's default Config.MaxDepth, and what a slave node
+// sizes its spare engines by (a chain of waiting parents lends one
+// engine per level).
+const DefaultMaxDepth = 16
+
 // openParent records the Call id as a task that may ask for sub-tasks,
 // on a master's session; the returned func forgets it and cancels its
 // sub-tasks still running.
@@ -73,7 +79,7 @@ func (s *Session) openParent(ctx context.Context, id uint64, req *Request) func(
 		s.subs.mu.Lock()
 		p := s.subs.parents[id]
 		delete(s.subs.parents, id)
-		children := make([]context.CancelFunc, 0, len(p.children))
+		var children []context.CancelFunc // nil for most tasks: no allocation
 		for _, cancel := range p.children {
 			children = append(children, cancel)
 		}

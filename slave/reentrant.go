@@ -143,7 +143,7 @@ func (n *Node) putSpare(s spare) {
 // maxSpares bounds the spare engines: a chain of waiting parents lends
 // one per level, so the master's default depth bound per engine, with
 // room for several masters.
-func (n *Node) maxSpares() int { return 16 * len(n.engines) }
+func (n *Node) maxSpares() int { return session.DefaultMaxDepth * len(n.engines) }
 
 // closeSpares closes the idle spare engines (Close).
 func (n *Node) closeSpares() {
