@@ -75,6 +75,17 @@ NAME "bob"
 	}
 }
 
+// %T and %#v see through an alias to the program's types: go run names
+// them ([]main.P), the interpreter alone would not.
+func TestGoSyntaxAlias(t *testing.T) {
+	e := newEngine(t, Config{})
+	src := "import \"fmt\"\ntype P struct{ X int }\ntype A = []P\nvar a A = A{{1}}\nfmt.Printf(\"%T %#v\\n\", a, a)"
+	want := "[]main.P []main.P{main.P{X:1}}\n"
+	if got := string(run(t, e, src).Output); got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}
+
 // What fmt would print through a method, or a value that may hold a type
 // the interpreter cannot name, is refused before it runs.
 func TestGoSyntaxRefused(t *testing.T) {

@@ -400,7 +400,9 @@ func (l *lowering) mayHoldMain(t types.Type) bool {
 		if found || depth > 16 {
 			return
 		}
-		switch t := t.(type) {
+		// An alias (type A = []P) hides what it stands for from the
+		// switch: walk that.
+		switch t := types.Unalias(t).(type) {
 		case *types.Named:
 			if t.Obj().Pkg() != nil && t.Obj().Pkg().Path() == "main" {
 				found = true
