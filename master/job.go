@@ -67,9 +67,10 @@ type JobStatus struct {
 	// Started, Ended and Expires are times of the node's clock; Ended and
 	// Expires (when the node forgets the job) are zero while it runs.
 	Started, Ended, Expires time.Time
-	// Progress is the job's last progress report; always empty for now:
-	// engines have no progress mechanism yet.
-	Progress string
+	// Progress is the job's latest dpfw.Progress(done, total) report, nil
+	// if it has made none (it stays after the job has ended); its At is
+	// when the node received it, by the node's clock.
+	Progress *Progress
 	// Result and Err are the job's outcome once it has ended, as a
 	// Future's Wait would give them.
 	Result Result
@@ -178,7 +179,10 @@ func (m *Master) askJob(ctx context.Context, job Job, kind session.Kind) (JobSta
 // fillStatus copies a node's answer into st.
 func fillStatus(st *JobStatus, resp *session.Response) {
 	ji := resp.Job
-	st.State, st.Engine, st.Progress = ji.State, ji.Engine, ji.Progress
+	st.State, st.Engine = ji.State, ji.Engine
+	if ji.Progress != nil {
+		st.Progress = &Progress{Done: ji.Progress.Done, Total: ji.Progress.Total, At: unixTime(ji.ProgressAt)}
+	}
 	st.Started, st.Ended, st.Expires = unixTime(ji.Started), unixTime(ji.Ended), unixTime(ji.Expires)
 	if ji.State != session.JobEnded {
 		return

@@ -21,6 +21,7 @@ func TestDetachedJobOutlivesItsMaster(t *testing.T) {
 	}
 	// The shared table lets the test hold the job until it has looked.
 	job, err := a.SubmitDetached(ctx, master.Task{Src: `import "time"
+dpfw.Progress(1, 4)
 fmt.Print("started ")
 for { if _, ok := dpfw.Table().Lookup("go"); ok { break }; time.Sleep(5 * time.Millisecond) }
 "done"`})
@@ -60,6 +61,10 @@ for { if _, ok := dpfw.Table().Lookup("go"); ok { break }; time.Sleep(5 * time.M
 	st, err = b.JobStatus(ctx, job)
 	if err != nil || st.State != master.JobEnded || st.Err != nil || st.Result.Value != "done" || !st.Expires.After(st.Ended) {
 		t.Fatalf("status after the end: %+v, %v", st, err)
+	}
+	// Its last progress report stays, with the node's time of it.
+	if p := st.Progress; p == nil || p.Done != 1 || p.Total != 4 || p.At.Before(st.Started) || p.At.After(st.Ended) {
+		t.Fatalf("progress after the end: %+v", p)
 	}
 
 	// A master connected to the node asks on its own connection.

@@ -199,8 +199,9 @@
 // A request of kind KindDetach (20) is a KindEval whose outcome is kept
 // on the slave node instead of being the response: the node answers at
 // once with Job: {1: ID, 2: Instance, 3: State, 4: Engine, 5: Started,
-// 6: Ended, 7: Expires, 8: Progress} (times in Unix nanoseconds; State 1
-// running, 2 ended), or with Err: kind busy when the node already keeps
+// 6: Ended, 7: Expires, 9: Progress {1: Done, 2: Total}, 10: ProgressAt}
+// (times in Unix nanoseconds; State 1 running, 2 ended; key 8 is not
+// used), or with Err: kind busy when the node already keeps
 // its most jobs and none of them has ended, not-found for a bad engine.
 // The job runs under the node's own context, not the session's: the
 // master that sent it may disconnect, and the job goes on; Timeout still
@@ -214,6 +215,9 @@
 // connection. The answer carries Job and, once the job has ended, its
 // outcome in the usual fields (Value, Text, Output, Err, Took, Reset);
 // KindJobWait answers only then, or not at all when it is cancelled.
+// Job.Progress is the job's latest dpfw.Progress(done, total) report
+// (Total 0: unknown) and ProgressAt when the node received it; both are
+// absent until the job makes one, and kept after it has ended.
 // A ref whose Instance is not this node process's is answered with kind
 // lost ("the node restarted": a new process keeps none of the old one's
 // jobs); an unknown, expired or evicted ID with kind not-found saying

@@ -85,7 +85,11 @@ type JobInfo struct {
 	Ended    int64    `cbor:"6,keyasint,omitempty"`
 	// Expires is when the node forgets an ended job.
 	Expires int64 `cbor:"7,keyasint,omitempty"`
-	// Progress is the job's last progress report. Empty: engines have no
-	// progress mechanism yet (reserved for it).
-	Progress string `cbor:"8,keyasint,omitempty"`
+	// Key 8 was a textual progress, reserved and never sent: not used.
+
+	// Progress is the job's latest dpfw.Progress(done, total) report, nil
+	// if it has made none; it stays after the job has ended.
+	Progress *Progress `cbor:"9,keyasint,omitempty"`
+	// ProgressAt is when the node received that report.
+	ProgressAt int64 `cbor:"10,keyasint,omitempty"`
 }

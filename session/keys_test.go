@@ -10,7 +10,7 @@ import (
 // one key (two branches each adding "the next" field) would make one of
 // them vanish on the wire without an error.
 func TestWireKeysAreUnique(t *testing.T) {
-	for _, v := range []any{Request{}, Response{}, RemoteError{}, Event{}, NodeStatus{}, envelope{}} {
+	for _, v := range []any{Request{}, Response{}, RemoteError{}, Event{}, NodeStatus{}, JobInfo{}, JobRef{}, envelope{}} {
 		typ := reflect.TypeOf(v)
 		seen := map[string]string{}
 		for i := range typ.NumField() {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dpfw/dpfw/eval"
@@ -51,12 +52,32 @@ type job struct {
 	started time.Time
 	elem    *list.Element // in jobs.order
 	done    chan struct{} // closed when the job has ended
+	// progress is the job's latest dpfw.Progress report, nil before the
+	// first; the job's observer stores it while status requests read it.
+	progress atomic.Pointer[jobProgress]
 
 	// set once, before done is closed
 	ended time.Time
 	resp  *session.Response
 	bytes int64
 	timer *time.Timer // forgets the job after Keep
+}
+
+// jobProgress is a job's progress report and when the node received it.
+type jobProgress struct {
+	p  session.Progress
+	at time.Time
+}
+
+// jobObserver is a detached job's eval.Observer: it keeps the latest
+// progress report for the job's status. Output is not needed: the job's
+// output is in its outcome.
+type jobObserver struct{ j *job }
+
+func (o jobObserver) Output([]byte) {}
+
+func (o jobObserver) Progress(done, total int64) {
+	o.j.progress.Store(&jobProgress{p: session.Progress{Done: done, Total: total}, at: time.Now()})
 }
 
 // jobs is a node's store of detached jobs.
@@ -185,6 +206,10 @@ func (js *jobs) lookup(id string) (*job, *session.RemoteError) {
 // info describes j at this moment.
 func (js *jobs) info(j *job, instance string) *session.JobInfo {
 	ji := &session.JobInfo{ID: j.id, Instance: instance, State: session.JobRunning, Engine: j.engine, Started: j.started.UnixNano()}
+	if p := j.progress.Load(); p != nil {
+		prog := p.p
+		ji.Progress, ji.ProgressAt = &prog, p.at.UnixNano()
+	}
 	select {
 	case <-j.done:
 		ji.State, ji.Ended, ji.Expires = session.JobEnded, j.ended.UnixNano(), j.ended.Add(js.cfg.Keep).UnixNano()
@@ -219,7 +244,7 @@ func (n *Node) detach(req *session.Request) *session.Response {
 	run := *req
 	run.Kind = session.KindEval
 	started := n.spawn(func() {
-		ctx, cancel := n.ctx, context.CancelFunc(func() {})
+		ctx, cancel := eval.WithObserver(n.ctx, jobObserver{j}), context.CancelFunc(func() {})
 		if run.Timeout > 0 {
 			ctx, cancel = context.WithTimeout(ctx, run.Timeout)
 		}

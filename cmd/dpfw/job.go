@@ -65,12 +65,13 @@ func (c *cli) jobCommand(ctx context.Context) int {
 }
 
 // jobStatusLine is a job's status in one line, e.g.
-// "running on engine 0 for 1.5s" or "failed (timeout) after 2s; kept until 15:04:05".
+// "running on engine 0 for 1.5s; 3/10 (30%)" or "failed (timeout) after
+// 2s; kept until 15:04:05".
 func jobStatusLine(st master.JobStatus, now time.Time) string {
 	if st.State != master.JobEnded {
 		s := fmt.Sprintf("running on engine %d for %s", st.Engine, roundDur(now.Sub(st.Started)))
-		if st.Progress != "" {
-			s += "; " + st.Progress
+		if st.Progress != nil {
+			s += "; " + progressText(*st.Progress)
 		}
 		return s
 	}
@@ -82,4 +83,13 @@ func jobStatusLine(st master.JobStatus, now time.Time) string {
 		what = "failed"
 	}
 	return fmt.Sprintf("%s after %s; kept until %s", what, roundDur(st.Ended.Sub(st.Started)), st.Expires.Format(time.DateTime))
+}
+
+// progressText is a progress report as "3/10 (30%)", or "3 done" when
+// the total is unknown.
+func progressText(p master.Progress) string {
+	if p.Total <= 0 {
+		return fmt.Sprintf("%d done", p.Done)
+	}
+	return fmt.Sprintf("%d/%d (%d%%)", p.Done, p.Total, p.Done*100/p.Total)
 }

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dpfw/dpfw/master"
 )
 
 // blockingJob is a snippet that prints hello, then waits until the file
@@ -22,6 +24,32 @@ func blockingJob(path string) string {
 fmt.Println("hello")
 for { if _, err := os.Stat(%q); err == nil { break }; time.Sleep(10 * time.Millisecond) }
 6 * 7`, path)
+}
+
+// progressJob is blockingJob that first reports progress 3 of 10 and
+// then creates the file at marker: once marker exists, the node has the
+// report (a job's observer stores it before dpfw.Progress returns).
+func progressJob(marker, release string) string {
+	return fmt.Sprintf(`import ("os"; "time")
+dpfw.Progress(3, 10)
+if err := os.WriteFile(%q, nil, 0o600); err != nil { panic(err) }
+fmt.Println("hello")
+for { if _, err := os.Stat(%q); err == nil { break }; time.Sleep(10 * time.Millisecond) }
+6 * 7`, marker, release)
+}
+
+// waitFile waits until the file at path exists, or fails the test after
+// a minute.
+func waitFile(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not appear within a minute", path)
+		}
+	}
 }
 
 // detach runs dpfw -detach in its own process (which has exited when it
@@ -38,14 +66,17 @@ func detach(t *testing.T, addr, src string, flags ...string) string {
 
 // A detached job outlives the dpfw that submitted it: another dpfw
 // process sees it running, then waits for it and gets its output and
-// value; a failed or timed-out job fails dpfw job like -e fails.
+// value; a failed or timed-out job fails dpfw job like -e fails. Its
+// dpfw.Progress report shows in dpfw job -status while it runs.
 func TestDetachedJobOutlivesItsMaster(t *testing.T) {
 	addr := slaveServer(t, testToken, 1)
-	release := filepath.Join(t.TempDir(), "release")
-	h := detach(t, addr, blockingJob(release))
+	dir := t.TempDir()
+	marker, release := filepath.Join(dir, "marker"), filepath.Join(dir, "release")
+	h := detach(t, addr, progressJob(marker, release))
 
+	waitFile(t, marker)
 	out, errOut, code := dpfw(t, "", "job", "-status", h)
-	if code != 0 || !strings.HasPrefix(out, "running on engine 0 for ") {
+	if code != 0 || !regexp.MustCompile(`^running on engine 0 for \S+; 3/10 \(30%\)\n$`).MatchString(out) {
 		t.Fatalf("job -status while running: exit %d, %q %s", code, out, errOut)
 	}
 	if err := os.WriteFile(release, nil, 0o600); err != nil {
@@ -182,5 +213,25 @@ func TestDetachedJobBoundsAndExpiry(t *testing.T) {
 			t.Fatalf("job %s did not expire: exit %d\n%s", h, code, errOut)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The status line of a running job shows its progress, if any: a count
+// and a percentage, or the count alone when the total is unknown.
+func TestJobStatusLineProgress(t *testing.T) {
+	start := time.Unix(1000, 0)
+	now := start.Add(1500 * time.Millisecond)
+	for _, c := range []struct {
+		p    *master.Progress
+		want string
+	}{
+		{nil, "running on engine 1 for 1.5s"},
+		{&master.Progress{Done: 3, Total: 10}, "running on engine 1 for 1.5s; 3/10 (30%)"},
+		{&master.Progress{Done: 7}, "running on engine 1 for 1.5s; 7 done"},
+	} {
+		st := master.JobStatus{State: master.JobRunning, Engine: 1, Started: start, Progress: c.p}
+		if got := jobStatusLine(st, now); got != c.want {
+			t.Errorf("progress %+v: %q, want %q", c.p, got, c.want)
+		}
 	}
 }
