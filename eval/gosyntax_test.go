@@ -86,6 +86,28 @@ func TestGoSyntaxAlias(t *testing.T) {
 	}
 }
 
+// %T of an instance of a generic type of the standard library is
+// refused: the interpreter has no name for it and would print another
+// (func(func(int) bool) for iter.Seq[int], where go run prints
+// iter.Seq[int]).
+func TestTypeNameGenericRefused(t *testing.T) {
+	for name, src := range map[string]string{
+		"iter.Seq":       "import (\"fmt\"; \"iter\")\nvar s iter.Seq[int] = func(yield func(int) bool) {}\nfmt.Printf(\"%T\\n\", s)",
+		"atomic.Pointer": "import (\"fmt\"; \"sync/atomic\")\nvar p atomic.Pointer[int]\nfmt.Printf(\"%T\\n\", &p)",
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEngine(t, Config{})
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := e.Run(ctx, src)
+			var ee *Error
+			if !errors.As(err, &ee) || ee.Kind != KindUnsupported || !strings.Contains(ee.Msg, "%T") {
+				t.Fatalf("err %v (output %q); want kind unsupported naming %%T", err, res.Output)
+			}
+		})
+	}
+}
+
 // What fmt would print through a method, or a value that may hold a type
 // the interpreter cannot name, is refused before it runs.
 func TestGoSyntaxRefused(t *testing.T) {

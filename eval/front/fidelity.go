@@ -400,6 +400,10 @@ func (l *lowering) mayHoldMain(t types.Type) bool {
 		if found || depth > 16 {
 			return
 		}
+		if a, ok := t.(*types.Alias); ok && generated(a.Obj()) {
+			found = true // a generic type of the standard library (prelude)
+			return
+		}
 		// An alias (type A = []P) hides what it stands for from the
 		// switch: walk that.
 		switch t := types.Unalias(t).(type) {
@@ -464,12 +468,20 @@ func (l *lowering) mainTypes() []*types.TypeName {
 	return l.mains
 }
 
+// generated reports whether obj is a type the front end declared in
+// place of one of the standard library's generic types (iter.Seq[int]
+// becomes main.ᐧiter_Seqᐸ1, see prelude.go): reflect would not print
+// its name as go run does.
+func generated(obj *types.TypeName) bool {
+	return obj.Pkg() != nil && obj.Pkg().Path() == "main" && strings.HasPrefix(obj.Name(), "ᐧ")
+}
+
 // reflectName writes t as reflect's Type.String does, for the types
 // whose spelling is certain; ok false for the others.
 func reflectName(t types.Type) (string, bool) {
 	switch t := t.(type) {
 	case *types.Named:
-		if t.TypeArgs().Len() > 0 {
+		if t.TypeArgs().Len() > 0 || generated(t.Obj()) {
 			return "", false
 		}
 		if t.Obj().Pkg() == nil {
@@ -477,6 +489,9 @@ func reflectName(t types.Type) (string, bool) {
 		}
 		return t.Obj().Pkg().Name() + "." + t.Obj().Name(), true
 	case *types.Alias:
+		if generated(t.Obj()) {
+			return "", false
+		}
 		return reflectName(types.Unalias(t))
 	case *types.Basic:
 		return types.Typ[t.Kind()].Name(), t.Info()&types.IsUntyped == 0 // uint8 for byte, int32 for rune
