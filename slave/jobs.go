@@ -261,7 +261,10 @@ func (n *Node) detach(req *session.Request) *session.Response {
 // jobRequest answers KindJobStatus and KindJobWait.
 func (n *Node) jobRequest(ctx context.Context, req *session.Request) *session.Response {
 	if err := req.Job.Check(); err != nil {
-		var re *session.RemoteError
+		// Check's errors are RemoteErrors, kept with their kind; should
+		// one not be, the request must still fail (a nil Err would
+		// answer it as a success).
+		re := &session.RemoteError{Kind: eval.KindInternal, Msg: err.Error()}
 		errors.As(err, &re)
 		return &session.Response{Err: re}
 	}
