@@ -83,7 +83,7 @@ var ErrX = errors.New("x")
 	for _, tt := range []struct{ name, src, msg string }{
 		{"value-type", "type V struct{ s string }\nfunc (v V) Error() string { return v.s }\nfmt.Println(errors.Is(&W{ErrX}, ErrX))", "error type main.V has a value receiver"},
 		{"iface-target", "var e interface{ Unwrap() error }\nfmt.Println(errors.As(ErrX, &e))", "errors.As with a target of interface type"},
-		{"iface-assert", "_, ok := error(&W{ErrX}).(interface{ Unwrap() error })\nfmt.Println(ok, errors.Is(&W{ErrX}, ErrX))", "the type assertion to interface{Unwrap() error}"},
+		{"iface-assert", "var x any = &W{ErrX}\n_, ok := x.(interface{ Unwrap() error })\nfmt.Println(ok, errors.Is(&W{ErrX}, ErrX))", "the type assertion to interface{Unwrap() error}"},
 		{"local-type", "func f() error { type L struct{ error }; return &L{ErrX} }\nfmt.Println(errors.Is(f(), ErrX))", "declares the error type L inside a function"},
 		{"format", "f := \"%w\"\nfmt.Println(errors.Is(fmt.Errorf(f, ErrX), ErrX))", "fmt.Errorf with a format that is not a constant"},
 	} {
@@ -190,7 +190,7 @@ var early = has(&B{1, &A{errX()}})`)
 	for _, tt := range []struct{ name, src, msg string }{
 		{"value-type", "type V struct{}\nfunc (V) Error() string { return \"v\" }", "error type main.V has a value receiver"},
 		{"again", "type B struct{}\nfunc (*B) Error() string { return \"b2\" }", "declaring the error type main.B again"},
-		{"iface-assert", "func u(err error) bool { _, ok := err.(interface{ Unwrap() error }); return ok }", "the type assertion to interface{Unwrap() error}"},
+		{"iface-assert", "func u(err error) bool { _, ok := err.(interface{ Unwrap() error }); return ok }\nvar x any = &A{}\n_, ok := x.(interface{ Unwrap() error })", "the type assertion to interface{Unwrap() error}"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := runErr(t, e, t.Context(), tt.src)
@@ -199,6 +199,23 @@ var early = has(&B{1, &A{errX()}})`)
 			}
 		})
 	}
+	// An assertion of an error to an interface tries the types that
+	// implement it: a later one is refused.
+	e = newEngine(t, Config{})
+	run(t, e, "type A struct{ n int }\nfunc (*A) Error() string { return \"a\" }\nfunc (*A) Code() int { return 1 }\nfunc code(err error) int { if c, ok := err.(interface{ Code() int }); ok { return c.Code() }; return 0 }")
+	if got := string(run(t, e, "fmt.Println(code(&A{}), code(io.EOF))").Output); got != "1 0\n" {
+		t.Errorf("output %q", got)
+	}
+	if _, err := runErr(t, e, t.Context(), "type B struct{}\nfunc (B) Code() int { return 2 }"); err.Kind != KindUnsupported || !strings.Contains(err.Msg, "declaring main.B, which implements interface{Code() int}") {
+		t.Fatalf("got %v", err)
+	}
+	// Also when no type implemented it then: here the wrapper of
+	// fmt.Errorf's %w would be the first.
+	e = newEngine(t, Config{})
+	run(t, e, "type A struct{}\nfunc (*A) Error() string { return \"a\" }\nfunc isW(err error) bool { _, ok := err.(interface{ Unwrap() error }); return ok }")
+	if _, err := runErr(t, e, t.Context(), "fmt.Println(isW(fmt.Errorf(\"x: %w\", &A{})))"); err.Kind != KindUnsupported || !strings.Contains(err.Msg, "fmt.Errorf with %w or errors.Join, whose errors implement interface{Unwrap() error}") {
+		t.Fatalf("got %v", err)
+	}
 	// A fmt.Errorf left compiled (its format is no constant) in a program
 	// that walked no chain yet: a later walk is refused.
 	e = newEngine(t, Config{})
@@ -206,5 +223,59 @@ var early = has(&B{1, &A{errX()}})`)
 	_, err := runErr(t, e, t.Context(), "fmt.Println(errors.Is(wrap(\"%w\", &A{}), io.EOF))")
 	if err.Kind != KindUnsupported || !strings.Contains(err.Msg, "fmt.Errorf at 3:") {
 		t.Fatalf("got %v, want unsupported naming the earlier fmt.Errorf", err)
+	}
+}
+
+// An assertion of an error to an interface is made of assertions to the
+// program's types, beside %#v and const groups of several names (the
+// want is go run's output of the same program).
+func TestGoSyntaxConstGroupsIfaceAssert(t *testing.T) {
+	src := `type P struct {
+	X int
+	s string
+}
+type N struct {
+	V    int
+	Next *N
+	Tags map[string]P
+	L    []P
+	D    time.Duration
+}
+type E struct{ msg string }
+func (e *E) Error() string { return e.msg }
+func (e *E) Unwrap() error { return nil }
+const (
+	a, b = iota, -iota * 10
+	c, d
+	e, f
+)
+type K uint8
+const (
+	k1, k2 K = iota + 1, iota + 10
+	k3, k4
+)
+fmt.Printf("%#v|%#v\n", N{V: 1, Tags: map[string]P{"b": {2, "y"}, "a": {1, "x"}}}, []P(nil))
+fmt.Printf("%#v %#v\n", &P{1, "q"}, [2]P{})
+var np *N
+fmt.Printf("%#v %v\n", np, N{Next: np}.Next == nil)
+var err error = &E{"e"}
+_, ok := err.(interface{ Unwrap() error })
+_, ok2 := err.(interface{ Unwrap() []error })
+fmt.Println(ok, ok2, a, b, c, d, e, f, k1, k2, k3, k4)
+fmt.Println(errors.Unwrap(err) == nil)`
+	want := `main.N{V:1, Next:(*main.N)(nil), Tags:map[string]main.P{"a":main.P{X:1, s:"x"}, "b":main.P{X:2, s:"y"}}, L:[]main.P(nil), D:0}|[]main.P(nil)
+&main.P{X:1, s:"q"} [2]main.P{main.P{X:0, s:""}, main.P{X:0, s:""}}
+(*main.N)(nil) true
+true false 0 0 1 -10 2 -20 1 10 2 11
+true
+`
+	r := run(t, newEngine(t, Config{}), src)
+	if got := string(r.Output); got != want {
+		t.Errorf("output\n%s\nwant\n%s", got, want)
+	}
+	// What it cannot write is refused.
+	_, err := runErr(t, newEngine(t, Config{}), t.Context(), "type Q struct{ V any }\nfmt.Printf(\"%#v\", Q{1})")
+	if err.Kind != KindUnsupported || !strings.Contains(err.Msg, "%#v of a value of type main.Q") {
+		t.Fatalf("got %v", err)
 	}
 }

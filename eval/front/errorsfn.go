@@ -267,9 +267,11 @@ func errorTypesKey(ets []errorType) string {
 }
 
 // chainAssertion returns the refusal of a type assertion to an
-// interface with an Unwrap, Is or As method: the interpreter matches no
-// such assertion on its own errors (the wrappers of fmt.Errorf and
-// errors.Join among them).
+// interface with an Unwrap, Is or As method on an operand of an empty
+// interface type (any): the interpreter matches no such assertion on its
+// own errors (the wrappers of fmt.Errorf and errors.Join among them).
+// On an operand of an interface type with methods (error) the lowering
+// makes it of assertions to the concrete types (ifaceAssertion).
 func (s *snippet) chainAssertion() (string, token.Pos) {
 	var msg string
 	var pos token.Pos
@@ -282,6 +284,9 @@ func (s *snippet) chainAssertion() (string, token.Pos) {
 			it, ok := s.info.TypeOf(ta.Type).Underlying().(*types.Interface)
 			if !ok {
 				return true
+			}
+			if op, ok := s.info.TypeOf(ta.X).Underlying().(*types.Interface); ok && op.NumMethods() > 0 {
+				return true // lowered to concrete assertions (ifaceAssertion)
 			}
 			for i := range it.NumMethods() {
 				switch it.Method(i).Name() {

@@ -69,6 +69,11 @@ type Front struct {
 	errKey      string
 	errNames    map[string]*types.TypeName
 	errCompiled string
+
+	// Interfaces whose assertions were lowered to assertions to the
+	// types that implemented them then (typeswitch.go): a later type
+	// that implements one of them is refused.
+	ifaceTargets []ifaceTarget
 }
 
 // New returns a Front for a fresh engine.
@@ -115,9 +120,10 @@ type Program struct {
 	cacheable bool
 	src       string
 
-	errKey      string                     // the error types its walkers know, if it changed them
-	errNames    map[string]*types.TypeName // ... by name
-	errCompiled string                     // its first compiled chain call in code that may run again
+	errKey       string                     // the error types its walkers know, if it changed them
+	errNames     map[string]*types.TypeName // ... by name
+	errCompiled  string                     // its first compiled chain call in code that may run again
+	ifaceTargets []ifaceTarget
 }
 
 // Error is a snippet the front end refuses.
@@ -194,6 +200,7 @@ func (f *Front) Commit(p *Program) {
 	if f.errCompiled == "" {
 		f.errCompiled = p.errCompiled
 	}
+	f.ifaceTargets = append(f.ifaceTargets, p.ifaceTargets...)
 	if p.Decls != "" {
 		f.history = append(f.history, &Program{Decls: p.Decls, src: p.src, declares: p.declares, cellVars: p.cellVars,
 			declUses: p.declUses, methodOf: p.methodOf, helpers: p.helpers, templates: p.templates, instances: p.instances})

@@ -36,6 +36,8 @@ type lowering struct {
 	gotos      map[string]bool   // labels that goto statements name (typeswitch.go)
 	fmtPos     token.Pos         // the print operand being converted (fmtmethods.go)
 	bounds     int               // index expressions checked: 0 not known yet, 1 yes, -1 no (bounds.go)
+
+	ifaceTargets []ifaceTarget // interfaces whose assertions became assertions to their implementers
 }
 
 // alias returns the name under which lowered code refers to package path:
@@ -71,6 +73,9 @@ func (s *snippet) lower() (*Program, *Error) {
 		return nil, l.err
 	}
 	p.methodOf = s.receiverTypes()
+	if l.laterImplementer(p); l.err != nil {
+		return nil, l.err
+	}
 	var decls []ast.Decl
 	var lateInits []ast.Stmt
 	for _, d := range s.declFile.Decls {
@@ -177,6 +182,7 @@ func (s *snippet) lower() (*Program, *Error) {
 	p.templates, p.instances = s.newTemplates, s.newInstances
 	p.declUses = l.declUses
 	p.errKey, p.errNames, p.errCompiled = s.errKey, s.errNames, s.errCompiled
+	p.ifaceTargets = l.ifaceTargets
 	// A snippet that declares nothing but statement variables runs again
 	// as it is while those variables are still the ones it declared.
 	p.cacheable = p.Call != "" && len(decls) == 0 && len(s.declFile.Imports) == 0 && len(l.decls) == len(p.declares)

@@ -65,6 +65,8 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.boundsCheck(n)
 		case *ast.GenDecl:
 			l.constDecl(n)
+		case *ast.TypeAssertExpr:
+			l.ifaceAssertion(c, n)
 		}
 		return l.err == nil
 	})

@@ -70,6 +70,10 @@ func (l *lowering) typeSwitch(ts *ast.TypeSwitchStmt, label *ast.LabeledStmt) as
 			chain = append(chain, "if _, ok := "+v+".("+ph+"); ok { "+k+" = "+idx+" }")
 			if tt := l.typeOf(t).Type; types.IsInterface(tt) {
 				impl := l.implementers(l.typeOf(x).Type, tt, t)
+				if op, ok := l.typeOf(x).Type.Underlying().(*types.Interface); ok && op.NumMethods() > 0 {
+					// (On an any, yaegi's own assertion matches a later type.)
+					l.ifaceTargets = append(l.ifaceTargets, ifaceTarget{tt, l.s.userPos(l.s.f.fset.Position(t.Pos()))})
+				}
 				for _, m := range impl {
 					chain = append(chain, "if _, ok := "+v+".("+m+"); ok { "+k+" = "+idx+" }")
 				}
@@ -350,5 +354,123 @@ func writeKey(b *strings.Builder, t types.Type, depth int) {
 		b.WriteString(")")
 	default:
 		b.WriteString(types.TypeString(t, nil))
+	}
+}
+
+// ifaceAssertion lowers x.(I), for an interface I with methods and an
+// operand x of an interface type with methods (error, fmt.Stringer…),
+// to assertions to each of the program's types that implement I, then
+// to I itself for compiled values:
+//
+//	func() (I, bool) { ᐧx := x; if m, ok := ᐧx.(*T); ok { return m, true }; …; m, ok := ᐧx.(I); return m, ok }()
+//
+// (the single-value form returns ᐧx.(I) last, which panics as Go does).
+// yaegi matches no assertion to an interface on the program's values
+// held in such an operand (an error from errors.Join asserted to
+// interface{ Unwrap() []error }, say); its assertions to concrete types
+// are right. A type of the program that implements I but that lowered
+// code cannot name (declared inside a function) is refused.
+func (l *lowering) ifaceAssertion(c *astutil.Cursor, n *ast.TypeAssertExpr) {
+	if n.Type == nil {
+		return // x.(type)
+	}
+	target, operand := l.typeOf(n.Type).Type, l.typeOf(n.X).Type
+	if target == nil || operand == nil || !types.IsInterface(target) || !types.IsInterface(operand) {
+		return
+	}
+	it, ok := target.Underlying().(*types.Interface)
+	if !ok || it.NumMethods() == 0 || operand.Underlying().(*types.Interface).NumMethods() == 0 {
+		return
+	}
+	for _, tn := range l.mainTypes() {
+		for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
+			if _, err := l.typeString(t); err != nil && types.Implements(t, it) {
+				l.fail(n.Type.Pos(), "the type assertion to %s is not supported here: the interpreter matches no assertion to an interface on the program's values held in a %s, so it is made of assertions to each type that implements it, and %s, declared inside a function, cannot be named there; declare %s at the top level",
+					types.TypeString(target, qualifyMain), types.TypeString(operand, qualifyMain), tn.Name(), tn.Name())
+				return
+			}
+		}
+	}
+	// Whether or not a type implements it now: yaegi's own assertion
+	// would miss one declared later.
+	l.ifaceTargets = append(l.ifaceTargets, ifaceTarget{target, l.s.userPos(l.s.f.fset.Position(n.Type.Pos()))})
+	impl := l.implementers(operand, target, n.Type)
+	if len(impl) == 0 || l.err != nil {
+		return
+	}
+	commaOK := false
+	switch p := c.Parent().(type) {
+	case *ast.AssignStmt:
+		commaOK = len(p.Lhs) == 2 && len(p.Rhs) == 1
+	case *ast.ValueSpec:
+		commaOK = len(p.Names) == 2 && len(p.Values) == 1
+	}
+	var text string
+	if commaOK {
+		text = "func() (ᐧI, bool) { ᐧx := ᐧX; "
+		for _, m := range impl {
+			text += "if m, ok := ᐧx.(" + m + "); ok { return m, true }; "
+		}
+		text += "m, ok := ᐧx.(ᐧI); return m, ok }()"
+	} else {
+		text = "func() ᐧI { ᐧx := ᐧX; "
+		for _, m := range impl {
+			text += "if m, ok := ᐧx.(" + m + "); ok { return m }; "
+		}
+		text += "return ᐧx.(ᐧI) }()"
+	}
+	if e := l.expr(text, map[string]ast.Expr{"ᐧX": n.X, "ᐧI": n.Type}); e != nil {
+		l.replace(c, n, e)
+	}
+}
+
+// ifaceTarget is an interface whose assertions (or type switch cases)
+// were lowered to assertions to the program's types that implemented it
+// then, and where (in its snippet).
+type ifaceTarget struct {
+	iface types.Type
+	pos   string
+}
+
+// laterImplementer refuses a snippet that declares a type (or attaches a
+// method to an earlier one) that implements an interface whose
+// assertions earlier snippets lowered to assertions to its implementers
+// of the time: that code would not try the new type.
+func (l *lowering) laterImplementer(p *Program) {
+	if len(l.s.f.ifaceTargets) == 0 {
+		return
+	}
+	var news []*types.TypeName
+	scope := l.s.pkg.Scope()
+	for _, name := range scope.Names() {
+		if tn, ok := scope.Lookup(name).(*types.TypeName); ok && !l.s.prelive[tn] && !tn.IsAlias() {
+			news = append(news, tn)
+		}
+	}
+	for _, obj := range p.methodOf {
+		if tn, ok := obj.(*types.TypeName); ok {
+			news = append(news, tn)
+		}
+	}
+	for _, tn := range news {
+		if types.IsInterface(tn.Type()) {
+			continue
+		}
+		for _, tg := range l.s.f.ifaceTargets {
+			it, ok := tg.iface.Underlying().(*types.Interface)
+			if !ok {
+				continue
+			}
+			if types.Implements(tn.Type(), it) || types.Implements(types.NewPointer(tn.Type()), it) {
+				if strings.HasPrefix(tn.Name(), "ᐧ") { // a wrapper of the prelude (errorsfn.go)
+					l.fail(l.s.declFile.Pos(), "fmt.Errorf with %%w or errors.Join, whose errors implement %s, is not supported after an earlier snippet asserted an error to that interface (at %s): that code tries the types that implemented it then; use fmt.Errorf with %%w or errors.Join once before that snippet (:reset, then send them in that order)",
+						types.TypeString(tg.iface, qualifyMain), tg.pos)
+					return
+				}
+				l.fail(tn.Pos(), "declaring main.%s, which implements %s, is not supported after an earlier snippet asserted to that interface (at %s): the interpreter matches no such assertion on its own values, so that code tries the types that implemented it then, and not main.%[1]s; declare the types before the code that asserts to the interface (:reset, then send them in that order)",
+					tn.Name(), types.TypeString(tg.iface, qualifyMain), tg.pos)
+				return
+			}
+		}
 	}
 }
