@@ -117,7 +117,8 @@ func (b *bench) scaleOne(ctx context.Context, n int) (*scalePoint, error) {
 	stopMaster := func() { m.Close(); <-serving }
 	defer func() { stopMaster() }()
 
-	p := &scalePoint{Slaves: n + len(b.procs), Real: len(b.procs), SwarmProcesses: 1}
+	alive := b.liveProcs() // W5 killed one of b.procs
+	p := &scalePoint{Slaves: n + len(alive), Real: len(alive), SwarmProcesses: 1}
 	before := heap()
 	start := time.Now()
 	cmd := exec.Command(os.Args[0])
@@ -127,7 +128,7 @@ func (b *bench) scaleOne(ctx context.Context, n int) (*scalePoint, error) {
 		return nil, err
 	}
 	defer sw.kill()
-	for _, rp := range b.procs { // the real slaves, dialed by this master
+	for _, rp := range alive { // the real slaves, dialed by this master
 		if _, err := m.Dial(ctx, rp.addr); err != nil {
 			return nil, err
 		}

@@ -536,11 +536,30 @@ os.Getpid()`, marker, int(sleep*1000))
 // live returns a slave process that is still connected (W5 killed one)
 // and its engine's Slave, or nil.
 func (b *bench) live() (*proc, *master.Slave) {
+	for _, p := range b.procs {
+		if _, sl := b.procOf(p); sl != nil {
+			return p, sl
+		}
+	}
+	return nil, nil
+}
+
+// liveProcs returns the slave processes still connected to b's master.
+func (b *bench) liveProcs() []*proc {
+	var live []*proc
+	for _, p := range b.procs {
+		if _, sl := b.procOf(p); sl != nil {
+			live = append(live, p)
+		}
+	}
+	return live
+}
+
+// procOf returns p and its engine's Slave if p is still connected.
+func (b *bench) procOf(p *proc) (*proc, *master.Slave) {
 	for _, sl := range b.m.Slaves() {
-		for _, p := range b.procs {
-			if sl.Info().Peer.PID == p.cmd.Process.Pid {
-				return p, sl
-			}
+		if sl.Info().Peer.PID == p.cmd.Process.Pid {
+			return p, sl
 		}
 	}
 	return nil, nil
