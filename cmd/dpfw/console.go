@@ -48,27 +48,16 @@ func (c *console) Write(p []byte) (int, error) {
 // stderr is the writer for errors the REPL prints itself.
 func (c *console) stderr() io.Writer { return consoleErr{c} }
 
+// async is the writer for log lines from other goroutines: written
+// (to stderr) above the status line, as stderr's are.
+func (c *console) async() io.Writer { return consoleErr{c} }
+
+// consoleErr writes to stderr on a line of its own, the status line
+// erased first and drawn again after.
 type consoleErr struct{ c *console }
 
 func (e consoleErr) Write(p []byte) (int, error) {
 	c := e.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.eraseLocked()
-	c.endLineLocked()
-	n, err := c.errw.Write(p)
-	c.drawLocked()
-	return n, err
-}
-
-// async is the writer for log lines from other goroutines: written
-// (to stderr) above the status line.
-func (c *console) async() io.Writer { return consoleAsync{c} }
-
-type consoleAsync struct{ c *console }
-
-func (a consoleAsync) Write(p []byte) (int, error) {
-	c := a.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.eraseLocked()
