@@ -53,6 +53,7 @@ type Front struct {
 	temps   int                 // hidden names made so far
 	helpers map[string]string   // helper functions declared in the interpreter: key -> name
 	cache   map[string]*Program // lowered statement-only snippets, by source
+	checks  int                 // snippets type-checked (cache misses), for Checks
 
 	templates    map[types.Object]*template // generic declarations (mono.go)
 	stdTemplates map[string]*template       // "slices.Sort" -> its prelude equivalent
@@ -146,6 +147,7 @@ func (f *Front) Lower(src string) (*Program, *Error) {
 		}
 		delete(f.cache, src)
 	}
+	f.checks++
 	base := f.fset.Base()
 	s, err := f.check(src)
 	if err != nil {
@@ -158,6 +160,10 @@ func (f *Front) Lower(src string) (*Program, *Error) {
 	}
 	return p, err
 }
+
+// Checks returns how many snippets Lower has type-checked and lowered
+// so far: those it did not serve from its cache.
+func (f *Front) Checks() int { return f.checks }
 
 // removeFiles takes the files parsed since base out of the file set,
 // which would otherwise grow with every snippet: once a snippet is

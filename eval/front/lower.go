@@ -183,10 +183,26 @@ func (s *snippet) lower() (*Program, *Error) {
 	p.declUses = l.declUses
 	p.errKey, p.errNames, p.errCompiled = s.errKey, s.errNames, s.errCompiled
 	p.ifaceTargets = l.ifaceTargets
-	// A snippet that declares nothing but statement variables runs again
-	// as it is while those variables are still the ones it declared.
-	p.cacheable = p.Call != "" && len(decls) == 0 && len(s.declFile.Imports) == 0 && len(l.decls) == len(p.declares)
+	p.cacheable = p.Call != "" && len(decls) == 0 && s.onlyVarsAndImports(p, len(l.decls))
 	return p, nil
+}
+
+// onlyVarsAndImports reports whether the names p declares are its nvars
+// statement variables (x := 5, lowered to var x T) and the packages the
+// user imported, nothing else. Such a snippet runs again as it is (its
+// cell, on the same interpreter, which still holds its variables and
+// imports) while every name it declared or used still means what it
+// meant then (Front.stillValid); any other declaration must be made
+// again. Imports the front end added (mono.go) are not the user's: they
+// come with declarations, so such a snippet is not a candidate anyway.
+func (s *snippet) onlyVarsAndImports(p *Program, nvars int) bool {
+	imported := 0
+	for _, obj := range p.declares {
+		if _, ok := obj.(*types.PkgName); ok {
+			imported++
+		}
+	}
+	return imported == len(s.declFile.Imports) && nvars == len(p.declares)-imported
 }
 
 // declPos is where a declaration sits in the user's text, comparable with
