@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dpfw/dpfw/session"
@@ -82,39 +83,50 @@ func (m *Master) Compile(ctx context.Context, name string, files map[string][]by
 
 // CompileEach is Compile that delivers each node's result on the
 // channel as soon as that node answers, and closes it once every node
-// has, or ctx is done (the nodes not yet answered then report ctx's
-// error). It fails at once, sending nothing, when files break the limits
-// of a compile request (session.NativeSource.Check) or the Master is
-// closed.
+// has, or ctx is done or the Master closes (the nodes not yet answered
+// then report that error). It fails at once, sending nothing, when files
+// break the limits of a compile request (session.NativeSource.Check) or
+// the Master is closed. Its goroutines are the Master's: Close waits for
+// them.
 func (m *Master) CompileEach(ctx context.Context, name string, files map[string][]byte) (<-chan NativeResult, error) {
 	src := nativeSource(name, files)
 	if err := src.Check(); err != nil {
 		return nil, err
 	}
+	// Remembered first, so that a node connecting meanwhile gets it
+	// too: from setup, or from here (then from its cache).
+	prev := m.remember(src)
 	nodes := m.nodes()
-	if m.isClosed() {
+	out := make(chan NativeResult, len(nodes))
+	ctx, cancel := m.merge(ctx)
+	if !m.spawn(func() { defer cancel(); m.compileAll(ctx, src, prev, nodes, out) }) {
+		cancel()
+		m.forget(src, prev)
 		return nil, ErrClosed
 	}
-	// Remembered first, so that a node connecting meanwhile gets it too.
-	prev := m.remember(src)
-	out := make(chan NativeResult, len(nodes))
-	results := make(chan NativeResult, len(nodes))
-	for _, slaves := range nodes {
-		go func() { results <- slaves[0].compile(ctx, src, slaves) }() // Call returns when ctx or the session ends
-	}
-	go func() { // forwards, then forgets a package that does not compile
-		defer close(out)
-		broken := false
-		for range nodes {
-			r := <-results
-			broken = broken || IsKind(r.Err, KindCompile)
-			out <- r
-		}
-		if broken {
-			m.forget(src, prev)
-		}
-	}()
 	return out, nil
+}
+
+// compileAll compiles src on every node at once, forwards each result to
+// out as it comes, closes out once all have, and then forgets a package
+// that does not compile. Each Call returns when ctx or the session ends.
+func (m *Master) compileAll(ctx context.Context, src, prev *session.NativeSource, nodes [][]*Slave, out chan<- NativeResult) {
+	defer close(out)
+	results := make(chan NativeResult, len(nodes))
+	var wg sync.WaitGroup
+	for _, slaves := range nodes {
+		wg.Go(func() { results <- slaves[0].compile(ctx, src, slaves) })
+	}
+	broken := false
+	for range nodes {
+		r := <-results
+		broken = broken || IsKind(r.Err, KindCompile)
+		out <- r
+	}
+	wg.Wait()
+	if broken {
+		m.forget(src, prev)
+	}
 }
 
 // Compile builds the package on the slave node that hosts s only (every
@@ -218,12 +230,6 @@ func (m *Master) slaveOrder(id string) int {
 		}
 	}
 	return len(id) << 20
-}
-
-func (m *Master) isClosed() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.closed
 }
 
 // compile sends src to the node behind s's connection, whose slaves are

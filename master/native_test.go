@@ -2,7 +2,9 @@ package master_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -165,5 +167,77 @@ func TestReadPackage(t *testing.T) {
 	write("main.go", "package main\n")
 	if _, _, err := master.ReadPackage(filepath.Join(dir, "main.go")); err == nil || !strings.Contains(err.Error(), "package main") {
 		t.Errorf("package main: %v", err)
+	}
+}
+
+// holdNode is a slave node that signals got on each request and holds
+// it unanswered until the session or the node ends.
+type holdNode struct{ got chan struct{} }
+
+func (h holdNode) ServeTask(ctx context.Context, req *session.Request, _ io.ReadWriter) *session.Response {
+	select {
+	case h.got <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return &session.Response{Err: &session.RemoteError{Kind: master.KindCanceled, Msg: "canceled"}}
+}
+
+// startFake serves h as a slave node of engines engines on a loopback
+// port until the test ends, and returns its address.
+func startFake(t *testing.T, engines int, h session.Handler) string {
+	t.Helper()
+	ln, err := session.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		session.Accept(ctx, ln, session.Config{Token: token, Logger: quiet}, session.NewIdentity(session.RoleSlave, "fake", engines),
+			func(f func()) bool { go f(); return true },
+			func(s *session.Session) { s.Serve(ctx, h); s.Close() })
+		close(done)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return ln.Addr().String()
+}
+
+// Master.Close waits for CompileEach's goroutines: once it returns, the
+// channel has every node's result and is closed.
+func TestCloseWaitsForCompileEach(t *testing.T) {
+	h := holdNode{got: make(chan struct{}, 1)}
+	addr := startFake(t, 1, h)
+	ctx := ctxT(t)
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet})
+	defer m.Close()
+	if _, err := m.Dial(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := m.CompileEach(ctx, "scale", scaleSrc(2, t.Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-h.got
+	m.Close()
+	n := 0
+	for open := true; open; {
+		select {
+		case r, ok := <-ch:
+			if open = ok; ok {
+				n++
+				if r.Err == nil {
+					t.Fatalf("the held compile succeeded: %+v", r)
+				}
+			}
+		default:
+			t.Fatal("Close returned before CompileEach's channel was closed")
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d results, want 1", n)
+	}
+	if _, err := m.CompileEach(ctx, "scale", scaleSrc(2, t.Name())); !errors.Is(err, master.ErrClosed) {
+		t.Fatalf("after Close: %v", err)
 	}
 }
