@@ -66,17 +66,34 @@ func (m *Master) connectLocal() {
 // PipeFallback is a Config.LocalFallback for a caller that serves a
 // slave node in its own process: it returns one end of a net.Pipe and
 // runs serve on the other end, on its own goroutine, which ends when the
-// connection does (the Master closes it when it closes).
+// connection does. Closing the returned end (the Master does when it
+// closes) waits for serve to return, so Master.Close waits for it too.
 func PipeFallback(serve func(ctx context.Context, conn net.Conn) error) func(context.Context) (net.Conn, error) {
 	return func(ctx context.Context) (net.Conn, error) {
 		if serve == nil {
 			return nil, fmt.Errorf("master: PipeFallback without a serve function")
 		}
 		a, b := net.Pipe()
-		go func() { // ends with the connection
+		done := make(chan struct{})
+		go func() { // ends with the connection; pipeEnd.Close waits for it
+			defer close(done)
 			serve(ctx, b)
 			b.Close()
 		}()
-		return a, nil
+		return &pipeEnd{Conn: a, served: done}, nil
 	}
+}
+
+// pipeEnd is the Master's end of a PipeFallback connection.
+type pipeEnd struct {
+	net.Conn
+	served <-chan struct{} // closed when serve has returned
+}
+
+// Close closes the connection, which ends serve, and waits for it. It
+// may be called any number of times.
+func (p *pipeEnd) Close() error {
+	err := p.Conn.Close()
+	<-p.served
+	return err
 }

@@ -3,6 +3,7 @@ package master_test
 import (
 	"context"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,5 +37,31 @@ func TestLocalFallback(t *testing.T) {
 	_, addr := startSlave(t, 1)
 	if added, err := m.Dial(ctx, addr); err != nil || added[0].ID() != "s1" {
 		t.Fatalf("dial after the fallback: %v %v", added, err)
+	}
+}
+
+// The in-process node of a PipeFallback has stopped serving by the time
+// Master.Close returns.
+func TestCloseWaitsForPipeFallback(t *testing.T) {
+	node, err := slave.New(slave.Config{Engines: 1, Session: session.Config{Token: token}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { node.Close() })
+	var served atomic.Bool
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet,
+		FallbackAfter: time.Millisecond,
+		LocalFallback: master.PipeFallback(func(ctx context.Context, c net.Conn) error {
+			defer served.Store(true)
+			return node.ServeConn(ctx, c)
+		})})
+	defer m.Close()
+	ctx := ctxT(t)
+	if _, err := m.Run(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if !served.Load() {
+		t.Fatal("Close returned while the fallback node was still serving")
 	}
 }
