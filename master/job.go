@@ -160,7 +160,20 @@ func (m *Master) askJob(ctx context.Context, job Job, kind session.Kind) (JobSta
 	if own {
 		defer sess.Close()
 	}
-	resp, err := sess.Call(ctx, &session.Request{Kind: kind, Job: &session.JobRef{Instance: job.Instance, ID: job.ID}})
+	req := &session.Request{Kind: kind, Job: &session.JobRef{Instance: job.Instance, ID: job.ID}}
+	resp, err := sess.Call(ctx, req)
+	if !own && errors.Is(err, session.ErrConnectionLost) {
+		// The Master's connection ended under the question (a wait can
+		// be long), not necessarily the node: ask again on a live one,
+		// or on one dialed for the question. Asking is idempotent.
+		if sess, own, err = m.jobSession(ctx, job); err != nil {
+			return st, err
+		}
+		if own {
+			defer sess.Close()
+		}
+		resp, err = sess.Call(ctx, req)
+	}
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return st, err
@@ -201,7 +214,7 @@ func unixTime(ns int64) time.Time {
 // instance, or nil.
 func (m *Master) connectedTo(instance string) *session.Session {
 	for _, s := range m.Slaves() {
-		if c := s.conn(); c.Peer().Instance == instance {
+		if c := s.conn(); c.Peer().Instance == instance && c.Err() == nil {
 			return c
 		}
 	}

@@ -3,6 +3,8 @@ package master_test
 import (
 	"context"
 	"errors"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/dpfw/dpfw/master"
@@ -87,5 +89,51 @@ for { if _, ok := dpfw.Table().Lookup("go"); ok { break }; time.Sleep(5 * time.M
 	}
 	if _, err := master.ParseJob("no-slashes"); !errors.Is(err, master.ErrBadJob) {
 		t.Fatalf("ParseJob: %v", err)
+	}
+}
+
+// A WaitJob whose connection to the node ends under it, while the node
+// and its job carry on, asks again on a new connection instead of
+// failing as lost.
+func TestWaitJobOutlivesItsConnection(t *testing.T) {
+	ctx := ctxT(t)
+	_, addr := startSlave(t, 1)
+	p := newProxy(t, addr)
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, NoRedial: true})
+	t.Cleanup(func() { m.Close() })
+	if _, err := m.Dial(ctx, p.addr()); err != nil {
+		t.Fatal(err)
+	}
+	job, err := m.SubmitDetached(ctx, master.Task{Src: `import "time"
+for { if _, ok := dpfw.Table().Lookup("go"); ok { break }; time.Sleep(5 * time.Millisecond) }
+"done"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		res master.Result
+		err error
+	}
+	waited := make(chan outcome, 1)
+	go func() {
+		res, err := m.WaitJob(ctx, job)
+		waited <- outcome{res, err}
+	}()
+	// Cut the link once the wait is on it.
+	waitFor(t, func() bool {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		return strings.Contains(stacks, "(*Master).askJob") && strings.Contains(stacks, "(*Session).Call")
+	})
+	p.cut()
+	c := cluster(t, 0)
+	if _, err := c.Dial(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Slaves()[0].TableSet(ctx, "go", true); err != nil {
+		t.Fatal(err)
+	}
+	if o := <-waited; o.err != nil || o.res.Value != "done" {
+		t.Fatalf("WaitJob across a cut connection: %#v, %v", o.res, o.err)
 	}
 }
