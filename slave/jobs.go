@@ -136,8 +136,7 @@ func (js *jobs) finish(j *job, resp *session.Response) {
 	j.ended, j.resp, j.bytes = time.Now(), resp, n
 	js.running--
 	js.bytes += n
-	for js.bytes > js.cfg.MaxBytes && js.evictOldestEndedLocked(fmt.Sprintf("forgotten to make room: this node keeps at most %d bytes of job outcomes (slave -jobs-bytes)", js.cfg.MaxBytes)) {
-	}
+	js.evictToFitLocked()
 	if _, kept := js.byID[j.id]; kept && !js.closed {
 		id := j.id
 		j.timer = time.AfterFunc(js.cfg.Keep, func() { js.expire(id) })
@@ -159,6 +158,20 @@ func (js *jobs) expire(id string) {
 	defer js.mu.Unlock()
 	if j := js.byID[id]; j != nil {
 		js.forgetLocked(j, fmt.Sprintf("expired: ended jobs are kept %s (slave -jobs-keep)", js.cfg.Keep))
+	}
+}
+
+// evictToFitLocked forgets ended jobs, the first started first, until
+// the outcomes kept fit in MaxBytes again; the job that just ended goes
+// too if it is the oldest ended one. Running jobs cost nothing yet, and
+// each kept outcome fits alone (finish truncates it), so this ends with
+// the store within bounds.
+func (js *jobs) evictToFitLocked() {
+	why := fmt.Sprintf("forgotten to make room: this node keeps at most %d bytes of job outcomes (slave -jobs-bytes)", js.cfg.MaxBytes)
+	for js.bytes > js.cfg.MaxBytes {
+		if !js.evictOldestEndedLocked(why) {
+			return
+		}
 	}
 }
 
