@@ -132,6 +132,10 @@ func TestBusyAnswerRequeues(t *testing.T) {
 			t.Fatalf("task %d gave %v", i, r.Value)
 		}
 	}
+	// The slaves count the tasks they ran, not the ones they refused.
+	if n := tasksRun(m); n != int64(len(tasks)) {
+		t.Fatalf("the slaves count %d tasks, for %d run", n, len(tasks))
+	}
 	// A pinned task waits for room on its own slave.
 	node.refusals.Store(3)
 	s := m.Slaves()[0]

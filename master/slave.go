@@ -518,7 +518,9 @@ func (s *Slave) run(j *job) {
 func (s *Slave) finish(j *job, outs []outcome) {
 	s.mu.Lock()
 	s.running--
-	s.tasks++
+	if len(outs) > 0 { // none: requeued for another slave, or resolved already
+		s.tasks++
+	}
 	direct, hint := s.direct, s.pipeline == 1
 	s.direct = false
 	s.mu.Unlock()
