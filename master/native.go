@@ -90,8 +90,8 @@ func (m *Master) Compile(ctx context.Context, name string, files map[string][]by
 // them.
 func (m *Master) CompileEach(ctx context.Context, name string, files map[string][]byte) (<-chan NativeResult, error) {
 	src := nativeSource(name, files)
-	if err := src.Check(); err != nil {
-		return nil, err
+	if rerr := src.Check(); rerr != nil {
+		return nil, rerr
 	}
 	// Remembered first, so that a node connecting meanwhile gets it
 	// too: from setup, or from here (then from its cache).
@@ -134,8 +134,8 @@ func (m *Master) compileAll(ctx context.Context, src, prev *session.NativeSource
 // See Master.Compile.
 func (s *Slave) Compile(ctx context.Context, name string, files map[string][]byte) (NativeResult, error) {
 	src := nativeSource(name, files)
-	if err := src.Check(); err != nil {
-		return NativeResult{}, err
+	if rerr := src.Check(); rerr != nil {
+		return NativeResult{}, rerr
 	}
 	r := s.compile(ctx, src, s.m.nodeOf(s))
 	return r, r.Err

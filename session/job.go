@@ -40,8 +40,8 @@ type JobRef struct {
 }
 
 // Check reports a JobRef over its limits, or an empty one, as a
-// RemoteError of kind too-large or not-found.
-func (r *JobRef) Check() error {
+// RemoteError of kind too-large or not-found, ready for a Response.
+func (r *JobRef) Check() *RemoteError {
 	switch {
 	case r == nil || r.ID == "":
 		return &RemoteError{Kind: failure.KindNotFound, Msg: "job request without a job id"}

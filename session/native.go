@@ -34,8 +34,8 @@ type NativeFile struct {
 // Check enforces the limits of a compile request: how many files, how
 // many bytes, names no longer than 255 bytes, no file twice. What the
 // names and the source must be is the slave's to judge. The error is a
-// RemoteError of kind too-large or compile.
-func (s *NativeSource) Check() error {
+// RemoteError of kind too-large or compile, ready for a Response.
+func (s *NativeSource) Check() *RemoteError {
 	if len(s.Name) > maxNativeName {
 		return &RemoteError{Kind: failure.KindCompile, Msg: fmt.Sprintf("package name of %d bytes", len(s.Name))}
 	}

@@ -2,7 +2,6 @@ package slave
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/dpfw/dpfw/eval"
@@ -45,10 +44,8 @@ func (n *Node) compile(ctx context.Context, src *session.NativeSource) *session.
 		resp.Err = remoteError(n.noNative)
 		return resp
 	}
-	if err := src.Check(); err != nil {
-		var re *session.RemoteError
-		errors.As(err, &re)
-		resp.Err = re
+	if rerr := src.Check(); rerr != nil {
+		resp.Err = rerr
 		return resp
 	}
 	files := make(map[string][]byte, len(src.Files))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -273,13 +272,8 @@ func (n *Node) detach(req *session.Request) *session.Response {
 
 // jobRequest answers KindJobStatus and KindJobWait.
 func (n *Node) jobRequest(ctx context.Context, req *session.Request) *session.Response {
-	if err := req.Job.Check(); err != nil {
-		// Check's errors are RemoteErrors, kept with their kind; should
-		// one not be, the request must still fail (a nil Err would
-		// answer it as a success).
-		re := &session.RemoteError{Kind: eval.KindInternal, Msg: err.Error()}
-		errors.As(err, &re)
-		return &session.Response{Err: re}
+	if rerr := req.Job.Check(); rerr != nil {
+		return &session.Response{Err: rerr}
 	}
 	if req.Job.Instance != n.self.Instance {
 		return errResponse(eval.KindLost, fmt.Sprintf("job %s is lost: the slave node restarted (the job ran on process instance %s, this is %s), and a new process keeps none of the old one's jobs",
