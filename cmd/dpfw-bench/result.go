@@ -108,10 +108,17 @@ type extra struct {
 	YamuxCPUPeerUs float64 `json:"yamux_echo_cpu_server_us"`
 	// Thread runs (times a thread was put on a CPU, from the same
 	// schedstat) per round trip on each side, as the CPU times above.
-	W1RunsMaster        float64 `json:"w1_thread_runs_master"`
-	W1RunsSlave         float64 `json:"w1_thread_runs_slave"`
-	YamuxRunsSelf       float64 `json:"yamux_echo_thread_runs_client"`
-	YamuxRunsPeer       float64 `json:"yamux_echo_thread_runs_server"`
+	W1RunsMaster  float64 `json:"w1_thread_runs_master"`
+	W1RunsSlave   float64 `json:"w1_thread_runs_slave"`
+	YamuxRunsSelf float64 `json:"yamux_echo_thread_runs_client"`
+	YamuxRunsPeer float64 `json:"yamux_echo_thread_runs_server"`
+	// W2's CPU time and thread runs per task, as for W1: the bench
+	// process (the master) and the 2 slave processes together. On a
+	// small machine W2's tasks/s is about 1 / (their sum).
+	W2CPUMasterUs       float64 `json:"w2_cpu_master_us"`
+	W2CPUSlaveUs        float64 `json:"w2_cpu_slaves_us"`
+	W2RunsMaster        float64 `json:"w2_thread_runs_master"`
+	W2RunsSlave         float64 `json:"w2_thread_runs_slaves"`
 	NativeFibS          float64 `json:"native_fib_s"`
 	CallP50us           float64 `json:"call_p50_us"`
 	CallP99us           float64 `json:"call_p99_us"`
@@ -260,6 +267,10 @@ func (b *bench) print(out io.Writer) {
 	}
 	if r.W2 != nil {
 		row("W2 futures tasks/s", r.W2.PerS, 0, "/s")
+		if r.Extra.W2CPUMasterUs > 0 {
+			row("W2 CPU/task master (slaves)", r.Extra.W2CPUMasterUs, r.Extra.W2CPUSlaveUs, "µs")
+			row("W2 thread runs/task master (slaves)", r.Extra.W2RunsMaster, r.Extra.W2RunsSlave, "")
+		}
 		row(fmt.Sprintf("W2 Batch(%d) tasks/s", r.Extra.MapBatch), r.Extra.MapPerS, 0, "/s")
 	}
 	if r.W3 != nil {

@@ -165,11 +165,7 @@ func fibLoop(n int) int {
 
 func (b *bench) w1(ctx context.Context) error {
 	warm, n := envInt("W1_WARMUP", 200), envInt("W1_N", 2000)
-	var pids []int
-	for _, p := range b.procs {
-		pids = append(pids, p.cmd.Process.Pid)
-	}
-	cpu := startCPU(pids...)
+	cpu := startCPU(b.pids()...)
 	samples, total, err := sequential(warm, n, func() error {
 		tctx, cancel := b.bounded(ctx)
 		defer cancel()
@@ -218,6 +214,7 @@ func (b *bench) w1call(ctx context.Context) error {
 func (b *bench) w2(ctx context.Context) error {
 	m, pipe := b.fast, b.res.Extra.Pipeline
 	n := envInt("W2_N", 20000)
+	cpu := startCPU(b.pids()...)
 	start := time.Now()
 	futs := make([]*master.Future, n)
 	for i := range futs {
@@ -232,6 +229,8 @@ func (b *bench) w2(ctx context.Context) error {
 		}
 	}
 	total := time.Since(start)
+	b.res.Extra.W2CPUMasterUs, b.res.Extra.W2CPUSlaveUs = cpu.perTask(n)
+	b.res.Extra.W2RunsMaster, b.res.Extra.W2RunsSlave = cpu.runsPerTask(n)
 	b.res.W2 = &through{N: n, Completed: done, TotalS: total.Seconds(), PerS: float64(n) / total.Seconds(), OK: done == n,
 		Method: fmt.Sprintf("N x master.Submit(2+3) at once (Pipeline %d per slave), then Wait on every future", pipe)}
 	return nil
@@ -635,6 +634,15 @@ func rss(pid int) int {
 		}
 	}
 	return 0
+}
+
+// pids are the slave processes' ids.
+func (b *bench) pids() []int {
+	var pids []int
+	for _, p := range b.procs {
+		pids = append(pids, p.cmd.Process.Pid)
+	}
+	return pids
 }
 
 // cpuMeter measures the CPU time this process and some others spend
