@@ -3,6 +3,7 @@ package session
 import (
 	"encoding/binary"
 	"net"
+	"sync"
 	"sync/atomic"
 )
 
@@ -52,4 +53,60 @@ func (c *coalescedConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.traffic.out.Add(int64(n))
 	return n, err
+}
+
+// frameQueue gathers the frames written on the control stream at once
+// into one yamux Write. A writer that finds no Write in progress writes
+// its frame itself, at once (so a lone frame waits for nothing); frames
+// that other goroutines hand in while that Write runs are appended to
+// buf, and the same writer sends them all in its next Write, in the
+// order they were handed in. With many tasks in flight on a connection
+// (Config.Pipeline on the master, a slave answering a queue of them)
+// that is one yamux frame, one send-loop hand-off and one syscall for
+// many frames instead of one each. The control stream is a byte stream
+// of frames, so the peer reads them as it would one by one.
+type frameQueue struct {
+	mu      sync.Mutex // protects the fields below
+	buf     []byte     // frames handed in while a Write runs
+	spare   []byte     // the last Write's buffer, for reuse
+	writing bool       // a writer is in its loop: it sends buf
+}
+
+// maxKeptBuffer bounds the buffer a frameQueue keeps for reuse: the
+// rare huge frame does not pin its memory.
+const maxKeptBuffer = 1 << 20
+
+// write sends frame with write, or hands it to the writer in progress,
+// which sends it after the frames before it. It returns write's error for
+// what this call sent itself, nil for a frame handed on: a Write that
+// fails ends the session (write's job), which every frame's sender learns
+// from the session.
+func (q *frameQueue) write(frame []byte, write func([]byte) error) error {
+	q.mu.Lock()
+	if q.writing {
+		q.buf = append(q.buf, frame...)
+		q.mu.Unlock()
+		return nil
+	}
+	q.writing = true
+	q.mu.Unlock()
+	err := write(frame) // the caller's own buffer: no copy
+	for {
+		q.mu.Lock()
+		if len(q.buf) == 0 || err != nil {
+			q.buf = q.buf[:0]
+			q.writing = false
+			q.mu.Unlock()
+			return err
+		}
+		out := q.buf
+		q.buf, q.spare = q.spare[:0], nil
+		q.mu.Unlock()
+		err = write(out)
+		if cap(out) <= maxKeptBuffer {
+			q.mu.Lock()
+			q.spare = out[:0]
+			q.mu.Unlock()
+		}
+	}
 }

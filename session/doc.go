@@ -117,9 +117,13 @@
 // with an ID asks the peer to cancel that task's context; the peer still
 // answers, and the canceller either ignores the response (Call whose ctx
 // is done) or waits for it (CallStop: how the task ended, its output and
-// whether the engine was reset). Writes are serialized by a mutex and bounded by
-// Config.WriteTimeout; a failed write closes the session. One goroutine
-// reads the control stream.
+// whether the engine was reset). Writes are serialized and bounded by
+// Config.WriteTimeout; a failed write closes the session. Frames that
+// several goroutines write at once (pipelined requests, or the responses
+// of a slave's queued tasks) go out back to back in one yamux data frame:
+// a reader must take the stream as the byte stream of frames it is, never
+// expect one frame per yamux frame. One goroutine reads the control
+// stream.
 //
 // # Task streams
 //

@@ -35,6 +35,7 @@ type Session struct {
 
 	ctrl    *yamux.Stream
 	wmu     sync.Mutex // serializes writes on ctrl
+	out     frameQueue // frames for ctrl, gathered into few Writes
 	traffic *traffic   // bytes through conn, counted by coalescedConn
 	nextID  atomic.Uint64
 
@@ -354,8 +355,16 @@ func (s *Session) writeCtrl(e *envelope) error {
 	return s.writeCtrlFrame(b)
 }
 
-// writeCtrlFrame writes a frame encodeEnvelope made on the control stream.
+// writeCtrlFrame writes a frame encodeEnvelope made on the control
+// stream, together with the frames other goroutines write at the same
+// time (frameQueue). It may return before the frame is on its way, nil:
+// a failed Write ends the session, which its sender then learns.
 func (s *Session) writeCtrlFrame(b []byte) error {
+	return s.out.write(b, s.writeCtrlBytes)
+}
+
+// writeCtrlBytes writes whole frames on the control stream in one Write.
+func (s *Session) writeCtrlBytes(b []byte) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	select {
