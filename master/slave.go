@@ -451,6 +451,7 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 // start runs a shared job on its own goroutine, which gives its slot
 // back when done.
 func (s *Slave) start(j *job, slots chan struct{}) {
+	j.behind = len(slots) > 1 // j holds one
 	s.m.wg.Add(1)
 	go func() {
 		defer s.m.wg.Done()

@@ -95,6 +95,10 @@ type job struct {
 	// arrived (Slave.arrived); written there before the Call returns
 	// that Response to the worker, which reads it after.
 	settled bool
+	// behind: the worker started it while others were in flight on its
+	// slave (Pipeline): its request may wait a little to go out with
+	// theirs (session.MayHold).
+	behind bool
 }
 
 // batch is the tasks of one Batch message and their futures.
@@ -333,10 +337,14 @@ func (s *Slave) exec(j *job) (outs []outcome, settled bool) {
 	s.currentAt.Store(sent.UnixNano())
 	s.current.Store(j)
 	arrived := s.arrived(j, sent)
-	res, err := s.do(j.ctx, j.task, j.fut.interrupts(), j.event, arrived)
+	ctx := j.ctx
+	if j.behind {
+		ctx = session.MayHold(ctx)
+	}
+	res, err := s.do(ctx, j.task, j.fut.interrupts(), j.event, arrived)
 	for !j.settled && j.pinned && IsKind(err, KindBusy) && j.busy < maxBusy {
 		j.busy++ // a pinned task can only wait for room on its slave
-		res, err = s.do(j.ctx, j.task, j.fut.interrupts(), j.event, arrived)
+		res, err = s.do(ctx, j.task, j.fut.interrupts(), j.event, arrived)
 	}
 	if j.settled {
 		return nil, true

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // yamux frame header layout (hashicorp/yamux spec.md): version, type,
@@ -65,22 +66,39 @@ func (c *coalescedConn) Write(p []byte) (int, error) {
 // that is one yamux frame, one send-loop hand-off and one syscall for
 // many frames instead of one each. The control stream is a byte stream
 // of frames, so the peer reads them as it would one by one.
+//
+// A frame may also be held back (hold) for a little while, to go out with
+// the next: a slave holds the response of a task while others are in
+// flight behind it on the same connection, so that a queue of short
+// tasks is answered in a few Writes; the next write, a full buffer, or
+// the timer (at most maxHold after the first frame held) sends it.
 type frameQueue struct {
-	mu      sync.Mutex // protects the fields below
-	buf     []byte     // frames handed in while a Write runs
-	spare   []byte     // the last Write's buffer, for reuse
-	writing bool       // a writer is in its loop: it sends buf
+	mu      sync.Mutex  // protects the fields below
+	buf     []byte      // frames handed in while a Write runs, or held
+	spare   []byte      // the last Write's buffer, for reuse
+	writing bool        // a writer is in its loop: it sends buf
+	timer   *time.Timer // sends held frames; armed while some are held
+	armed   bool
+	closed  bool // no more timers (the session ended)
 }
 
 // maxKeptBuffer bounds the buffer a frameQueue keeps for reuse: the
 // rare huge frame does not pin its memory.
 const maxKeptBuffer = 1 << 20
 
-// write sends frame with write, or hands it to the writer in progress,
-// which sends it after the frames before it. It returns write's error for
-// what this call sent itself, nil for a frame handed on: a Write that
-// fails ends the session (write's job), which every frame's sender learns
-// from the session.
+// maxHold is how long a held frame waits at most for others to join it,
+// and maxHeld how many bytes of frames may be held before they are sent.
+const (
+	maxHold = 200 * time.Microsecond
+	maxHeld = 32 << 10
+)
+
+// write sends frame (nil: only what was held) with write, together with
+// the frames held before it, or hands it to the writer in progress,
+// which sends it after the frames before it. It returns write's error
+// for what this call sent itself, nil for a frame handed on: a Write
+// that fails ends the session (write's job), which every frame's sender
+// learns from the session.
 func (q *frameQueue) write(frame []byte, write func([]byte) error) error {
 	q.mu.Lock()
 	if q.writing {
@@ -88,25 +106,70 @@ func (q *frameQueue) write(frame []byte, write func([]byte) error) error {
 		q.mu.Unlock()
 		return nil
 	}
+	out, owned := frame, false // the caller's own buffer: no copy
+	if len(q.buf) > 0 {        // held frames go first
+		q.buf = append(q.buf, frame...)
+		out, q.buf, q.spare, owned = q.buf, q.spare[:0], nil, true
+	}
+	if len(out) == 0 {
+		q.mu.Unlock()
+		return nil
+	}
 	q.writing = true
 	q.mu.Unlock()
-	err := write(frame) // the caller's own buffer: no copy
 	for {
+		err := write(out)
 		q.mu.Lock()
+		if owned && cap(out) <= maxKeptBuffer {
+			q.spare = out[:0]
+		}
 		if len(q.buf) == 0 || err != nil {
 			q.buf = q.buf[:0]
 			q.writing = false
 			q.mu.Unlock()
 			return err
 		}
-		out := q.buf
-		q.buf, q.spare = q.spare[:0], nil
+		out, q.buf, q.spare, owned = q.buf, q.spare[:0], nil, true
 		q.mu.Unlock()
-		err = write(out)
-		if cap(out) <= maxKeptBuffer {
-			q.mu.Lock()
-			q.spare = out[:0]
-			q.mu.Unlock()
+	}
+}
+
+// hold keeps frame back to go out with the next write, or at the
+// latest maxHold from now; a full buffer goes out at once.
+func (q *frameQueue) hold(frame []byte, write func([]byte) error) error {
+	q.mu.Lock()
+	if q.writing || q.closed || len(q.buf)+len(frame) > maxHeld {
+		q.mu.Unlock()
+		return q.write(frame, write)
+	}
+	q.buf = append(q.buf, frame...)
+	if !q.armed {
+		q.armed = true
+		if q.timer == nil {
+			q.timer = time.AfterFunc(maxHold, func() { q.flush(write) })
+		} else {
+			q.timer.Reset(maxHold)
 		}
 	}
+	q.mu.Unlock()
+	return nil
+}
+
+// flush sends the frames held, if any (the timer's function).
+func (q *frameQueue) flush(write func([]byte) error) {
+	q.mu.Lock()
+	q.armed = false
+	q.mu.Unlock()
+	q.write(nil, write)
+}
+
+// close stops the timer: the session has ended and frames still held
+// are dropped with it.
+func (q *frameQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	if q.timer != nil {
+		q.timer.Stop()
+	}
+	q.mu.Unlock()
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -113,4 +114,68 @@ func TestFrameQueueConcurrent(t *testing.T) {
 	if n != senders*each {
 		t.Fatalf("%d frames, want %d", n, senders*each)
 	}
+}
+
+// A held frame goes out with the next frame written, before it, in one
+// Write; a frame held alone goes out when the timer fires.
+func TestFrameQueueHold(t *testing.T) {
+	var q frameQueue
+	defer q.close()
+	writes := make(chan string, 10)
+	write := func(b []byte) error {
+		writes <- string(b)
+		return nil
+	}
+	q.hold([]byte("a|"), write)
+	q.hold([]byte("b|"), write)
+	q.write([]byte("c|"), write)
+	if w := <-writes; w != "a|b|c|" {
+		t.Fatalf("write %q, want a|b|c|", w)
+	}
+	q.hold([]byte("d|"), write)
+	if w := <-writes; w != "d|" { // the timer's, maxHold later
+		t.Fatalf("write %q, want d|", w)
+	}
+	select {
+	case w := <-writes:
+		t.Fatalf("one more write %q", w)
+	default:
+	}
+	// A full buffer is not held.
+	big := bytes.Repeat([]byte{'x'}, maxHeld)
+	q.hold([]byte("e|"), write)
+	q.hold(big, write)
+	if w := <-writes; w != "e|"+string(big) {
+		t.Fatalf("write of %d bytes, want %d", len(w), 2+len(big))
+	}
+}
+
+// Calls under MayHold are answered, one at a time (each request goes
+// out when its hold ends) and many at once (the slave holds responses
+// while others are in flight): every one with its own answer.
+func TestCallMayHold(t *testing.T) {
+	ctx := context.Background()
+	m, _ := pair(t, newTestHandler())
+	for i := range 3 {
+		resp, err := m.Call(MayHold(ctx), &Request{Kind: KindEval, Src: fmt.Sprint(i)})
+		if err != nil || resp.Text != fmt.Sprint(i) {
+			t.Fatalf("call %d: %v %v", i, resp, err)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx := ctx
+			if i%2 == 0 {
+				cctx = MayHold(ctx)
+			}
+			resp, err := m.Call(cctx, &Request{Kind: KindEval, Src: fmt.Sprint(i)})
+			if err != nil || resp.Text != fmt.Sprint(i) {
+				t.Errorf("call %d: %v %v", i, resp, err)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -122,8 +122,11 @@
 // several goroutines write at once (pipelined requests, or the responses
 // of a slave's queued tasks) go out back to back in one yamux data frame:
 // a reader must take the stream as the byte stream of frames it is, never
-// expect one frame per yamux frame. One goroutine reads the control
-// stream.
+// expect one frame per yamux frame. To make such groups, a slave may
+// hold a response back while other tasks of the same master are in
+// flight, and a master a request for an engine that has others queued
+// (Pipeline), each for at most 200 µs (maxHold), until the next frame
+// goes out with it. One goroutine reads the control stream.
 //
 // # Task streams
 //

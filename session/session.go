@@ -313,6 +313,7 @@ func (s *Session) shutdown(err error) {
 		}
 		s.err = err
 		close(s.done)
+		s.out.close()
 		// Tear the connection down before cancelling tasks, so that no
 		// task woken by the cancellation gets its result out.
 		s.mux.Close()
@@ -607,7 +608,7 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 		s.watchers[id] = onEvent
 	}
 	s.mu.Unlock()
-	if err := s.writeCtrl(&envelope{ID: id, Type: frameRequest, Req: req}); err != nil {
+	if err := s.sendRequest(ctx, id, req); err != nil {
 		if _, ours := s.settle(id); !ours { // the Response came first
 			return <-c.ch, nil
 		}
@@ -645,6 +646,31 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// sendRequest writes a Call's request frame; under a context made by
+// MayHold it may wait a little to go out with others (frameQueue.hold).
+func (s *Session) sendRequest(ctx context.Context, id uint64, req *Request) error {
+	b, err := encodeEnvelope(&envelope{ID: id, Type: frameRequest, Req: req}, s.cfg.MaxFrame)
+	if err != nil {
+		return err
+	}
+	if ctx.Value(mayHoldKey{}) != nil {
+		return s.out.hold(b, s.writeCtrlBytes)
+	}
+	return s.writeCtrlFrame(b)
+}
+
+type mayHoldKey struct{}
+
+// MayHold returns a context under which a Call's request may wait up to
+// a fraction of a millisecond (maxHold) before it is sent, to go out in
+// one Write with other frames. The master uses it for a task queued on
+// a slave's engine behind others still in flight there (Pipeline): the
+// engine is busy for longer than that anyway, and the connection carries
+// fewer, larger writes.
+func MayHold(ctx context.Context) context.Context {
+	return context.WithValue(ctx, mayHoldKey{}, true)
 }
 
 // acquire takes a slot for one task to the peer, waiting while the peer
@@ -816,6 +842,13 @@ func (s *Session) run(t *task, h Handler) {
 	s.mu.Unlock()
 	b := s.encodeResponse(resp, t.id)
 	s.end(t)
+	if s.inflight.Load() > 0 {
+		// More tasks of this peer are in flight: one of them is likely
+		// to finish soon, and its Response can go in the same Write
+		// (frameQueue.hold, at most maxHold later).
+		s.out.hold(b, s.writeCtrlBytes)
+		return
+	}
 	s.writeCtrlFrame(b)
 }
 
