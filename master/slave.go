@@ -415,6 +415,7 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 		}
 	}
 	slots := make(chan struct{}, pipelineFor(s.m.cfg.Pipeline, s.conn().Peer()))
+	r := &runners{jobs: make(chan *job), stopped: stopped}
 	s.mu.Lock()
 	s.pipeline = cap(slots)
 	s.mu.Unlock()
@@ -437,7 +438,7 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 				s.run(j)
 				s.release(slots, 1)
 			} else {
-				s.start(j, slots)
+				s.start(j, slots, r)
 			}
 			continue
 		}
@@ -448,16 +449,57 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 	}
 }
 
-// start runs a shared job on its own goroutine, which gives its slot
-// back when done.
-func (s *Slave) start(j *job, slots chan struct{}) {
+// runners are the goroutines that run one worker's pipelined jobs
+// (Pipeline > 1), each until its job's answer has come. A runner that
+// finished a job waits for the next one while fewer than keepRunners
+// others wait, so that a job usually goes to a goroutine that runs it
+// with the stack it has grown already (a new goroutine grows its stack
+// again in the encoder, every task), and a burst leaves few behind.
+type runners struct {
+	jobs    chan *job       // unbuffered: a job for an idle runner
+	stopped <-chan struct{} // the worker has exited: idle runners exit
+	// idle counts the runners that will take a job from jobs: a runner
+	// adds itself before it gives its slot back (so the worker, woken
+	// by that slot, finds it), the worker (the only sender) takes one
+	// off as it sends.
+	idle atomic.Int32
+}
+
+// keepRunners is how many idle runners a worker keeps.
+const keepRunners = 4
+
+// start runs a shared job on an idle runner, or a new one, which gives
+// its slot back when done.
+func (s *Slave) start(j *job, slots chan struct{}, r *runners) {
 	j.behind = len(slots) > 1 // j holds one
+	if r.idle.Load() > 0 {
+		r.idle.Add(-1)
+		r.jobs <- j // a runner counted idle is on its way to receive
+		return
+	}
 	s.m.wg.Add(1)
-	go func() {
-		defer s.m.wg.Done()
+	go s.runner(j, slots, r)
+}
+
+// runner runs j, then the jobs start gives it, until enough others wait
+// or the worker has exited.
+func (s *Slave) runner(j *job, slots chan struct{}, r *runners) {
+	defer s.m.wg.Done()
+	for {
 		s.run(j)
+		if r.idle.Load() >= keepRunners {
+			s.release(slots, 1)
+			return
+		}
+		r.idle.Add(1)
 		s.release(slots, 1)
-	}()
+		j = nil // a waiting runner keeps no finished job alive
+		select {
+		case j = <-r.jobs:
+		case <-r.stopped:
+			return
+		}
+	}
 }
 
 // wait blocks until there may be work for s: a pinned job, or, unless s
