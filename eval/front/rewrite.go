@@ -37,6 +37,7 @@ func (l *lowering) rewrite(node ast.Node) {
 		case *ast.ForStmt:
 			l.forStmt(n)
 		case *ast.CallExpr:
+			l.signedZeroCall(n)
 			l.builtinCall(c, n)
 			l.variadicIface(n)
 		case *ast.AssignStmt:
@@ -546,7 +547,9 @@ func (l *lowering) builtinCall(c *astutil.Cursor, call *ast.CallExpr) {
 			return
 		}
 		name := l.helper(b.Name()+" "+ts, func(name string) string { return minMaxHelper(name, b.Name(), ts, tv.Type, l) })
-		l.replace(c, call, &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen})
+		hc := &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen}
+		l.signedZeroHelper(hc, tv.Type, "func("+ts+", ..."+ts+") "+ts)
+		l.replace(c, call, hc)
 	case "clear":
 		t := l.typeOf(call.Args[0]).Type
 		ts, err := l.typeString(t)
@@ -572,7 +575,9 @@ func (l *lowering) builtinCall(c *astutil.Cursor, call *ast.CallExpr) {
 			return
 		}
 		name := l.helper("new "+ts, func(name string) string { return "func " + name + "(v " + ts + ") *" + ts + " { return &v }" })
-		l.replace(c, call, &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen})
+		hc := &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: id.Pos()}, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen}
+		l.signedZeroHelper(hc, t, "func("+ts+") *"+ts)
+		l.replace(c, call, hc)
 	}
 }
 
