@@ -28,9 +28,10 @@ type lowering struct {
 	err      *Error
 	decls    []string // synthesized declarations
 
-	orig       map[ast.Expr]ast.Expr // rewritten expression -> original, for types
-	labels     map[ast.Stmt]string   // labeled statements
-	newHelpers map[string]string     // helpers this snippet declares: key -> name
+	orig       map[ast.Expr]ast.Expr     // rewritten expression -> original, for types
+	labels     map[ast.Stmt]string       // labeled statements
+	newHelpers map[string]string         // helpers this snippet declares: key -> name
+	viaVar     map[*ast.Ident]*ast.Ident // helper variable -> the function name it replaced (signedzero.go)
 	natives    []NativeType
 	mains      []*types.TypeName // the program's named types (fidelity.go), once computed
 	gotos      map[string]bool   // labels that goto statements name (typeswitch.go)
@@ -66,7 +67,8 @@ func (s *snippet) lower() (*Program, *Error) {
 	l := &lowering{s: s, imports: map[string]string{}, cellVars: map[*types.Var]string{},
 		ynames: map[types.Object]string{}, refs: map[string]types.Object{}, declUses: map[types.Object]bool{},
 		orig: map[ast.Expr]ast.Expr{}, labels: map[ast.Stmt]string{}, newHelpers: map[string]string{},
-		gotos: map[string]bool{}}
+		viaVar: map[*ast.Ident]*ast.Ident{},
+		gotos:  map[string]bool{}}
 	p := &Program{src: s.src, declares: map[string]types.Object{}}
 	l.nameDeclarations(p)
 	if l.err != nil {
@@ -394,6 +396,9 @@ func (l *lowering) rename(decls []ast.Decl, cell *ast.BlockStmt) {
 		id, ok := n.(*ast.Ident)
 		if !ok {
 			return true
+		}
+		if fun, ok := l.viaVar[id]; ok {
+			l.renameIdent(fun) // for its bookkeeping: id replaced it
 		}
 		l.renameIdent(id)
 		return true

@@ -2,7 +2,6 @@ package front
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/types"
 )
 
@@ -32,6 +31,9 @@ func (l *lowering) signedZeroCall(call *ast.CallExpr) {
 		if !ok || fn.Pkg() == nil || fn.Pkg().Path() != l.s.pkg.Path() {
 			return
 		}
+		if sig, ok := l.typeOf(call.Fun).Type.(*types.Signature); ok && l.mayPassNegZero(call, sig) {
+			l.callViaValue(call, fun, fn, sig)
+		}
 	case *ast.SelectorExpr:
 		sel := l.s.info.Selections[fun]
 		if sel == nil || sel.Kind() != types.MethodExpr {
@@ -48,14 +50,7 @@ func (l *lowering) signedZeroCall(call *ast.CallExpr) {
 			call.Args = call.Args[1:]
 		}
 		return
-	default:
-		return
 	}
-	sig, ok := l.typeOf(call.Fun).Type.(*types.Signature)
-	if !ok || !l.mayPassNegZero(call, sig) {
-		return
-	}
-	l.callViaValue(call, sig)
 }
 
 // mayPassNegZero reports whether an argument of call that the callee
@@ -120,40 +115,33 @@ func holdsSignedZero(t types.Type, depth int) bool {
 	return false
 }
 
-// callViaValue makes call call its function converted to sig, a func
-// value that yaegi calls through reflect.
-func (l *lowering) callViaValue(call *ast.CallExpr, sig *types.Signature) {
+// callViaValue makes call call its function (fun, naming fn) through a
+// package variable holding it, a func value that yaegi calls through
+// reflect. (A conversion, (func(float64) float64)(f)(x), would do in
+// expression form, but yaegi makes a func value that returns zeros of
+// one that is declared further down in the same compile.)
+func (l *lowering) callViaValue(call *ast.CallExpr, fun *ast.Ident, fn *types.Func, sig *types.Signature) {
 	ts, err := l.typeString(sig)
-	if err == nil {
-		var t ast.Expr
-		if t, err = parser.ParseExpr(ts); err == nil {
-			clearPos(t)
-			l.viaValue(call, t)
-			return
-		}
+	if err != nil {
+		l.fail(call.Pos(), "a call that passes a float (it may be a negative zero, which the interpreter would pass as +0) to %s of type %s: %v", fun.Name, sig, err)
+		return
 	}
-	l.fail(call.Pos(), "a call that passes a float (it may be a negative zero, which the interpreter would pass as +0) to a function of type %s: %v", sig, err)
+	yname := l.objName(fn, fun.Name)
+	name := l.helper("negzero "+yname+" "+ts, func(name string) string { return "var " + name + " " + ts + " = " + yname })
+	v := &ast.Ident{Name: name, NamePos: fun.Pos()}
+	l.orig[v] = call.Fun
+	l.viaVar[v] = fun // rename still counts the use of fun
+	call.Fun = v
 }
 
-// signedZeroHelper lowers the call of a front-end helper of type ts
-// (min, max, new(expr)) whose first argument, of type t, may be a
+// signedZeroHelper lowers the call of a front-end helper (min, max,
+// new(expr)) of type ts whose first argument, of type t, may be a
 // negative zero.
 func (l *lowering) signedZeroHelper(call *ast.CallExpr, t types.Type, ts string) {
 	if len(call.Args) == 0 || !holdsSignedZero(t, 0) || l.neverNegZero(call.Args[0]) {
 		return
 	}
-	ft, err := parser.ParseExpr(ts)
-	if err != nil {
-		l.fail(call.Pos(), "front end: internal helper type %q: %v", ts, err)
-		return
-	}
-	clearPos(ft)
-	l.viaValue(call, ft)
-}
-
-// viaValue makes call's function the conversion of it to func type t.
-func (l *lowering) viaValue(call *ast.CallExpr, t ast.Expr) {
-	fun := &ast.ParenExpr{X: &ast.CallExpr{Fun: &ast.ParenExpr{X: t}, Args: []ast.Expr{call.Fun}}}
-	l.orig[fun] = call.Fun
-	call.Fun = fun
+	fun := call.Fun.(*ast.Ident)
+	name := l.helper("negzero "+fun.Name, func(name string) string { return "var " + name + " " + ts + " = " + fun.Name })
+	call.Fun = &ast.Ident{Name: name, NamePos: fun.Pos()}
 }
