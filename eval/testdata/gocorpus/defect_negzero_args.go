@@ -10,13 +10,13 @@ import (
 type P struct{ X, Y float64 }
 type S struct{}
 
-func (S) inv(x float64) float64 { return 1 / x }
-func f(x float64) float64         { return 1 / x }
-func f32(x float32) float32       { return 1 / x }
-func fc(c complex128) float64     { return 1 / imag(c) }
-func fp(p P) float64              { return 1 / p.Y }
-func fa(a [2]float64) float64     { return 1 / a[1] }
-func fv(xs ...float64) float64    { return 1 / xs[0] }
+func (S) inv(x float64) float64    { return 1 / x }
+func f(x float64) float64          { return 1 / x }
+func f32(x float32) float32        { return 1 / x }
+func fc(c complex128) float64      { return 1 / imag(c) }
+func fp(p P) float64               { return 1 / p.Y }
+func fa(a [2]float64) float64      { return 1 / a[1] }
+func fv(xs ...float64) float64     { return 1 / xs[0] }
 func g[T float32 | float64](x T) T { return 1 / x }
 func two(a int, x float64) float64 { return 1 / x }
 
@@ -40,9 +40,9 @@ type Q struct {
 	C complex64
 }
 
-func fq(q Q) float32 { return 1 / q.A[1] }
-func fq2(q Q) float32 { return 1 / imag(q.C) }
-func pair() (float64, float64) { return 0, math.Copysign(0, -1) }
+func fq(q Q) float32            { return 1 / q.A[1] }
+func fq2(q Q) float32           { return 1 / imag(q.C) }
+func pair() (float64, float64)  { return 0, math.Copysign(0, -1) }
 func two2(a, b float64) float64 { return 1 / b }
 func rec(n int, x float64) float64 {
 	if n == 0 {
@@ -53,7 +53,7 @@ func rec(n int, x float64) float64 {
 
 type T struct{}
 
-func (T) m(x float64) float64 { return 1 / x }
+func (T) m(x float64) float64   { return 1 / x }
 func (*T) pm(x float64) float64 { return 1 / x }
 
 type I interface{ m(float64) float64 }
