@@ -68,6 +68,10 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.constDecl(n)
 		case *ast.TypeAssertExpr:
 			l.ifaceAssertion(c, n)
+		case *ast.BinaryExpr:
+			l.ifaceCompare(c, n)
+		case *ast.SwitchStmt:
+			l.lowerSwitch(c, n)
 		}
 		return l.err == nil
 	})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Go's run-time errors, as recover returns them. yaegi reports some
@@ -177,3 +178,86 @@ func Intern(p any) uint64 {
 	}
 	return h.(handle).id
 }
+
+// Equal is x == y for lowered code (eval/front/ifaceeq.go): Go's ==
+// on the values that yaegi's wrappers hold (interp._error,
+// interp.valueInterface, the stdlib's _fmt_Stringer…), which it compares
+// wrongly itself. It panics, as Go does, for an uncomparable dynamic
+// type. It takes its operands as ...any so that yaegi passes them as
+// they are.
+func Equal(xy ...any) bool {
+	return equal(reflect.ValueOf(xy[0]), reflect.ValueOf(xy[1]), 0)
+}
+
+func equal(a, b reflect.Value, depth int) bool {
+	a, b = unwrap(a), unwrap(b)
+	if !a.IsValid() || !b.IsValid() {
+		return a.IsValid() == b.IsValid()
+	}
+	if a.Type() != b.Type() {
+		return false
+	}
+	if depth > 100 {
+		panic(runtimeError("runtime error: comparison nested too deeply"))
+	}
+	switch a.Kind() {
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !equal(a.Field(i), b.Field(i), depth+1) {
+				return false
+			}
+		}
+		return true
+	case reflect.Array:
+		for i := range a.Len() {
+			if !equal(a.Index(i), b.Index(i), depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	if !a.Comparable() {
+		panic(runtimeError("runtime error: comparing uncomparable type " + a.Type().String()))
+	}
+	return a.Equal(b)
+}
+
+// valueType is the type of interp.valueInterface's value field.
+var valueType = reflect.TypeFor[reflect.Value]()
+
+// unwrap returns what v holds: the dynamic value of an interface, and
+// the value inside yaegi's wrappers of interpreted values.
+func unwrap(v reflect.Value) reflect.Value {
+	for range 16 {
+		if v.Kind() == reflect.Interface {
+			v = v.Elem()
+			continue
+		}
+		if v.Kind() != reflect.Struct || !strings.HasPrefix(v.Type().PkgPath(), "github.com/traefik/yaegi/") {
+			return v
+		}
+		t := v.Type()
+		switch {
+		case t.NumField() > 0 && t.Field(0).Name == "IValue":
+			v = v.Field(0)
+		case t.Name() == "valueInterface":
+			f, ok := t.FieldByName("value")
+			if !ok || f.Type != valueType {
+				return v
+			}
+			// An unexported field: read through an addressable copy.
+			c := reflect.New(t).Elem()
+			c.Set(v)
+			v = *(*reflect.Value)(unsafe.Pointer(c.FieldByIndex(f.Index).UnsafeAddr()))
+		default:
+			return v
+		}
+	}
+	return v
+}
+
+// runtimeError is a run-time error of Equal, a runtime.Error as Go's.
+type runtimeError string
+
+func (e runtimeError) Error() string { return string(e) }
+func (runtimeError) RuntimeError()   {}

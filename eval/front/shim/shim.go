@@ -29,6 +29,7 @@ var Symbols = map[string]map[string]reflect.Value{
 		"Desc":        reflect.ValueOf((*Desc)(nil)),
 		"Field":       reflect.ValueOf((*Field)(nil)),
 		"GoSyntax":    reflect.ValueOf(GoSyntax),
+		"Equal":       reflect.ValueOf(Equal),
 	},
 }
 
