@@ -2,6 +2,8 @@ package eval
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -27,6 +29,10 @@ func TestFrontCacheRepeats(t *testing.T) {
 		"rangeint":  "s := 0\nfor i := range 10 { s += i }\ns",
 		"generic":   "slices.Max([]int{1, 5, 3})",
 		"typeswtch": "v := any(3)\nn := 0\nswitch x := v.(type) {\ncase int:\n\tn = x + 1\n}\nn",
+		"var":       "var x = 42\nx++\nx",
+		"varswitch": "var v any = 3\nn := 0\nswitch x := v.(type) {\ncase int:\n\tn = x + 1\n}\nn",
+		"varzero":   "var s []int\ns = append(s, 1)\nlen(s)",
+		"latevar":   "n := 1\nvar x int\nx += n\nx",
 	}
 	for name, src := range shapes {
 		t.Run(name, func(t *testing.T) {
@@ -101,6 +107,46 @@ func TestFrontCacheNotStale(t *testing.T) {
 			{"import \"strings\"\nstrings.ToUpper(\"a\")", `"A"`},
 			{"strings.ToLower(\"B\")", `"b"`},
 		},
+		"its variable kept by a later func": {
+			{"import \"os\"\nx := 5 + 0*os.Getpid()\nx", "5"},
+			{"func g() int { return x }", ""},
+			{"x = 100", ""},
+			{"import \"os\"\nx := 5 + 0*os.Getpid()\nx", "5"},
+			{"g()", "100"}, // g has the first x; the snippet declared a new one
+		},
+		"its variable kept by a later closure": {
+			{"x := 5\nx", "5"},
+			{"f := func() int { return x }", ""},
+			{"x = 100", ""},
+			{"x := 5\nx", "5"},
+			{"f()", "100"},
+		},
+		"its variable kept by its own closure": {
+			{"x := 5\ndpfw.Table().Set(\"f\", func() int { x++; return x })\nx", "5"},
+			{"x := 5\ndpfw.Table().Set(\"f\", func() int { x++; return x })\nx", "5"},
+			{"f := dpfw.Table().Get(\"f\").(func() int)\nf()", "6"},
+			{"x := 5\ndpfw.Table().Set(\"f\", func() int { x++; return x })\nx", "5"},
+			{"f()", "7"}, // f has the second run's x
+		},
+		"its variable's address kept": {
+			{"x := 5\np := &x\n*p", "5"},
+			{"x := 5\np := &x\n*p", "5"},
+			{"q := p", ""},
+			{"*q = 9", ""},
+			{"x := 5\np := &x\n*p", "5"},
+			{"*q", "9"},
+		},
+		"a var without value, run again": {
+			{"n := 1\nvar x int\nx += n\nx", "1"},
+			{"n := 1\nvar x int\nx += n\nx", "1"},
+			{"n := 1\nvar x int\nx += n\nx", "1"},
+		},
+		"leading vars initialized out of order": {
+			{"var a = b + 1\nvar b = 2\na", "3"},
+			{"var a = b + 1\nvar b = 2\na", "3"},
+			{"var f = func() int { return y }\nvar y = 3\nf()", "3"},
+			{"var f = func() int { return y }\nvar y = 3\nf()", "3"},
+		},
 		"its import alias bound to another package": {
 			{"import s \"strings\"\nn := len(s.Repeat(\"a\", 3))\nn", "3"},
 			{"import s \"fmt\"", ""},
@@ -139,6 +185,27 @@ func TestFrontCacheAfterReset(t *testing.T) {
 	}
 	if e.front.Checks() != checks+1 {
 		t.Errorf("after Reset the snippet was checked %d times, want 1", e.front.Checks()-checks)
+	}
+}
+
+// TestLateVarLostOnRecycle: a variable declared after a statement gets
+// its value from the cell, which a new interpreter does not have: after
+// a recycle its name is lost (Result.Lost), never silently zero.
+func TestLateVarLostOnRecycle(t *testing.T) {
+	for _, src := range []string{"println()\nvar x = 42\nx = 7\nx", "var x = 42\nx = 7\nx"} {
+		e := newEngine(t, Config{RecycleAfter: 4})
+		run(t, e, src)
+		var lost []string
+		for i := 0; !slices.Contains(lost, "x"); i++ {
+			if i == 10 {
+				t.Fatalf("%q: no recycle reported x lost", src)
+			}
+			r := run(t, e, strconv.Itoa(i))
+			lost = append(lost, r.Lost...)
+		}
+		if r, err := e.Run(context.Background(), "x"); err == nil {
+			t.Errorf("%q: x after a recycle = %s; want undefined", src, r.Text)
+		}
 	}
 }
 

@@ -54,6 +54,10 @@ type Front struct {
 	helpers map[string]string   // helper functions declared in the interpreter: key -> name
 	cache   map[string]*Program // lowered statement-only snippets, by source
 	checks  int                 // snippets type-checked (cache misses), for Checks
+	// cachedVars maps the statement variables of the cached programs to
+	// their sources: a snippet that refers to one may keep hold of it
+	// (a closure), so the program that declared it leaves the cache.
+	cachedVars map[types.Object]string
 
 	templates    map[types.Object]*template // generic declarations (mono.go)
 	stdTemplates map[string]*template       // "slices.Sort" -> its prelude equivalent
@@ -83,7 +87,7 @@ func New(cfg Config) *Front {
 		cfg: cfg, fset: token.NewFileSet(),
 		live: map[string]types.Object{}, yname: map[types.Object]string{}, defined: map[string]int{},
 		aliases: map[string]string{}, owners: map[string]string{}, natives: map[string]*types.Package{},
-		cache: map[string]*Program{}, helpers: map[string]string{},
+		cache: map[string]*Program{}, cachedVars: map[types.Object]string{}, helpers: map[string]string{},
 		templates: map[types.Object]*template{}, instances: map[string]string{},
 	}
 }
@@ -145,7 +149,7 @@ func (f *Front) Lower(src string) (*Program, *Error) {
 		if f.stillValid(p) {
 			return &Program{Call: p.Call, Value: p.Value, Nil: p.Nil}, nil
 		}
-		delete(f.cache, src)
+		f.uncache(src)
 	}
 	f.checks++
 	base := f.fset.Base()
@@ -211,12 +215,35 @@ func (f *Front) Commit(p *Program) {
 		f.history = append(f.history, &Program{Decls: p.Decls, src: p.src, declares: p.declares, cellVars: p.cellVars,
 			declUses: p.declUses, methodOf: p.methodOf, helpers: p.helpers, templates: p.templates, instances: p.instances})
 	}
+	for _, obj := range p.refs {
+		if src, ok := f.cachedVars[obj]; ok && src != p.src {
+			f.uncache(src)
+		}
+	}
 	if p.cacheable && len(p.src) <= maxCachedLen {
 		if len(f.cache) >= maxCached {
-			clear(f.cache)
+			f.clearCache()
 		}
 		f.cache[p.src] = p
+		for _, v := range p.cellVars {
+			f.cachedVars[v] = p.src
+		}
 	}
+}
+
+// uncache takes the program of src out of the cache.
+func (f *Front) uncache(src string) {
+	if p, ok := f.cache[src]; ok {
+		for _, v := range p.cellVars {
+			delete(f.cachedVars, v)
+		}
+		delete(f.cache, src)
+	}
+}
+
+func (f *Front) clearCache() {
+	clear(f.cache)
+	clear(f.cachedVars)
 }
 
 // The cache holds at most maxCached snippets of at most maxCachedLen bytes.
@@ -246,7 +273,7 @@ type Dropped struct{ Decls, Src string }
 // others stay in the replay: helpers and instances they declared stay
 // where later code expects them; only their names are out of reach.
 func (f *Front) Reset() (lost []string, dropped []Dropped) {
-	clear(f.cache)
+	f.clearCache()
 	gone := map[types.Object]bool{}
 	for _, p := range f.history {
 		for _, v := range p.cellVars {

@@ -80,6 +80,7 @@ func (s *snippet) lower() (*Program, *Error) {
 	}
 	var decls []ast.Decl
 	var lateInits []ast.Stmt
+	leading := l.leadingVarsLate()
 	for _, d := range s.declFile.Decls {
 		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
 			continue
@@ -90,13 +91,15 @@ func (s *snippet) lower() (*Program, *Error) {
 		// (A declaration the front end made, from another file, is no
 		// user's: it goes first.)
 		inText := d.Pos() >= s.declFile.FileStart && d.Pos() <= s.declFile.FileEnd
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && inText && s.firstStmt.IsValid() && s.declPos(g) > s.firstStmt {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && inText && s.firstStmt.IsValid() && (leading || s.declPos(g) > s.firstStmt) {
 			lateInits = append(lateInits, l.lateVar(g)...)
+			p.cellVars = append(p.cellVars, lateVars(s, g)...)
 			continue
 		}
 		decls = append(decls, d)
 	}
 	s.insertLate(lateInits)
+	stay := s.cellVarsStay(p.cellVars)
 	l.refuseUnseenMethods(decls)
 	for _, d := range decls {
 		l.checkAssertions(d)
@@ -185,8 +188,81 @@ func (s *snippet) lower() (*Program, *Error) {
 	p.declUses = l.declUses
 	p.errKey, p.errNames, p.errCompiled = s.errKey, s.errNames, s.errCompiled
 	p.ifaceTargets = l.ifaceTargets
-	p.cacheable = p.Call != "" && len(decls) == 0 && s.onlyVarsAndImports(p, len(l.decls))
+	p.cacheable = p.Call != "" && len(decls) == 0 && stay && s.onlyVarsAndImports(p, len(l.decls))
 	return p, nil
+}
+
+// cellVarsStay reports whether the statement variables vars stay the
+// snippet's own while its cell runs: no func literal refers to one (nor
+// the body of a range over a func, which becomes one), and nothing takes
+// the address of one (&x, x[:] of an array, a method with a pointer
+// receiver called or taken as a value on x). Only then may the snippet
+// run again on the same variables (Front.Lower's cache): Go would
+// declare new ones, and a closure or pointer kept from an earlier run
+// must not see the values of a later one. (Later snippets that refer to
+// them take the snippet out of the cache: Front.Commit.)
+func (s *snippet) cellVarsStay(vars []types.Object) bool {
+	own := map[types.Object]bool{}
+	for _, v := range vars {
+		own[v] = true
+	}
+	uses := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(x ast.Node) bool {
+			if id, ok := x.(*ast.Ident); ok && own[s.info.Uses[id]] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	under := func(e ast.Expr) types.Type {
+		if t := s.info.TypeOf(e); t != nil {
+			return t.Underlying()
+		}
+		return nil
+	}
+	stay := true
+	ast.Inspect(s.cell, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			stay = stay && !uses(n.Body)
+		case *ast.UnaryExpr:
+			stay = stay && !(n.Op == token.AND && uses(n.X))
+		case *ast.SliceExpr:
+			_, array := under(n.X).(*types.Array)
+			stay = stay && !(array && uses(n.X))
+		case *ast.RangeStmt:
+			_, fn := under(n.X).(*types.Signature)
+			stay = stay && !(fn && uses(n.Body))
+		case *ast.SelectorExpr:
+			stay = stay && !(s.pointerMethodOn(n) && uses(n.X))
+		}
+		return stay
+	})
+	return stay
+}
+
+// pointerMethodOn reports whether sel is a method with a pointer receiver
+// selected on an operand that is not a pointer (so on its address).
+func (s *snippet) pointerMethodOn(sel *ast.SelectorExpr) bool {
+	sn := s.info.Selections[sel]
+	if sn == nil || sn.Kind() == types.FieldVal {
+		return false
+	}
+	fn, ok := sn.Obj().(*types.Func)
+	if !ok {
+		return false
+	}
+	recv := fn.Type().(*types.Signature).Recv()
+	if recv == nil {
+		return false
+	}
+	if _, ptr := recv.Type().(*types.Pointer); !ptr {
+		return false
+	}
+	_, ptr := sn.Recv().Underlying().(*types.Pointer)
+	return !ptr
 }
 
 // onlyVarsAndImports reports whether the names p declares are its nvars
@@ -347,9 +423,119 @@ func (l *lowering) lateVar(g *ast.GenDecl) []ast.Stmt {
 		}
 		if len(vs.Values) > 0 {
 			stmts = append(stmts, &ast.AssignStmt{Lhs: lhs, TokPos: vs.Pos(), Tok: token.ASSIGN, Rhs: vs.Values})
+		} else if zero := l.zeroVars(vs, lhs); zero != nil {
+			stmts = append(stmts, zero...)
 		}
 	}
 	return stmts
+}
+
+// leadingVarsLate reports whether the snippet's var declarations that
+// precede its first statement may be lowered as those after it are
+// (lateVar): a variable declared in the decls, its value assigned in the
+// cell. Then a snippet like "var n = 3; n * 2" is a statement snippet
+// that runs again from the cache (Front.Lower) instead of declaring n
+// afresh each time. That is Go's meaning when the snippet declares
+// nothing but variables (no funcs, types or consts: those would see the
+// variables before the cell gives them values), none of them hoisted,
+// each of a type lowered code can name, and Go initializes them in the
+// order they are written (Info.InitOrder: "var a = b + 1; var b = 2"
+// initializes b first, so it stays a package-level declaration).
+func (l *lowering) leadingVarsLate() bool {
+	s := l.s
+	if !s.firstStmt.IsValid() || len(s.hoisted) > 0 {
+		return false
+	}
+	pos := map[types.Object]token.Pos{}
+	for _, d := range s.declFile.Decls {
+		if d.Pos() < s.declFile.FileStart || d.Pos() > s.declFile.FileEnd {
+			continue // the front end's (generic copies): declarations of their own
+		}
+		g, ok := d.(*ast.GenDecl)
+		if !ok || (g.Tok != token.VAR && g.Tok != token.IMPORT) {
+			return false
+		}
+		if g.Tok == token.IMPORT {
+			continue
+		}
+		for _, sp := range g.Specs {
+			for _, id := range sp.(*ast.ValueSpec).Names {
+				if obj := s.info.Defs[id]; obj != nil {
+					if _, err := l.typeString(obj.Type()); err != nil {
+						return false
+					}
+					pos[obj] = id.Pos()
+				}
+			}
+		}
+	}
+	last := token.NoPos
+	for _, in := range s.info.InitOrder {
+		for _, v := range in.Lhs {
+			if p, ok := pos[v]; ok {
+				if p < last {
+					return false
+				}
+				last = p
+			}
+		}
+	}
+	return true
+}
+
+// lateVars are the variables of a declaration that lateVar lowered: like
+// statement variables (x := 5), the cell gives them their values, which
+// a new interpreter does not have (Front.Reset forgets them).
+func lateVars(s *snippet, g *ast.GenDecl) []types.Object {
+	var out []types.Object
+	for _, sp := range g.Specs {
+		for _, id := range sp.(*ast.ValueSpec).Names {
+			if obj := s.info.Defs[id]; obj != nil {
+				out = append(out, obj)
+			}
+		}
+	}
+	return out
+}
+
+// zeroVars makes the statements that give the variables lhs of vs, which
+// has no values (var x T), their zero value where the declaration stands:
+// the variable lives on in the interpreter, and a snippet run again (from
+// the cache, Front.Lower), or a backward goto, declares it afresh in Go.
+// It declares a hidden variable of the type and assigns it.
+func (l *lowering) zeroVars(vs *ast.ValueSpec, lhs []ast.Expr) []ast.Stmt {
+	var t types.Type
+	for _, id := range vs.Names {
+		if obj := l.s.info.Defs[id]; obj != nil {
+			t = obj.Type()
+		}
+	}
+	if t == nil {
+		return nil
+	}
+	ts, err := l.typeString(t)
+	if err != nil {
+		return nil // lateVar failed already
+	}
+	tx, perr := parser.ParseExpr(ts)
+	if perr != nil {
+		l.fail(vs.Pos(), "front end: cannot write type %s: %v", ts, perr)
+		return nil
+	}
+	clearPos(tx)
+	name := l.fresh("z")
+	zv := types.NewVar(vs.Pos(), l.s.pkg, name, t)
+	def := &ast.Ident{NamePos: vs.Pos(), Name: name}
+	l.s.info.Defs[def] = zv
+	decl := &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: vs.Pos(), Tok: token.VAR,
+		Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{def}, Type: tx}}}}
+	rhs := make([]ast.Expr, len(lhs))
+	for i := range rhs {
+		use := &ast.Ident{NamePos: vs.Pos(), Name: name}
+		l.s.info.Uses[use] = zv
+		rhs[i] = use
+	}
+	return []ast.Stmt{decl, &ast.AssignStmt{Lhs: lhs, TokPos: vs.Pos(), Tok: token.ASSIGN, Rhs: rhs}}
 }
 
 // insertLate puts late variable assignments among the cell's statements
