@@ -33,6 +33,8 @@ func TestFrontCacheRepeats(t *testing.T) {
 		"varswitch": "var v any = 3\nn := 0\nswitch x := v.(type) {\ncase int:\n\tn = x + 1\n}\nn",
 		"varzero":   "var s []int\ns = append(s, 1)\nlen(s)",
 		"latevar":   "n := 1\nvar x int\nx += n\nx",
+		"sortslice": "xs := []int{3, 1, 2}\nsort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })\nxs",
+		"calledlit": "n := 2\nm := func() int { return n * 3 }()\nm",
 	}
 	for name, src := range shapes {
 		t.Run(name, func(t *testing.T) {
@@ -127,6 +129,21 @@ func TestFrontCacheNotStale(t *testing.T) {
 			{"f := dpfw.Table().Get(\"f\").(func() int)\nf()", "6"},
 			{"x := 5\ndpfw.Table().Set(\"f\", func() int { x++; return x })\nx", "5"},
 			{"f()", "7"}, // f has the second run's x
+		},
+		"its variable kept by a goroutine": {
+			{"x := 5\nch := make(chan func() int, 1)\ngo func() { ch <- func() int { return x } }()\nf := <-ch\nx", "5"},
+			{"g := f", ""},
+			{"x := 5\nch := make(chan func() int, 1)\ngo func() { ch <- func() int { return x } }()\nf := <-ch\nx", "5"},
+			{"x = 8", ""},
+			{"g()", "5"},
+		},
+		"its variable kept by a closure passed to a func": {
+			{"x := 5\nf := func(g func() int) func() int { return g }(func() int { return x })\nx", "5"},
+			{"x := 5\nf := func(g func() int) func() int { return g }(func() int { return x })\nx", "5"},
+			{"h := f", ""},
+			{"x := 5\nf := func(g func() int) func() int { return g }(func() int { return x })\nx", "5"},
+			{"x = 9", ""},
+			{"h()", "5"},
 		},
 		"its variable's address kept": {
 			{"x := 5\np := &x\n*p", "5"},

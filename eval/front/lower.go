@@ -222,11 +222,12 @@ func (s *snippet) cellVarsStay(vars []types.Object) bool {
 		}
 		return nil
 	}
+	passed := s.closuresThatEndWithTheCall()
 	stay := true
 	ast.Inspect(s.cell, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			stay = stay && !uses(n.Body)
+			stay = stay && (passed[n] || !uses(n.Body))
 		case *ast.UnaryExpr:
 			stay = stay && !(n.Op == token.AND && uses(n.X))
 		case *ast.SliceExpr:
@@ -241,6 +242,58 @@ func (s *snippet) cellVarsStay(vars []types.Object) bool {
 		return stay
 	})
 	return stay
+}
+
+// closuresThatEndWithTheCall returns the func literals of the cell that
+// no one can keep after the call they appear in: those called at once
+// (not by a go statement), and those passed to a standard function that
+// calls its func argument only while it runs (sort.Slice's less).
+func (s *snippet) closuresThatEndWithTheCall() map[*ast.FuncLit]bool {
+	out := map[*ast.FuncLit]bool{}
+	goCalls := map[*ast.CallExpr]bool{}
+	ast.Inspect(s.cell, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt:
+			goCalls[n.Call] = true
+		case *ast.CallExpr:
+			if lit, ok := n.Fun.(*ast.FuncLit); ok && !goCalls[n] {
+				out[lit] = true
+			}
+			if !s.callsOnlyWhileRunning(n) || goCalls[n] {
+				return true
+			}
+			for _, a := range n.Args {
+				if lit, ok := a.(*ast.FuncLit); ok {
+					out[lit] = true
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// whileRunning lists standard functions that call their func arguments
+// only before they return and keep no hold of them.
+var whileRunning = map[string]map[string]bool{
+	"sort": {"Slice": true, "SliceStable": true, "SliceIsSorted": true, "Search": true, "Find": true},
+	"slices": {"SortFunc": true, "SortStableFunc": true, "IsSortedFunc": true, "IndexFunc": true,
+		"ContainsFunc": true, "DeleteFunc": true, "BinarySearchFunc": true, "CompactFunc": true,
+		"EqualFunc": true, "MaxFunc": true, "MinFunc": true, "CompareFunc": true},
+	"strings": {"Map": true, "FieldsFunc": true, "IndexFunc": true, "LastIndexFunc": true,
+		"TrimFunc": true, "TrimLeftFunc": true, "TrimRightFunc": true, "ContainsFunc": true},
+	"bytes": {"Map": true, "FieldsFunc": true, "IndexFunc": true, "LastIndexFunc": true,
+		"TrimFunc": true, "TrimLeftFunc": true, "TrimRightFunc": true, "ContainsFunc": true},
+	"maps": {"DeleteFunc": true, "EqualFunc": true},
+}
+
+func (s *snippet) callsOnlyWhileRunning(call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := s.info.Uses[sel.Sel].(*types.Func)
+	return ok && fn.Pkg() != nil && whileRunning[fn.Pkg().Path()][fn.Name()]
 }
 
 // pointerMethodOn reports whether sel is a method with a pointer receiver
