@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dpfw/dpfw/master"
+	"github.com/dpfw/dpfw/session"
 )
 
 // BenchmarkRun is W1's sequential round trip of 2+3 through Submit and
@@ -29,4 +30,34 @@ func BenchmarkCall(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSubmitPipelined is W2: tasks submitted 1,000 at a time as
+// futures, at Pipeline 32, to two in-process one-engine slaves.
+func BenchmarkSubmitPipelined(b *testing.B) {
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 32})
+	b.Cleanup(func() { m.Close() })
+	ctx := context.Background()
+	for range 2 {
+		_, addr := startSlave(b, 1)
+		if _, err := m.Dial(ctx, addr); err != nil {
+			b.Fatal(err)
+		}
+	}
+	futs := make([]*master.Future, 0, 1000)
+	flush := func() {
+		for _, f := range futs {
+			if _, err := f.Wait(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		futs = futs[:0]
+	}
+	for b.Loop() {
+		futs = append(futs, m.Submit(ctx, master.Task{Src: "2+3"}))
+		if len(futs) == cap(futs) {
+			flush()
+		}
+	}
+	flush()
 }

@@ -36,9 +36,11 @@ type Live struct {
 	prog    *Progress  // latest progress not yet sent
 	started bool       // the sender runs (or ran)
 	closed  bool       // no more events: the task ended or sending failed
-	wake    chan struct{}
-	stop    chan struct{} // closed by close: the sender stops pacing
-	done    chan struct{} // closed when the sender has exited
+	// The sender's channels, made when it starts (most tasks report
+	// nothing: they cost no channels).
+	wake chan struct{}
+	stop chan struct{} // closed by close: the sender stops pacing
+	done chan struct{} // closed when the sender has exited
 }
 
 type liveKey struct{}
@@ -51,8 +53,7 @@ func LiveFrom(ctx context.Context) *Live {
 }
 
 func newLive(id uint64, send func(*envelope) error, spawn func(func()) bool) *Live {
-	return &Live{id: id, send: send, spawn: spawn, wake: make(chan struct{}, 1),
-		stop: make(chan struct{}), done: make(chan struct{})}
+	return &Live{id: id, send: send, spawn: spawn}
 }
 
 // Output reports what the task printed, in order. It copies p.
@@ -95,6 +96,7 @@ func (l *Live) Progress(done, total int64) {
 func (l *Live) kick() {
 	if !l.started {
 		l.started = true
+		l.wake, l.stop, l.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		if !l.spawn(l.run) {
 			l.closed = true
 			close(l.done)
@@ -121,8 +123,8 @@ func (l *Live) close() {
 	l.closed = true
 	l.buf = nil
 	l.mu.Unlock()
-	close(l.stop)
 	if started {
+		close(l.stop)
 		<-l.done
 	}
 }

@@ -123,9 +123,10 @@ func readFrame(r io.Reader, max int) ([]byte, error) {
 // enforces: a frame the peer would take for a protocol violation fails
 // here, for its own task only.
 func encodeEnvelope(e *envelope, max int) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Write([]byte{0, 0, 0, 0}) // the length, once known
-	if err := wireEncBuf.MarshalToBuffer(e, &buf); err != nil {
+	// Room for a small task's whole frame at once: the buffer does
+	// not grow (and copy) on its way there.
+	buf := bytes.NewBuffer(make([]byte, 4, 256)) // the length, once known
+	if err := wireEncBuf.MarshalToBuffer(e, buf); err != nil {
 		return nil, err
 	}
 	b := buf.Bytes()
