@@ -57,10 +57,17 @@ var outcomeIndex = func() map[string]int {
 }()
 
 func outcomeOf(err error) int {
+	if err == nil {
+		return 0
+	}
+	return failedOutcome(err)
+}
+
+// failedOutcome is outcomeOf a failure. (Apart, so that its re, which
+// escapes through errors.As, is not allocated for every success.)
+func failedOutcome(err error) int {
 	var re *RemoteError
 	switch {
-	case err == nil:
-		return 0
 	case errors.As(err, &re):
 		if i, ok := outcomeIndex[string(re.Kind)]; ok {
 			return i
