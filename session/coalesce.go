@@ -73,7 +73,12 @@ func (c *coalescedConn) Write(p []byte) (int, error) {
 // tasks is answered in a few Writes; the next write, a full buffer, or
 // the timer (at most maxHold after the first frame held) sends it.
 type frameQueue struct {
-	mu      sync.Mutex  // protects the fields below
+	mu sync.Mutex // protects the fields below
+	// drained is signalled (on mu) when the writer takes buf or stops:
+	// a sender whose frame made buf longer than maxQueued waits for it,
+	// so that senders faster than the connection are held back as they
+	// were when each waited for its own Write.
+	drained sync.Cond
 	buf     []byte      // frames handed in while a Write runs, or held
 	spare   []byte      // the last Write's buffer, for reuse
 	writing bool        // a writer is in its loop: it sends buf
@@ -85,6 +90,18 @@ type frameQueue struct {
 // maxKeptBuffer bounds the buffer a frameQueue keeps for reuse: the
 // rare huge frame does not pin its memory.
 const maxKeptBuffer = 1 << 20
+
+// maxQueued bounds the frames waiting behind a Write in progress
+// before their senders wait for it (frameQueue.drained).
+const maxQueued = 1 << 20
+
+// drainedCond is q.drained, bound to q.mu on first use; q.mu is held.
+func (q *frameQueue) drainedCond() *sync.Cond {
+	if q.drained.L == nil {
+		q.drained.L = &q.mu
+	}
+	return &q.drained
+}
 
 // maxHold is how long a held frame waits at most for others to join it,
 // and maxHeld how many bytes of frames may be held before they are sent.
@@ -103,6 +120,9 @@ func (q *frameQueue) write(frame []byte, write func([]byte) error) error {
 	q.mu.Lock()
 	if q.writing {
 		q.buf = append(q.buf, frame...)
+		for len(q.buf) > maxQueued && q.writing {
+			q.drainedCond().Wait()
+		}
 		q.mu.Unlock()
 		return nil
 	}
@@ -126,10 +146,12 @@ func (q *frameQueue) write(frame []byte, write func([]byte) error) error {
 		if len(q.buf) == 0 || err != nil {
 			q.buf = q.buf[:0]
 			q.writing = false
+			q.drainedCond().Broadcast()
 			q.mu.Unlock()
 			return err
 		}
 		out, q.buf, q.spare, owned = q.buf, q.spare[:0], nil, true
+		q.drainedCond().Broadcast()
 		q.mu.Unlock()
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -178,4 +179,49 @@ func TestCallMayHold(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// Senders faster than the connection are held back: a frame that makes
+// the frames waiting behind a Write longer than maxQueued returns only
+// once the writer has taken them.
+func TestFrameQueueBackpressure(t *testing.T) {
+	var q frameQueue
+	inWrite, resume := make(chan struct{}), make(chan struct{})
+	writes := 0
+	write := func(b []byte) error {
+		writes++
+		if writes == 1 {
+			close(inWrite)
+			<-resume
+		}
+		return nil
+	}
+	done := make(chan error)
+	go func() { done <- q.write([]byte("first"), write) }()
+	<-inWrite
+	q.write(make([]byte, maxQueued/2), write) // within the bound: returns
+	returned := make(chan struct{})
+	go func() {
+		q.write(make([]byte, maxQueued), write) // past it: waits
+		close(returned)
+	}()
+	for {
+		q.mu.Lock()
+		n := len(q.buf)
+		q.mu.Unlock()
+		if n > maxQueued {
+			break
+		}
+		runtime.Gosched() // the sender is on its way to append
+	}
+	select {
+	case <-returned:
+		t.Fatal("a sender past maxQueued returned before the writer took the frames")
+	default:
+	}
+	close(resume)
+	<-returned
+	if err := <-done; err != nil || writes != 2 {
+		t.Fatalf("err %v, %d writes, want 2", err, writes)
+	}
 }
