@@ -286,7 +286,7 @@ func (l *lowering) fmtCall(call *ast.CallExpr, fi int, format string) {
 		}
 		arg := call.Args[ai]
 		t := l.s.info.TypeOf(arg)
-		if t == nil || !l.mayHoldMain(t) {
+		if t == nil || !l.mayHoldMain(t) && !(v.verb == 'T' && l.mayHoldStandIn(t)) {
 			continue
 		}
 		if v.verb == 'v' {
@@ -314,7 +314,7 @@ func (l *lowering) fmtCall(call *ast.CallExpr, fi int, format string) {
 		if types.IsInterface(t) {
 			helper = l.typeNameSwitch(t, arg)
 		} else {
-			name, ok := reflectName(t)
+			name, ok := l.typeName(t)
 			if !ok {
 				l.fail(arg.Pos(), "%%T of a value of type %s is not supported (the interpreter's types have no names); print the type's name yourself", types.TypeString(t, qualifyMain))
 				return
@@ -575,7 +575,7 @@ func (l *lowering) typeNameSwitch(operand types.Type, arg ast.Expr) string {
 		if err != nil {
 			continue // a type local to a function: named like any other below
 		}
-		name, _ := reflectName(tn.Type())
+		name, _ := l.typeName(tn.Type())
 		for _, form := range []string{"", "*", "[]", "[]*"} {
 			var t types.Type = tn.Type()
 			switch form {
@@ -601,6 +601,10 @@ func (l *lowering) typeNameSwitch(operand types.Type, arg ast.Expr) string {
 		}
 		keys = append(keys, base)
 	}
+	if a := l.standInHeld(iface); a != nil {
+		l.fail(arg.Pos(), "%%T of a %s is not supported here: it may hold a %s, which the front end runs as %s, and the interpreter cannot tell the two apart; print the type's name yourself", types.TypeString(operand, qualifyMain), l.s.f.display[a.Obj().Name()], types.TypeString(types.Unalias(a), nil))
+		return ""
+	}
 	sort.Strings(keys)
 	sort.Strings(cases)
 	return l.helper("typeswitch "+ot+" "+strings.Join(keys, ","), func(name string) string {
@@ -614,7 +618,7 @@ func (l *lowering) typeNameSwitch(operand types.Type, arg ast.Expr) string {
 // has no name reflect would give (an unnamed struct, a generic type), or
 // fmt's order of its map keys is not one GoSyntax has.
 func (l *lowering) goDesc(t types.Type, top bool, seen map[types.Type]bool) (string, string) {
-	name, ok := reflectName(t)
+	name, ok := l.typeName(t)
 	if !ok {
 		if it, isIface := t.Underlying().(*types.Interface); !isIface || !it.Empty() || l.mayHoldMain(t) {
 			return "", "the interpreter cannot name " + types.TypeString(t, qualifyMain) + " as go run does"

@@ -509,7 +509,7 @@ func (l *lowering) wrapperText(name string, t types.Type, ts string, top bool) s
 	}
 	b := "func " + name + "(v " + ts + ") any {\n"
 	b += "w := " + l.alias(shim.Path, "shim") + ".Value{V: " + plain
-	if rn, ok := reflectName(t); ok {
+	if rn, ok := l.typeName(t); ok {
 		b += ", Type: " + strconv.Quote(rn)
 	}
 	b += "}\n"

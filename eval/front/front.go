@@ -62,6 +62,7 @@ type Front struct {
 	templates    map[types.Object]*template // generic declarations (mono.go)
 	stdTemplates map[string]*template       // "slices.Sort" -> its prelude equivalent
 	instances    map[string]string          // instance key -> name of the copy in the interpreter
+	display      map[string]string          // name of a copy -> the user's spelling ("Mapᐸ3" -> "Map[int]", "ᐧiter_Seqᐸ1" -> "iter.Seq[int]")
 	templateIDs  int
 	instanceIDs  int
 	prelude      *preludeState
@@ -89,6 +90,7 @@ func New(cfg Config) *Front {
 		aliases: map[string]string{}, owners: map[string]string{}, natives: map[string]*types.Package{},
 		cache: map[string]*Program{}, cachedVars: map[types.Object]string{}, helpers: map[string]string{},
 		templates: map[types.Object]*template{}, instances: map[string]string{},
+		display: map[string]string{},
 	}
 }
 
@@ -156,11 +158,15 @@ func (f *Front) Lower(src string) (*Program, *Error) {
 	s, err := f.check(src)
 	if err != nil {
 		f.removeFiles(base)
+		err.Msg = f.userNames(err.Msg)
 		return nil, err
 	}
 	p, err := s.lower()
 	if err != nil || len(s.newTemplates) == 0 {
 		f.removeFiles(base)
+	}
+	if err != nil {
+		err.Msg = f.userNames(err.Msg)
 	}
 	return p, err
 }

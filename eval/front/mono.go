@@ -548,6 +548,7 @@ func (m *mono) instance(t *template, args []types.Type, pos token.Pos) string {
 	f.instanceIDs++
 	name := t.name + "ᐸ" + strconv.Itoa(f.instanceIDs)
 	m.instances[key] = name
+	f.display[name] = f.userSpelling(t, args)
 	m.added = append(m.added, m.copyOf(t, name, exprs, pos)...)
 	return name
 }

@@ -77,6 +77,9 @@ func (l *lowering) typeSwitch(ts *ast.TypeSwitchStmt, label *ast.LabeledStmt) as
 				for _, m := range impl {
 					chain = append(chain, "if _, ok := "+v+".("+m+"); ok { "+k+" = "+idx+" }")
 				}
+				if check := l.unmatchedCheck(v, tt); check != "" {
+					chain = append(chain, "if "+check+" { "+k+" = "+idx+" }")
+				}
 				if single {
 					implOf[i] = impl
 				}
@@ -379,8 +382,18 @@ func (l *lowering) ifaceAssertion(c *astutil.Cursor, n *ast.TypeAssertExpr) {
 		return
 	}
 	it, ok := target.Underlying().(*types.Interface)
-	if !ok || it.NumMethods() == 0 || operand.Underlying().(*types.Interface).NumMethods() == 0 {
+	if !ok || it.NumMethods() == 0 {
 		return
+	}
+	commaOK := false
+	switch p := c.Parent().(type) {
+	case *ast.AssignStmt:
+		commaOK = len(p.Lhs) == 2 && len(p.Rhs) == 1
+	case *ast.ValueSpec:
+		commaOK = len(p.Names) == 2 && len(p.Values) == 1
+	}
+	if operand.Underlying().(*types.Interface).NumMethods() == 0 && l.unmatchedCheck("", target) == "" {
+		return // an any to another package's interface: yaegi is right
 	}
 	for _, tn := range l.mainTypes() {
 		for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
@@ -395,15 +408,18 @@ func (l *lowering) ifaceAssertion(c *astutil.Cursor, n *ast.TypeAssertExpr) {
 	// would miss one declared later.
 	l.ifaceTargets = append(l.ifaceTargets, ifaceTarget{target, l.s.userPos(l.s.f.fset.Position(n.Type.Pos()))})
 	impl := l.implementers(operand, target, n.Type)
-	if len(impl) == 0 || l.err != nil {
+	if l.err != nil {
 		return
 	}
-	commaOK := false
-	switch p := c.Parent().(type) {
-	case *ast.AssignStmt:
-		commaOK = len(p.Lhs) == 2 && len(p.Rhs) == 1
-	case *ast.ValueSpec:
-		commaOK = len(p.Names) == 2 && len(p.Values) == 1
+	if len(impl) == 0 {
+		if e := l.emptyIfaceAssertion(n, target, commaOK); e != nil {
+			l.replace(c, n, e)
+		}
+		return
+	}
+	check := l.unmatchedCheck("ᐧx", target)
+	if check != "" {
+		check = "if !ok { " + check + " }; "
 	}
 	var text string
 	if commaOK {
@@ -411,7 +427,7 @@ func (l *lowering) ifaceAssertion(c *astutil.Cursor, n *ast.TypeAssertExpr) {
 		for _, m := range impl {
 			text += "if m, ok := ᐧx.(" + m + "); ok { return m, true }; "
 		}
-		text += "m, ok := ᐧx.(ᐧI); return m, ok }()"
+		text += "m, ok := ᐧx.(ᐧI); " + check + "return m, ok }()"
 	} else {
 		text = "func() ᐧI { ᐧx := ᐧX; "
 		for _, m := range impl {

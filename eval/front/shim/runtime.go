@@ -261,3 +261,22 @@ type runtimeError string
 
 func (e runtimeError) Error() string { return string(e) }
 func (runtimeError) RuntimeError()   {}
+
+// Unmatched is called where the interpreter's assertion of v to the
+// program's interface type target (with the methods named) failed
+// (eval/front/compiledassert.go): it makes the task fail with kind
+// unsupported when v is a value with all those methods, which Go would
+// have matched, and otherwise returns false.
+func Unmatched(v any, target string, methods ...string) bool {
+	rv := unwrap(reflect.ValueOf(v))
+	if !rv.IsValid() {
+		return false
+	}
+	for _, m := range methods {
+		if _, ok := rv.Type().MethodByName(m); !ok {
+			return false
+		}
+	}
+	panic(&Unsupported{Msg: "the type assertion of a " + rv.Type().String() + " to " + target +
+		" is not supported: the interpreter does not match a value of a compiled type to an interface the program declares; assert to the concrete type, or to an interface of the standard library"})
+}

@@ -30,6 +30,7 @@ var Symbols = map[string]map[string]reflect.Value{
 		"Field":       reflect.ValueOf((*Field)(nil)),
 		"GoSyntax":    reflect.ValueOf(GoSyntax),
 		"Equal":       reflect.ValueOf(Equal),
+		"Unmatched":   reflect.ValueOf(Unmatched),
 	},
 }
 
