@@ -258,15 +258,26 @@ func (e *Engine) recycle() error {
 	if err != nil {
 		return err
 	}
+	var vars map[string]reflect.Value // the old interpreter's variables, to carry over (carry.go)
+	var unkept map[string]bool        // ... those that cannot be
 	if e.ip != nil {
+		if len(e.defs) > 0 {
+			vars = varsOf(e.ip.in)
+			unkept = uncarried(vars)
+		}
 		e.ip.abandon()
 	}
 	if e.front != nil {
 		// The front end says which statement variables, and which
-		// declarations that used them, the new interpreter loses.
-		lost, dropped := e.front.Reset()
+		// declarations that used them or a variable that cannot be
+		// carried over, the new interpreter loses.
+		lost, dropped := e.front.Reset(unkept)
 		e.lost = append(e.lost, lost...)
 		e.forget(dropped)
+	} else {
+		for name := range unkept {
+			e.lost = append(e.lost, userName(name)) // replayed, with its initial value
+		}
 	}
 	ctx := context.Background()
 	for _, ex := range e.extra {
@@ -277,6 +288,11 @@ func (e *Engine) recycle() error {
 	}
 	failed := ip.replay(ctx, e.defs)
 	ip.compiles = 0 // replays are not growth; do not recycle again at once
+	if vars != nil {
+		for _, name := range carry(ip.in, vars, unkept) {
+			e.lost = append(e.lost, userName(name))
+		}
+	}
 	e.ip = ip
 	e.lost = append(e.lost, e.globals...)
 	e.globals = nil

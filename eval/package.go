@@ -249,6 +249,7 @@ func (e *Engine) rebuild() error {
 	if err != nil {
 		return err
 	}
+	vars, names := varsOf(e.ip.in), e.front.LiveVars() // to carry over, as recycle does
 	srcs, imports, defs, extra := e.srcs, e.imports, e.defs, e.extra
 	e.srcs, e.imports, e.defs, e.extra = nil, nil, nil, nil
 	if err := e.recycle(); err != nil {
@@ -258,14 +259,41 @@ func (e *Engine) rebuild() error {
 	e.front = f
 	t := &task{maxResult: e.cfg.MaxResult}
 	seg := segment{kind: segStmt, endLine: 1 << 30}
+	all := true
 	for _, src := range srcs {
-		if p, ferr := f.Lower(src); ferr == nil {
-			e.declare(context.Background(), t, seg, p, src)
+		if p, ferr := f.Lower(src); ferr == nil && e.declare(context.Background(), t, seg, p, src) == nil {
+			continue
+		}
+		all = false
+	}
+	// The variables get the storage they had, where they can (carry.go).
+	// The new front end may name them otherwise in the interpreter: they
+	// are matched by the names they are known by. The others (shadowed
+	// ones that kept code still uses) are not carried: lost. If a snippet
+	// no longer checks, a name may now mean an earlier variable: none is
+	// carried, all are lost.
+	matched := map[string]reflect.Value{}
+	if all {
+		for name, yname := range f.LiveVars() {
+			if v, ok := vars[names[name]]; ok {
+				matched[yname] = v
+			}
 		}
 	}
+	unkept := uncarried(matched)
+	for yname := range varsOf(e.ip.in) {
+		if _, ok := matched[yname]; !ok {
+			unkept[yname] = true
+		}
+	}
+	for _, name := range carry(e.ip.in, matched, unkept) {
+		e.lost = append(e.lost, userName(name))
+	}
 	// The cells did not run here: forget the statement variables (zero in
-	// the new interpreter; recycle reported them lost) and what used them.
-	_, dropped := f.Reset()
+	// the new interpreter; recycle reported them lost), the variables not
+	// carried over, and what used them.
+	lost, dropped := f.Reset(unkept)
+	e.lost = append(e.lost, lost...)
 	if len(dropped) == 0 {
 		return nil
 	}

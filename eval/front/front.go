@@ -278,19 +278,28 @@ type Dropped struct{ Decls, Src string }
 // x2 := 2, …) would replay, and keep, every one of them forever. The
 // others stay in the replay: helpers and instances they declared stay
 // where later code expects them; only their names are out of reach.
-func (f *Front) Reset() (lost []string, dropped []Dropped) {
+//
+// unkept names (by their interpreter names) the package-level variables
+// whose values the new interpreter cannot be given (the engine carries
+// the others over): they are forgotten too, with what uses them.
+func (f *Front) Reset(unkept map[string]bool) (lost []string, dropped []Dropped) {
 	f.clearCache()
 	gone := map[types.Object]bool{}
 	for _, p := range f.history {
 		for _, v := range p.cellVars {
 			gone[v] = true
 		}
+		for _, obj := range p.declares {
+			if _, ok := obj.(*types.Var); ok && unkept[f.yaegiName(obj)] {
+				gone[obj] = true
+			}
+		}
 	}
 	done := map[*Program]bool{}
 	for changed := true; changed; {
 		changed = false
 		for _, p := range f.history {
-			if !done[p] && p.dependsOn(gone) {
+			if !done[p] && (p.dependsOn(gone) || p.declaresAny(gone)) {
 				for _, obj := range p.declares {
 					gone[obj] = true
 				}
@@ -372,6 +381,17 @@ func (f *Front) drop(done map[*Program]bool) []Dropped {
 	return slices.DeleteFunc(out, func(d Dropped) bool { return keptText[d.Decls] || keptText[d.Src] })
 }
 
+// declaresAny reports whether p declares an object in gone: its other
+// declarations may use it.
+func (p *Program) declaresAny(gone map[types.Object]bool) bool {
+	for _, obj := range p.declares {
+		if gone[obj] {
+			return true
+		}
+	}
+	return false
+}
+
 // dependsOn reports whether p declares or uses an object in gone.
 func (p *Program) dependsOn(gone map[types.Object]bool) bool {
 	for _, v := range p.cellVars {
@@ -385,6 +405,18 @@ func (p *Program) dependsOn(gone map[types.Object]bool) bool {
 		}
 	}
 	return false
+}
+
+// LiveVars returns the interpreter names of the package-level variables
+// that names refer to now, by name.
+func (f *Front) LiveVars() map[string]string {
+	out := map[string]string{}
+	for name, obj := range f.live {
+		if v, ok := obj.(*types.Var); ok {
+			out[name] = f.yaegiName(v)
+		}
+	}
+	return out
 }
 
 // YaegiName returns the name under which the interpreter knows the

@@ -57,7 +57,7 @@ func TestStateAfterResetsIsBounded(t *testing.T) {
 	for i := range n {
 		lowerCommit(t, f, fmt.Sprintf("x%d := %d + keep(); x%d*2 + 1", i, i, i))
 		if i%gen == gen-1 {
-			lost, d := f.Reset()
+			lost, d := f.Reset(nil)
 			if len(lost) != gen {
 				t.Fatalf("reset %d lost %d names, want %d", i/gen, len(lost), gen)
 			}
