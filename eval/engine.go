@@ -314,12 +314,25 @@ func (e *Engine) forget(dropped []front.Dropped) {
 	if len(dropped) == 0 {
 		return
 	}
-	decls, srcs := map[string]bool{}, map[string]bool{}
-	for _, d := range dropped {
-		decls[d.Decls], srcs[d.Src] = true, true
+	kept := map[string]int{} // Decls the front end still replays, by text
+	for _, d := range e.front.Replayed() {
+		kept[d]++
 	}
-	e.defs = slices.DeleteFunc(e.defs, func(d string) bool { return decls[d] })
-	e.srcs = slices.DeleteFunc(e.srcs, func(s string) bool { return srcs[s] })
+	for _, d := range dropped {
+		n := 0
+		for _, def := range e.defs {
+			if def == d.Decls {
+				n++
+			}
+		}
+		if n > kept[d.Decls] {
+			i := slices.Index(e.defs, d.Decls)
+			e.defs = slices.Delete(e.defs, i, i+1)
+		}
+	}
+	// e.srcs holds the sources of the front end's history, in order
+	// (declare): the front end says what is left.
+	e.srcs = e.front.Sources()
 }
 
 // addGlobals records variables a statement segment declared: a reset

@@ -79,3 +79,67 @@ func TestResetDropsOnlyWhatNothingUses(t *testing.T) {
 		t.Errorf("m(2, 1) + 1 after a second reset = %v", r.Value)
 	}
 }
+
+// A declaration snippet sent again and again (func g() int { return 1 };
+// g()) redeclares g each time: the superseded declarations leave the
+// replay at a recycle, which stays as small as what is live.
+func TestRepeatedDeclarationsStayBounded(t *testing.T) {
+	e := newEngine(t, Config{RecycleAfter: 30})
+	run(t, e, "func keep() int { return 7 }")
+	const src = "func g() int { return 1 }\ng() + keep()"
+	resets := 0
+	for i := range 300 {
+		r := run(t, e, src)
+		if r.Value != 8 {
+			t.Fatalf("run %d = %v", i, r.Value)
+		}
+		if r.Reset {
+			resets++
+			if len(r.Lost) != 0 {
+				t.Errorf("run %d lost %v", i, r.Lost)
+			}
+			// keep, and the g of this run (the replay ran before it).
+			if len(e.defs) > 3 || len(e.srcs) > 3 || len(e.front.Replayed()) > 3 {
+				t.Fatalf("run %d: %d declarations to replay, %d sources, %d in the front end's history",
+					i, len(e.defs), len(e.srcs), len(e.front.Replayed()))
+			}
+		}
+	}
+	if resets < 5 {
+		t.Fatalf("%d recycles in 300 runs", resets)
+	}
+}
+
+// A kept declaration that uses one superseded since keeps it in the
+// replay, bound as before (yaegi binds a call when it compiles it; Go
+// would call the latest h: TestReplayRedefinitions), and a variable a
+// kept func uses keeps its value though its name means another now.
+func TestSupersededButUsedStays(t *testing.T) {
+	e := newEngine(t, Config{RecycleAfter: 12})
+	run(t, e, "func h() int { return 1 }")
+	run(t, e, "func g() int { return h() * 10 }")
+	run(t, e, "var total = 1")
+	run(t, e, "func get() int { return total }")
+	run(t, e, "total = 9")
+	for range 3 {
+		run(t, e, "func h() int { return 5 }")
+		run(t, e, "var total = 2")
+	}
+	for range 2 {
+		r, _ := runUntilReset(t, e, "h() + %d*0")
+		if len(r.Lost) != 0 {
+			t.Errorf("lost %v", r.Lost)
+		}
+		for _, c := range []struct {
+			src  string
+			want int
+		}{{"g()", 10}, {"h()", 5}, {"get()", 9}, {"total", 2}} {
+			if r := run(t, e, c.src); r.Value != c.want {
+				t.Errorf("%s after a recycle = %v, want %v", c.src, r.Value, c.want)
+			}
+		}
+	}
+	if len(e.defs) > 8 {
+		t.Errorf("%d declarations to replay, want at most 8: %q", len(e.defs), e.defs)
+	}
+}

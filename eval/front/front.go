@@ -259,7 +259,8 @@ const (
 )
 
 // Dropped is what Reset took out of the replay: the engine stops
-// replaying Decls, and stops checking Src again when it rebuilds.
+// replaying Decls (one occurrence: another snippet may have the same
+// text), and stops checking Src again when it rebuilds (Sources).
 type Dropped struct{ Decls, Src string }
 
 // Reset is called when the interpreter is replaced, before the engine
@@ -317,13 +318,53 @@ func (f *Front) Reset(unkept map[string]bool) (lost []string, dropped []Dropped)
 		}
 	}
 	sort.Strings(lost)
-	return lost, f.drop(done)
+	// A program none of whose names is live any more (redeclared since:
+	// func g() int { return 1 }; g() sent again and again) leaves the
+	// replay too, unless a kept one uses what it declared (drop): else
+	// the replay, and the engine, would grow with every redeclaration.
+	drop := maps.Clone(done)
+	for _, p := range f.history {
+		if !done[p] && f.superseded(p) {
+			drop[p] = true
+		}
+	}
+	return lost, f.drop(drop)
+}
+
+// superseded reports whether p declared names, all of which now mean
+// something else.
+func (f *Front) superseded(p *Program) bool {
+	for name, obj := range p.declares {
+		if f.live[name] == obj {
+			return false
+		}
+	}
+	return len(p.declares) > 0
+}
+
+// Replayed returns the Decls of the programs in the replay, in order.
+func (f *Front) Replayed() []string {
+	out := make([]string, len(f.history))
+	for i, p := range f.history {
+		out[i] = p.Decls
+	}
+	return out
+}
+
+// Sources returns the sources of the programs whose declarations are in
+// the replay, in order.
+func (f *Front) Sources() []string {
+	out := make([]string, len(f.history))
+	for i, p := range f.history {
+		out[i] = p.src
+	}
+	return out
 }
 
 // drop removes from the history the snippets of done (all their names
-// forgotten) that declared nothing else and that no kept snippet uses,
-// and returns their Decls and sources, less those a kept snippet has
-// too. It also forgets how often their names were declared, where no
+// forgotten or superseded) that declared nothing else and that no kept
+// snippet uses, and returns their Decls and sources, one per snippet
+// dropped, in order. It also forgets how often their names were declared, where no
 // kept snippet declares them: the new interpreter has none of them.
 func (f *Front) drop(done map[*Program]bool) []Dropped {
 	drop := map[*Program]bool{}
@@ -356,7 +397,7 @@ func (f *Front) drop(done map[*Program]bool) []Dropped {
 	}
 	var out []Dropped
 	kept := f.history[:0]
-	keptText, keptNames := map[string]bool{}, map[string]bool{}
+	keptNames := map[string]bool{}
 	for _, p := range f.history {
 		if drop[p] {
 			out = append(out, Dropped{Decls: p.Decls, Src: p.src})
@@ -366,7 +407,6 @@ func (f *Front) drop(done map[*Program]bool) []Dropped {
 			continue
 		}
 		kept = append(kept, p)
-		keptText[p.Decls], keptText[p.src] = true, true
 		for name := range p.declares {
 			keptNames[name] = true
 		}
@@ -378,7 +418,7 @@ func (f *Front) drop(done map[*Program]bool) []Dropped {
 			delete(f.defined, name)
 		}
 	}
-	return slices.DeleteFunc(out, func(d Dropped) bool { return keptText[d.Decls] || keptText[d.Src] })
+	return out
 }
 
 // declaresAny reports whether p declares an object in gone: its other
