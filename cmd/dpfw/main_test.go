@@ -450,6 +450,19 @@ func TestREPLShowsWhatGoWould(t *testing.T) {
 	}
 }
 
+// A declared var changed since keeps its value when a -timeout replaces
+// the slave's interpreter (it read its initial value again); one whose
+// type holds an interface is lost, and the REPL says so.
+func TestREPLResetKeepsDeclaredVars(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	in := "var total = 0\ntotal += 5\nvar v any = 1\nv = 2\ntime.Sleep(time.Hour)\ntotal\nv\n"
+	stdout, errOut, _ := dpfw(t, in, "-dial", a, "-timeout", "300ms")
+	if stdout != "5\n" || !strings.Contains(errOut, "timeout error on s1") ||
+		!strings.Contains(errOut, "interpreter was reset: lost v (definitions replayed)") || !strings.Contains(errOut, "undefined: v") {
+		t.Errorf("stdout %q\nstderr:\n%s", stdout, errOut)
+	}
+}
+
 // After Ctrl-C or a -timeout stops a task in a native call, the slave
 // replaces its interpreter; the REPL says so, the same way for both, and
 // names the globals that went with it.
