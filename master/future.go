@@ -64,8 +64,8 @@ type Future struct {
 	// then runs once, after resolve (onDone): Parallel's groups and Key
 	// merging hang on it.
 	then func()
-	// intr is closed by Interrupt; made on demand (interrupts).
-	intr chan struct{}
+	// intr is cancelled by Interrupt; made on demand (interrupts).
+	intr *interruption
 
 	phase atomic.Int32 // queued, running or interrupted (see Interrupt)
 
@@ -99,27 +99,30 @@ const (
 // a Batch (cancel the Batch's ctx instead). If the slave does not
 // answer, the future waits as for any task: cancel ctx to give up.
 func (f *Future) Interrupt() {
-	c := f.interrupts()
-	f.mu.Lock()
-	select {
-	case <-c:
-	default:
-		close(c)
-	}
-	f.mu.Unlock()
+	f.interrupts()
+	f.intr.cancel() // idempotent
 	if f.phase.CompareAndSwap(queued, interrupted) {
 		f.resolve(Result{}, &RemoteError{Kind: KindCanceled, Msg: "interrupted before it was sent"})
 	}
 }
 
-// interrupts returns the channel that Interrupt closes.
-func (f *Future) interrupts() chan struct{} {
+// interruption is what Interrupt cancels: a context rather than a
+// channel, so that a Call that reads its own Response can be woken by
+// it (session.CallLive's stop).
+type interruption struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// interrupts returns the context that Interrupt cancels.
+func (f *Future) interrupts() context.Context {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.intr == nil {
-		f.intr = make(chan struct{})
+		ctx, cancel := context.WithCancel(context.Background())
+		f.intr = &interruption{ctx, cancel}
 	}
-	return f.intr
+	return f.intr.ctx
 }
 
 // start marks the future's task as sent, and reports false when an

@@ -432,11 +432,11 @@ func (s *Slave) retry(j *job, err error) bool {
 	return s.m.shared.push(j)
 }
 
-// do runs t on s. Closing stop interrupts it (Future.Interrupt); the
+// do runs t on s. A done stop interrupts it (Future.Interrupt); the
 // task's live Events go to onEvent. arrived, if not nil, is given the
 // Response on the session's reader (see Session.CallNotify) before do
 // returns it.
-func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
+func (s *Slave) do(ctx context.Context, t Task, stop context.Context, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
 	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh, Depth: int(t.depth), Spare: t.spare}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -459,7 +459,7 @@ func (s *Slave) do(ctx context.Context, t Task, stop <-chan struct{}, onEvent fu
 var errNoTimeoutAnswer = errors.New("no answer within the task's timeout and its grace")
 
 // doWithin sends req (made from t) and waits for the answer, within ctx.
-func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop <-chan struct{}, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
+func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop context.Context, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
 	if t.Local != nil {
 		req.Kind = session.KindStream
 		return s.stream(ctx, req, t.Local, stop, onEvent)
@@ -553,7 +553,7 @@ func (s *Slave) callError(err error) error {
 
 // stream runs a stream task: the slave's function and local on the two
 // ends of one stream, concurrently.
-func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error), stop <-chan struct{}, onEvent func(*session.Event)) (Result, error) {
+func (s *Slave) stream(ctx context.Context, req *session.Request, local func(context.Context, io.Reader, io.WriteCloser) (any, error), stop context.Context, onEvent func(*session.Event)) (Result, error) {
 	ts, err := s.conn().OpenTaskLive(ctx, req, onEvent)
 	if err != nil {
 		return Result{Slave: s.id}, s.callError(err)
@@ -563,7 +563,7 @@ func (s *Slave) stream(ctx context.Context, req *session.Request, local func(con
 	defer close(finished)
 	go func() { // exits when the task is over
 		select {
-		case <-stop:
+		case <-stop.Done():
 			ts.Cancel()
 		case <-finished:
 		}

@@ -39,6 +39,18 @@ type Session struct {
 	traffic *traffic   // bytes through conn, counted by coalescedConn
 	nextID  atomic.Uint64
 
+	// The control stream's reading turn. On a slave's session recvLoop
+	// reads all the time. On a master's session the turn moves (reader,
+	// under mu): a Call that finds nobody reading reads the stream on
+	// its own goroutine until its Response comes (readDirect: no
+	// hand-off from a reader goroutine, the sequential Run's hot path);
+	// recvLoop takes the turn when other Calls still wait, and when
+	// nobody has read for idleRead, so that an idle session still sees a
+	// stray frame or a lost connection at once.
+	frames frameReader   // read only by the goroutine holding the turn
+	rwake  chan struct{} // cap 1: tells recvLoop it has the turn
+	idle   *time.Timer   // gives recvLoop the turn after idleRead unread
+
 	// incoming carries admitted tasks to Serve. Its capacity is
 	// cfg.MaxStreams + spareLimit and admission is bounded by inflight
 	// and spares, so sends never block.
@@ -63,6 +75,13 @@ type Session struct {
 	pending  map[uint64]*pendingCall
 	watchers map[uint64]func(*Event)       // the live Calls among pending (CallLive)
 	running  map[uint64]context.CancelFunc // admitted control tasks, by ID
+	// reader holds the reading turn on a master's session: nobody
+	// (then pending is empty), recvLoop or a Call.
+	reader turn
+	// idleArmed: idle runs (it checks reads against readsSeen, so it is
+	// not reset for every Call: arming a timer wakes a thread).
+	idleArmed        bool
+	reads, readsSeen uint64 // reading turns Calls took; as idleTurn last saw
 
 	refusedOnce    sync.Once // logs the first task refused for the peer's role
 	subRefusedOnce sync.Once // logs the first sub-task request refused (sub.go)
@@ -221,6 +240,12 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		s.slots = make(chan struct{}, peer.InFlight())
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.frames = frameReader{r: ctrl, max: cfg.MaxFrame}
+	s.rwake = make(chan struct{}, 1)
+	if self.Role == RoleMaster {
+		s.reader, s.idleArmed = turnNobody, true
+		s.idle = time.AfterFunc(idleRead, s.idleTurn)
+	}
 	s.wg.Add(2)
 	go s.recvLoop()
 	go s.acceptLoop()
@@ -381,48 +406,175 @@ func (s *Session) writeCtrlBytes(b []byte) error {
 	return nil
 }
 
-// recvLoop is the only reader of the control stream.
+// turn is who reads a master's control stream (Session.reader).
+type turn int8
+
+const (
+	turnLoop   turn = iota // recvLoop (always, on a slave's session)
+	turnNobody             // no Call waits; idleTurn gives it to recvLoop
+	turnCall               // a Call, on its own goroutine (readDirect)
+)
+
+// idleRead is how long a master's control stream may go unread while no
+// Call waits, before recvLoop reads it again: back-to-back Calls read
+// their own Responses, and an idle session still notices a stray frame
+// or a lost connection within twice this time (idleTurn).
+const idleRead = 2 * time.Millisecond
+
+// recvLoop reads the control stream while it holds the reading turn:
+// always on a slave's session, on a master's as Session.reader says.
 func (s *Session) recvLoop() {
 	defer s.wg.Done()
+	master := s.self.Role == RoleMaster
 	for {
-		e, err := readEnvelope(s.ctrl, s.cfg.MaxFrame)
+		if master && !s.awaitTurn() {
+			return
+		}
+		e, err := s.frames.next()
+		if errors.Is(err, yamux.ErrTimeout) { // a Call's interruptRead, now stale
+			s.clearDeadline()
+			continue
+		}
 		if err != nil {
 			s.readFailed("control stream", err)
 			return
 		}
-		switch e.Type {
-		case frameRequest:
-			s.admit(&task{id: e.ID, req: e.Req})
-		case frameResponse:
-			if c, _ := s.settle(e.ID); c != nil {
-				if c.arrived != nil {
-					c.arrived(e.Resp)
-				}
-				c.ch <- e.Resp // buffered; never blocks
-			}
-		case frameCancel:
-			s.mu.Lock()
-			cancel := s.running[e.ID]
-			s.mu.Unlock()
-			if cancel != nil {
-				cancel()
-			}
-		case frameEvent:
-			if s.self.Role != RoleMaster {
-				s.readFailed("control stream", fmt.Errorf("%w: an event frame sent to a slave", errMalformed))
-				return
-			}
-			s.mu.Lock()
-			watch := s.watchers[e.ID]
-			s.mu.Unlock()
-			if watch != nil {
-				watch(e.Event)
-			}
-		default:
-			s.readFailed("control stream", fmt.Errorf("%w: unexpected type %d on control stream", errMalformed, e.Type))
+		if !s.dispatch(e) {
 			return
 		}
+		if master {
+			s.mu.Lock()
+			if len(s.pending) == 0 { // nobody waits: a Call may read for itself
+				s.yieldTurn()
+			}
+			s.mu.Unlock()
+		}
 	}
+}
+
+// awaitTurn waits until recvLoop holds the reading turn, and reports
+// false when the session died first.
+func (s *Session) awaitTurn() bool {
+	for {
+		s.mu.Lock()
+		mine := s.reader == turnLoop
+		s.mu.Unlock()
+		if mine {
+			return true
+		}
+		select {
+		case <-s.rwake:
+		case <-s.done:
+			return false
+		}
+	}
+}
+
+// yieldTurn leaves the reading turn to nobody, so that the next Call
+// reads for itself, and makes sure idleTurn will look. s.mu must be
+// held, and pending empty.
+func (s *Session) yieldTurn() {
+	s.reader = turnNobody
+	if !s.idleArmed {
+		s.idleArmed = true
+		s.idle.Reset(idleRead)
+	}
+}
+
+// idleTurn, the idle timer's func, gives recvLoop the reading turn if
+// nobody has held it since its last look; while Calls read for
+// themselves it looks again later.
+func (s *Session) idleTurn() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.reader == turnLoop: // its yieldTurn arms the timer again
+		s.idleArmed = false
+	case s.reader == turnCall || s.reads != s.readsSeen:
+		s.readsSeen = s.reads
+		s.idle.Reset(idleRead)
+	default:
+		s.idleArmed = false
+		s.giveLoop()
+	}
+}
+
+// giveLoop gives recvLoop the reading turn. s.mu must be held.
+func (s *Session) giveLoop() {
+	s.reader = turnLoop
+	select {
+	case s.rwake <- struct{}{}:
+	default: // recvLoop has a wake-up pending already
+	}
+}
+
+// handBack ends a Call's reading turn: to nobody when no other Call
+// waits, else to recvLoop.
+func (s *Session) handBack() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) == 0 {
+		s.yieldTurn()
+		return
+	}
+	s.giveLoop()
+}
+
+// interruptRead cuts short the read of the Call holding the reading turn
+// (its ctx or stop is done): the read fails with yamux.ErrTimeout, having
+// consumed nothing, and the reader looks at why.
+func (s *Session) interruptRead() {
+	s.mu.Lock()
+	s.ctrl.SetReadDeadline(time.Unix(1, 0))
+	s.mu.Unlock()
+}
+
+// clearDeadline undoes interruptRead after a read it cut short. Under
+// s.mu, so that an interruptRead is either undone before its reader
+// looks at why it came (its cause is set before it is called), or stays.
+func (s *Session) clearDeadline() {
+	s.mu.Lock()
+	s.ctrl.SetReadDeadline(time.Time{})
+	s.mu.Unlock()
+}
+
+// dispatch handles one frame read from the control stream, on the
+// goroutine holding the reading turn. It reports false when the frame
+// ended the session.
+func (s *Session) dispatch(e *envelope) bool {
+	switch e.Type {
+	case frameRequest:
+		s.admit(&task{id: e.ID, req: e.Req})
+	case frameResponse:
+		if c, _ := s.settle(e.ID); c != nil {
+			if c.arrived != nil {
+				c.arrived(e.Resp)
+			}
+			c.ch <- e.Resp // buffered; never blocks
+		}
+	case frameCancel:
+		s.mu.Lock()
+		cancel := s.running[e.ID]
+		s.mu.Unlock()
+		if cancel != nil {
+			cancel()
+		}
+	case frameEvent:
+		if s.self.Role != RoleMaster {
+			s.readFailed("control stream", fmt.Errorf("%w: an event frame sent to a slave", errMalformed))
+			return false
+		}
+		s.mu.Lock()
+		watch := s.watchers[e.ID]
+		s.mu.Unlock()
+		if watch != nil {
+			watch(e.Event)
+		}
+	default:
+		s.readFailed("control stream", fmt.Errorf("%w: unexpected type %d on control stream", errMalformed, e.Type))
+		return false
+	}
+	return true
 }
 
 // readFailed ends the session after a failed read, logging protocol
@@ -531,12 +683,13 @@ func (s *Session) Call(ctx context.Context, req *Request) (*Response, error) {
 	return s.call(ctx, req, nil, nil, nil)
 }
 
-// CallStop is Call with a second way to cancel: when stop is closed,
+// CallStop is Call with a second way to cancel: when stop is done,
 // CallStop tells the peer to cancel the task, as a done ctx does, but
 // goes on waiting for the peer's Response, which says how the task
-// ended (its output so far, whether the interpreter was reset). A nil
-// stop is never closed.
-func (s *Session) CallStop(ctx context.Context, req *Request, stop <-chan struct{}) (*Response, error) {
+// ended (its output so far, whether the interpreter was reset). Only
+// stop's Done matters (a context, so that a Call reading the stream
+// itself can be woken by context.AfterFunc); a nil stop never stops.
+func (s *Session) CallStop(ctx context.Context, req *Request, stop context.Context) (*Response, error) {
 	if err := s.mustBe(RoleMaster, "CallStop"); err != nil {
 		return nil, err
 	}
@@ -550,7 +703,7 @@ func (s *Session) CallStop(ctx context.Context, req *Request, stop <-chan struct
 // arrived runs at most once, and only when CallNotify returns the
 // Response it was given (never when it returns an error). It must not
 // block: no other Response is read while it runs.
-func (s *Session) CallNotify(ctx context.Context, req *Request, stop <-chan struct{}, arrived func(*Response)) (*Response, error) {
+func (s *Session) CallNotify(ctx context.Context, req *Request, stop context.Context, arrived func(*Response)) (*Response, error) {
 	if err := s.mustBe(RoleMaster, "CallNotify"); err != nil {
 		return nil, err
 	}
@@ -572,7 +725,7 @@ func (s *Session) mustBe(role Role, what string) error {
 // it must return at once (hand the Event on; do not block), and must not
 // keep it past the call's return except by copying. Events that arrive
 // after CallLive returned are dropped.
-func (s *Session) CallLive(ctx context.Context, req *Request, stop <-chan struct{}, onEvent func(*Event), arrived func(*Response)) (*Response, error) {
+func (s *Session) CallLive(ctx context.Context, req *Request, stop context.Context, onEvent func(*Event), arrived func(*Response)) (*Response, error) {
 	if err := s.mustBe(RoleMaster, "CallLive"); err != nil {
 		return nil, err
 	}
@@ -583,7 +736,7 @@ func (s *Session) CallLive(ctx context.Context, req *Request, stop <-chan struct
 }
 
 // call is CallLive (CallNotify without onEvent) without the role check.
-func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, onEvent func(*Event), arrived func(*Response)) (*Response, error) {
+func (s *Session) call(ctx context.Context, req *Request, stop context.Context, onEvent func(*Event), arrived func(*Response)) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("session: nil request")
 	}
@@ -607,45 +760,120 @@ func (s *Session) call(ctx context.Context, req *Request, stop <-chan struct{}, 
 	if onEvent != nil {
 		s.watchers[id] = onEvent
 	}
+	direct := s.reader == turnNobody // only on a master's session
+	if direct {
+		s.reader = turnCall
+		s.reads++
+	}
 	s.mu.Unlock()
 	if err := s.sendRequest(ctx, id, req); err != nil {
-		if _, ours := s.settle(id); !ours { // the Response came first
+		_, ours := s.settle(id)
+		if direct {
+			s.handBack()
+		}
+		if !ours { // the Response came first
 			return <-c.ch, nil
 		}
 		return nil, err
+	}
+	if direct {
+		return s.readDirect(ctx, id, c, stop)
+	}
+	var stopped <-chan struct{}
+	if stop != nil {
+		stopped = stop.Done()
 	}
 	for {
 		select {
 		case resp := <-c.ch:
 			return resp, nil
 		case <-s.done:
-			if _, ours := s.settle(id); !ours {
-				return <-c.ch, nil // the reader settled it: it is on its way
-			}
-			return nil, s.err
-		case <-stop:
-			stop = nil // once
-			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
+			return s.lost(id, c)
+		case <-stopped:
+			stopped = nil // once
+			s.cancelTask(id)
 		case <-ctx.Done():
-			// The peer still counts the task until it answers: the slot
-			// stays taken until then (a call without one is forgotten).
-			s.mu.Lock()
-			_, ours := s.pending[id]
-			switch {
-			case ours && c.slot:
-				s.pending[id] = nil
-			case ours:
-				delete(s.pending, id)
-			}
-			delete(s.watchers, id)
-			s.mu.Unlock()
-			if !ours { // the reader settled it: it is on its way
-				return <-c.ch, nil
-			}
-			s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
-			return nil, ctx.Err()
+			return s.abandon(ctx, id, c)
 		}
 	}
+}
+
+// readDirect waits for the Response of the Call id, reading the control
+// stream on the caller's goroutine, which holds the reading turn; it
+// gives the turn back when it returns. Every frame it reads is handled
+// as recvLoop would (other Calls' Responses, Events, sub-task requests).
+// A done ctx or stop cuts its read short (interruptRead), so it acts on
+// them at once, as call's select does.
+func (s *Session) readDirect(ctx context.Context, id uint64, c *pendingCall, stop context.Context) (*Response, error) {
+	defer s.handBack()
+	if ctx.Done() != nil {
+		defer context.AfterFunc(ctx, s.interruptRead)()
+	}
+	var stopped <-chan struct{}
+	if stop != nil && stop.Done() != nil {
+		stopped = stop.Done()
+		defer context.AfterFunc(stop, s.interruptRead)()
+	}
+	for {
+		select {
+		case resp := <-c.ch:
+			return resp, nil
+		case <-stopped:
+			stopped = nil // once
+			s.cancelTask(id)
+		default:
+		}
+		if ctx.Err() != nil {
+			return s.abandon(ctx, id, c)
+		}
+		e, err := s.frames.next()
+		switch {
+		case errors.Is(err, yamux.ErrTimeout): // interruptRead: see why
+			s.clearDeadline()
+			continue
+		case err != nil:
+			s.readFailed("control stream", err)
+		case s.dispatch(e):
+			continue
+		}
+		return s.lost(id, c)
+	}
+}
+
+// cancelTask tells the peer to cancel the Call id, in the background.
+func (s *Session) cancelTask(id uint64) {
+	s.background(func() { s.writeCtrl(&envelope{ID: id, Type: frameCancel}) })
+}
+
+// lost ends the Call id on a dead session: with its Response if the
+// reader settled it first, else with the session's error.
+func (s *Session) lost(id uint64, c *pendingCall) (*Response, error) {
+	if _, ours := s.settle(id); !ours {
+		return <-c.ch, nil // the reader settled it: it is on its way
+	}
+	return nil, s.closedErr()
+}
+
+// abandon ends the Call id whose ctx is done: the peer is told to cancel
+// the task, and a Response that still comes is dropped. The peer counts
+// the task until it answers: the slot stays taken until then (a call
+// without one is forgotten).
+func (s *Session) abandon(ctx context.Context, id uint64, c *pendingCall) (*Response, error) {
+	s.mu.Lock()
+	_, ours := s.pending[id]
+	switch {
+	case ours && c.slot:
+		s.pending[id] = nil
+	case ours:
+		delete(s.pending, id)
+	}
+	delete(s.watchers, id)
+	s.mu.Unlock()
+	if !ours { // the reader settled it: it is on its way
+		return <-c.ch, nil
+	}
+	s.cancelTask(id)
+	return nil, ctx.Err()
 }
 
 // sendRequest writes a Call's request frame; under a context made by

@@ -117,6 +117,57 @@ func readFrame(r io.Reader, max int) ([]byte, error) {
 	return body, nil
 }
 
+// frameReader reads the frames of one stream whose reads may be cut
+// short by a read deadline: it keeps what it has read of a frame, so
+// that the next read, by the same goroutine or another, goes on where
+// the last one stopped (the control stream's reader changes hands on a
+// master's session: Session.reader). A goroutine must hold the reading
+// turn to call next.
+type frameReader struct {
+	r    io.Reader
+	max  int
+	hdr  [4]byte
+	nh   int    // bytes of hdr read
+	body []byte // the frame's body once its length is known, else nil
+	nb   int    // bytes of body read
+}
+
+// next returns the next frame's envelope. An error from the stream is
+// returned as it is, with the part of the frame read so far kept; the
+// limit and the decoding are as readEnvelope's.
+func (f *frameReader) next() (*envelope, error) {
+	for f.nh < len(f.hdr) {
+		n, err := f.r.Read(f.hdr[f.nh:])
+		f.nh += n
+		if err != nil && f.nh < len(f.hdr) {
+			if errors.Is(err, io.EOF) && f.nh > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	if f.body == nil {
+		n := binary.BigEndian.Uint32(f.hdr[:])
+		if uint64(n) > uint64(f.max) {
+			return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, n, f.max)
+		}
+		f.body = make([]byte, n)
+	}
+	for f.nb < len(f.body) {
+		n, err := f.r.Read(f.body[f.nb:])
+		f.nb += n
+		if err != nil && f.nb < len(f.body) {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	body := f.body
+	f.nh, f.body, f.nb = 0, nil, 0
+	return decodeEnvelope(body)
+}
+
 // encodeEnvelope encodes e as a whole frame, header and body in one
 // buffer (one allocation, and one Write with no copy to send it), with a
 // body no larger than max and within the limits the peer's decoder
