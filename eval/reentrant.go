@@ -57,12 +57,45 @@ type Future struct {
 	err   *Error
 }
 
-// subTasks are the sub-tasks of one running task.
+// subTasks are the sub-tasks of one running task. Their context is
+// made at the first sub-task: most tasks send none, and a cancellable
+// context for each would cost every task.
 type subTasks struct {
-	ctx    context.Context // ends when the task does
+	task context.Context // the running task's; carries its Spawner
+
+	mu     sync.Mutex      // protects ctx, cancel and ended
+	ctx    context.Context // nil until made (context); ends when the task does
 	cancel context.CancelFunc
-	spawn  Spawner        // nil: none given
-	wg     sync.WaitGroup // one per sub-task in flight; end waits
+	ended  bool
+
+	wg sync.WaitGroup // one per sub-task in flight; end waits
+}
+
+// context returns the context of the task's sub-tasks, made on first
+// use; it is done once the task ended.
+func (st *subTasks) context() context.Context {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.ctx == nil {
+		st.ctx, st.cancel = context.WithCancel(st.task)
+		if st.ended {
+			st.cancel()
+		}
+	}
+	return st.ctx
+}
+
+// end cancels the sub-tasks still in flight and waits for their
+// goroutines.
+func (st *subTasks) end() {
+	st.mu.Lock()
+	st.ended = true
+	cancel := st.cancel
+	st.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	st.wg.Wait()
 }
 
 // reentrant connects an interpreter's dpfw functions to the task it is
@@ -76,8 +109,7 @@ type reentrant struct {
 // begin makes the task of ctx the one whose sub-tasks the dpfw
 // functions send.
 func (r *reentrant) begin(ctx context.Context) {
-	st := &subTasks{spawn: spawnerFrom(ctx)}
-	st.ctx, st.cancel = context.WithCancel(ctx)
+	st := &subTasks{task: ctx}
 	r.mu.Lock()
 	r.cur = st
 	r.mu.Unlock()
@@ -91,8 +123,7 @@ func (r *reentrant) end() {
 	r.cur = nil
 	r.mu.Unlock()
 	if st != nil {
-		st.cancel()
-		st.wg.Wait()
+		st.end()
 	}
 }
 
@@ -109,19 +140,20 @@ func (r *reentrant) submit(src string) *Future {
 	switch {
 	case st == nil:
 		f.fail(errorf(KindCanceled, "dpfw.Submit outside a running task (its task has ended)"))
-	case st.spawn == nil:
+	case spawnerFrom(st.task) == nil:
 		f.fail(errorf(KindUnsupported, "dpfw.Submit: this engine runs no sub-tasks (re-entrant tasks need a master: run the snippet on a slave)"))
-	case st.ctx.Err() != nil:
-		f.fail(ctxError(st.ctx))
+	case st.context().Err() != nil:
+		f.fail(ctxError(st.context()))
 	default:
+		ctx, spawn := st.context(), spawnerFrom(st.task)
 		st.wg.Add(1)
 		go func() {
 			defer st.wg.Done()
-			res, err := st.spawn(st.ctx, src)
+			res, err := spawn(ctx, src)
 			if err == nil {
 				f.res = res
-			} else if f.err = asError(err); st.ctx.Err() != nil {
-				f.err = ctxError(st.ctx)
+			} else if f.err = asError(err); ctx.Err() != nil {
+				f.err = ctxError(ctx)
 			}
 			close(f.done)
 		}()
@@ -154,8 +186,8 @@ func (r *reentrant) wait(f *Future) (SubResult, error) {
 	}
 	select {
 	case <-f.done:
-	case <-st.ctx.Done():
-		return SubResult{}, ctxError(st.ctx)
+	case <-st.context().Done():
+		return SubResult{}, ctxError(st.context())
 	}
 	if f.err != nil {
 		return SubResult{}, f.err

@@ -105,3 +105,47 @@ func TestReentrantForeignFuture(t *testing.T) {
 		t.Fatalf("got %#v, %v", res.Value, err)
 	}
 }
+
+// The sub-tasks' context is made at the first dpfw.Submit (most tasks
+// send none); a sub-task still in flight when its task ends is cancelled
+// all the same, and the task's end waits for it.
+func TestReentrantSubTasksEndWithTheirTask(t *testing.T) {
+	e, err := eval.New(eval.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	started, ended := make(chan struct{}), make(chan error, 1)
+	sp := func(ctx context.Context, src string) (eval.SubResult, error) {
+		close(started)
+		<-ctx.Done()
+		ended <- ctx.Err()
+		return eval.SubResult{}, ctx.Err()
+	}
+	ctx := eval.WithSpawner(context.Background(), sp)
+	// The snippet returns while its sub-task waits: Run's end of the
+	// task cancels it, and Run returns after it has.
+	res, err := e.Run(ctx, `f := dpfw.Submit("1"); _ = f; 7`)
+	if err != nil || res.Value != 7 {
+		t.Fatalf("got %#v, %v", res.Value, err)
+	}
+	<-started
+	select {
+	case err := <-ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("the sub-task's context ended with %v", err)
+		}
+	default:
+		t.Fatal("Run returned before its sub-task ended")
+	}
+	// A task whose context is done before its first sub-task: the
+	// sub-task fails as canceled without being sent.
+	cctx, cancel := context.WithCancel(eval.WithSpawner(context.Background(), func(context.Context, string) (eval.SubResult, error) {
+		t.Error("a sub-task of a cancelled task was sent")
+		return eval.SubResult{}, nil
+	}))
+	cancel()
+	if _, err := e.Run(cctx, `dpfw.Force(dpfw.Submit("1"))`); err == nil {
+		t.Fatal("a cancelled task ran")
+	}
+}
