@@ -49,7 +49,7 @@ type Session struct {
 	// stray frame or a lost connection at once.
 	frames frameReader   // read only by the goroutine holding the turn
 	rwake  chan struct{} // cap 1: tells recvLoop it has the turn
-	idle   *time.Timer   // gives recvLoop the turn after idleRead unread
+	idle   *time.Timer   // recvLoop's: it takes the turn after idleRead unread
 
 	// incoming carries admitted tasks to Serve. Its capacity is
 	// cfg.MaxStreams + spareLimit and admission is bounded by inflight
@@ -78,8 +78,8 @@ type Session struct {
 	// reader holds the reading turn on a master's session: nobody
 	// (then pending is empty), recvLoop or a Call.
 	reader turn
-	// idleArmed: idle runs (it checks reads against readsSeen, so it is
-	// not reset for every Call: arming a timer wakes a thread).
+	// idleArmed: idle runs (idleTurn checks reads against readsSeen, so
+	// it is not reset for every Call: arming a timer wakes a thread).
 	idleArmed        bool
 	reads, readsSeen uint64 // reading turns Calls took; as idleTurn last saw
 
@@ -244,7 +244,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 	s.rwake = make(chan struct{}, 1)
 	if self.Role == RoleMaster {
 		s.reader, s.idleArmed = turnNobody, true
-		s.idle = time.AfterFunc(idleRead, s.idleTurn)
+		s.idle = time.NewTimer(idleRead)
 	}
 	s.wg.Add(2)
 	go s.recvLoop()
@@ -419,13 +419,16 @@ const (
 // Call waits, before recvLoop reads it again: back-to-back Calls read
 // their own Responses, and an idle session still notices a stray frame
 // or a lost connection within twice this time (idleTurn).
-const idleRead = 2 * time.Millisecond
+const idleRead = 10 * time.Millisecond
 
 // recvLoop reads the control stream while it holds the reading turn:
 // always on a slave's session, on a master's as Session.reader says.
 func (s *Session) recvLoop() {
 	defer s.wg.Done()
 	master := s.self.Role == RoleMaster
+	if master {
+		defer s.idle.Stop()
+	}
 	for {
 		if master && !s.awaitTurn() {
 			return
@@ -464,6 +467,8 @@ func (s *Session) awaitTurn() bool {
 		}
 		select {
 		case <-s.rwake:
+		case <-s.idle.C:
+			s.idleTurn()
 		case <-s.done:
 			return false
 		}
@@ -481,21 +486,21 @@ func (s *Session) yieldTurn() {
 	}
 }
 
-// idleTurn, the idle timer's func, gives recvLoop the reading turn if
-// nobody has held it since its last look; while Calls read for
-// themselves it looks again later.
+// idleTurn, when the idle timer fires, gives recvLoop the reading turn
+// if nobody has held it since its last look; while Calls read for
+// themselves it looks again later. recvLoop runs it, between turns.
 func (s *Session) idleTurn() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
-	case s.reader == turnLoop: // its yieldTurn arms the timer again
+	case s.reader == turnLoop: // given meanwhile; yieldTurn arms the timer again
 		s.idleArmed = false
 	case s.reader == turnCall || s.reads != s.readsSeen:
 		s.readsSeen = s.reads
 		s.idle.Reset(idleRead)
 	default:
 		s.idleArmed = false
-		s.giveLoop()
+		s.reader = turnLoop
 	}
 }
 
