@@ -455,9 +455,11 @@ func (s *Session) recvLoop() {
 	}
 }
 
-// awaitTurn waits until recvLoop holds the reading turn, and reports
-// false when the session died first.
+// awaitTurn waits until recvLoop holds the reading turn (given by a
+// Call, by idleTurn, or taken when the connection died while nobody
+// read), and reports false when the session died first.
 func (s *Session) awaitTurn() bool {
+	closed := s.mux.CloseChan() // the connection died: read, to see it now
 	for {
 		s.mu.Lock()
 		mine := s.reader == turnLoop
@@ -469,6 +471,13 @@ func (s *Session) awaitTurn() bool {
 		case <-s.rwake:
 		case <-s.idle.C:
 			s.idleTurn()
+		case <-closed:
+			closed = nil // once: a Call reading now sees it itself
+			s.mu.Lock()
+			if s.reader == turnNobody {
+				s.reader = turnLoop
+			}
+			s.mu.Unlock()
 		case <-s.done:
 			return false
 		}
