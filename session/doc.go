@@ -126,7 +126,11 @@
 // hold a response back while other tasks of the same master are in
 // flight, and a master a request for an engine that has others queued
 // (Pipeline), each for at most 200 µs (maxHold), until the next frame
-// goes out with it. One goroutine reads the control stream.
+// goes out with it. One goroutine at a time reads the control stream:
+// on a slave the session's reader; on a master a Call that finds nobody
+// reading reads it until its own response comes (no hand-off to wake
+// it), else the session's reader, which also takes over after 10 ms with
+// nobody reading.
 //
 // # Task streams
 //
