@@ -65,7 +65,8 @@ lint: $(STATICCHECK)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzHandshake -fuzztime 20s ./session
-	$(GO) test -run '^$$' -fuzz FuzzFrame -fuzztime 20s ./session
+	$(GO) test -run '^$$' -fuzz '^FuzzFrame$$' -fuzztime 20s ./session
+	$(GO) test -run '^$$' -fuzz FuzzFrameReader -fuzztime 20s ./session
 	$(GO) test -run '^$$' -fuzz FuzzDecodeValue -fuzztime 20s ./session
 
 clean:

@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"strings"
@@ -129,6 +130,78 @@ func FuzzSubRequest(f *testing.F) {
 		}
 		if ran.Load() != 0 {
 			t.Fatal("a refused request ran")
+		}
+	})
+}
+
+// errCut stands for the error of a read cut short by a deadline
+// (yamux.ErrTimeout, Session.interruptRead): nothing was read.
+var errCut = errors.New("read cut short")
+
+// chopReader hands out its data a few bytes at a time, and fails every
+// other Read with errCut, as the control stream's reads on a master are
+// when the reading turn changes hands.
+type chopReader struct {
+	data []byte
+	n    int // the next Read's size
+	cut  bool
+}
+
+func (c *chopReader) Read(p []byte) (int, error) {
+	if c.cut = !c.cut; c.cut {
+		return 0, errCut
+	}
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), c.n, len(c.data))
+	c.n = c.n%7 + 1
+	copy(p, c.data[:k])
+	c.data = c.data[k:]
+	return k, nil
+}
+
+// FuzzFrameReader checks the control stream's resumable frame reader
+// against readEnvelope: fed in small pieces, with reads cut short
+// between them, it yields the same envelopes and fails the same way.
+func FuzzFrameReader(f *testing.F) {
+	var buf bytes.Buffer
+	for _, e := range []*envelope{
+		{ID: 1, Type: frameRequest, Req: &Request{Kind: KindEval, Src: "1+1"}},
+		{ID: 1, Type: frameResponse, Resp: &Response{Text: "2", Output: []byte("out\n")}},
+		{ID: 2, Type: frameCancel},
+	} {
+		writeEnvelope(&buf, e, 1<<20)
+	}
+	f.Add(bytes.Clone(buf.Bytes()), uint8(1))
+	f.Add(append(bytes.Clone(buf.Bytes()), 0, 0), uint8(5))
+	f.Add([]byte{0, 0, 0, 0}, uint8(3))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 1}, uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
+		want := bytes.NewReader(data)
+		fr := frameReader{r: &chopReader{data: data, n: int(chunk%16) + 1}, max: 1 << 16}
+		for {
+			we, werr := readEnvelope(want, 1<<16)
+			ge, gerr := fr.next()
+			for errors.Is(gerr, errCut) {
+				ge, gerr = fr.next()
+			}
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("readEnvelope: %v; frameReader: %v", werr, gerr)
+			}
+			if werr != nil {
+				for _, kind := range []error{io.EOF, io.ErrUnexpectedEOF, ErrFrameTooLarge, errMalformed} {
+					if errors.Is(werr, kind) != errors.Is(gerr, kind) {
+						t.Fatalf("readEnvelope: %v; frameReader: %v", werr, gerr)
+					}
+				}
+				return
+			}
+			wb, _ := encodeEnvelope(we, 1<<20)
+			gb, _ := encodeEnvelope(ge, 1<<20)
+			if !bytes.Equal(wb, gb) {
+				t.Fatalf("readEnvelope gave %+v; frameReader %+v", we, ge)
+			}
 		}
 	})
 }
