@@ -274,10 +274,18 @@ func (e *Engine) recycle() error {
 		lost, dropped := e.front.Reset(unkept)
 		e.lost = append(e.lost, lost...)
 		e.forget(dropped)
-	} else {
-		for name := range unkept {
-			e.lost = append(e.lost, userName(name)) // replayed, with its initial value
-		}
+	} else if len(unkept) > 0 {
+		// No front end to forget them: the declarations of those that
+		// cannot be carried over leave the replay (with whatever else
+		// they declared), and what used them fails to replay, below.
+		e.defs = slices.DeleteFunc(e.defs, func(src string) bool {
+			names := declNames(src)
+			if !slices.ContainsFunc(names, func(n string) bool { return unkept[n] }) {
+				return false
+			}
+			e.lost = append(e.lost, names...)
+			return true
+		})
 	}
 	ctx := context.Background()
 	for _, ex := range e.extra {

@@ -77,7 +77,14 @@ func TestPackageVarsSurviveRecycle(t *testing.T) {
 // interpreter's code or types (an interface, a func) cannot be carried
 // over exactly: it is reported lost and undefined, never its initializer.
 func TestUnrestorableVarsLost(t *testing.T) {
-	e := newEngine(t, Config{RecycleAfter: 12})
+	t.Run("front", func(t *testing.T) { testUnrestorableVarsLost(t, Config{}) })
+	t.Run("nofront", func(t *testing.T) { testUnrestorableVarsLost(t, Config{NoFrontEnd: true}) })
+	t.Run("sandbox", func(t *testing.T) { testUnrestorableVarsLost(t, Config{Sandbox: t.TempDir()}) })
+}
+
+func testUnrestorableVarsLost(t *testing.T, cfg Config) {
+	cfg.RecycleAfter = 12
+	e := newEngine(t, cfg)
 	run(t, e, "var v any = 1")
 	run(t, e, "func getV() any { return v }")
 	run(t, e, "var n = 1")
