@@ -38,7 +38,9 @@ type lowering struct {
 	fmtPos     token.Pos         // the print operand being converted (fmtmethods.go)
 	bounds     int               // index expressions checked: 0 not known yet, 1 yes, -1 no (bounds.go)
 
-	ifaceTargets []ifaceTarget // interfaces whose assertions became assertions to their implementers
+	ifaceTargets []ifaceTarget           // interfaces whose assertions became assertions to their implementers
+	typedNil     map[ast.Expr]types.Type // conversions that may lose a typed nil (typednil.go)
+	implTypes    map[string]types.Type   // implementers' spellings -> types (typeswitch.go)
 }
 
 // alias returns the name under which lowered code refers to package path:
@@ -66,7 +68,7 @@ func (l *lowering) alias(path, name string) string {
 func (s *snippet) lower() (*Program, *Error) {
 	l := &lowering{s: s, imports: map[string]string{}, cellVars: map[*types.Var]string{},
 		ynames: map[types.Object]string{}, refs: map[string]types.Object{}, declUses: map[types.Object]bool{},
-		orig: map[ast.Expr]ast.Expr{}, labels: map[ast.Stmt]string{}, newHelpers: map[string]string{},
+		orig: map[ast.Expr]ast.Expr{}, typedNil: map[ast.Expr]types.Type{}, labels: map[ast.Stmt]string{}, newHelpers: map[string]string{},
 		viaVar: map[*ast.Ident]*ast.Ident{},
 		gotos:  map[string]bool{}}
 	p := &Program{src: s.src, declares: map[string]types.Object{}}
@@ -129,6 +131,10 @@ func (s *snippet) lower() (*Program, *Error) {
 			}
 			return true
 		})
+		l.typedNilSites(n)
+	}
+	if l.err != nil {
+		return nil, l.err
 	}
 	for _, d := range decls {
 		l.rewrite(d)

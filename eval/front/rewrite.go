@@ -73,6 +73,9 @@ func (l *lowering) rewrite(node ast.Node) {
 		case *ast.SwitchStmt:
 			l.lowerSwitch(c, n)
 		}
+		if l.err == nil {
+			l.typedNilCheck(c)
+		}
 		return l.err == nil
 	})
 }

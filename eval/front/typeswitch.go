@@ -95,7 +95,7 @@ func (l *lowering) typeSwitch(ts *ast.TypeSwitchStmt, label *ast.LabeledStmt) as
 			if single && types.IsInterface(l.typeOf(cc.List[0]).Type) {
 				text = "var " + bind + " ᐧB; "
 				for _, m := range implOf[i] {
-					text += "if m, ok := " + v + ".(" + m + "); ok { " + bind + " = m } else "
+					text += "if m, ok := " + v + ".(" + m + "); ok { " + l.typedNilImplCheck("m", l.implTypes[m], l.typeOf(cc.List[0]).Type) + bind + " = m } else "
 				}
 				text += "{ " + bind + " = " + v + ".(ᐧB) }"
 				if it := l.typeOf(cc.List[0]).Type.Underlying().(*types.Interface); it.NumMethods() == 0 {
@@ -160,6 +160,10 @@ func (l *lowering) implementers(operand, iface types.Type, pos ast.Expr) []strin
 				l.fail(pos.Pos(), "this case of type %s is not supported here: the interpreter cannot tell a %s from a %s, which both implement it (it keeps only their underlying type); give the types distinct layouts", types.TypeString(iface, qualifyMain), types.TypeString(t, qualifyMain), types.TypeString(other, qualifyMain))
 				return nil
 			}
+			if l.implTypes == nil {
+				l.implTypes = map[string]types.Type{}
+			}
+			l.implTypes[ts] = t
 			out = append(out, ts)
 		}
 	}
@@ -392,8 +396,12 @@ func (l *lowering) ifaceAssertion(c *astutil.Cursor, n *ast.TypeAssertExpr) {
 	case *ast.ValueSpec:
 		commaOK = len(p.Names) == 2 && len(p.Values) == 1
 	}
-	if operand.Underlying().(*types.Interface).NumMethods() == 0 && l.unmatchedCheck("", target) == "" {
-		return // an any to another package's interface: yaegi is right
+	if operand.Underlying().(*types.Interface).NumMethods() == 0 && l.unmatchedCheck("", target) == "" && !l.implementedByProgram(target) {
+		// An any to another package's interface that none of the
+		// program's types implements: yaegi is right. (With one that
+		// does, yaegi v0.16.1 gives a nil error for any(&T{}).(error)
+		// with ok true, and a value whose Error panics without.)
+		return
 	}
 	for _, tn := range l.mainTypes() {
 		for _, t := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
@@ -423,15 +431,15 @@ func (l *lowering) ifaceAssertion(c *astutil.Cursor, n *ast.TypeAssertExpr) {
 	}
 	var text string
 	if commaOK {
-		text = "func() (ᐧI, bool) { ᐧx := ᐧX; "
+		text = "func() (ᐧI, bool) { ᐧx := ᐧX; if ᐧx == nil { return nil, false }; "
 		for _, m := range impl {
-			text += "if m, ok := ᐧx.(" + m + "); ok { return m, true }; "
+			text += "if m, ok := ᐧx.(" + m + "); ok { " + l.typedNilImplCheck("m", l.implTypes[m], target) + "return m, true }; "
 		}
 		text += "m, ok := ᐧx.(ᐧI); " + check + "return m, ok }()"
 	} else {
-		text = "func() ᐧI { ᐧx := ᐧX; "
+		text = "func() ᐧI { ᐧx := ᐧX; if ᐧx == nil { return ᐧx.(ᐧI) }; "
 		for _, m := range impl {
-			text += "if m, ok := ᐧx.(" + m + "); ok { return m }; "
+			text += "if m, ok := ᐧx.(" + m + "); ok { " + l.typedNilImplCheck("m", l.implTypes[m], target) + "return m }; "
 		}
 		text += "return ᐧx.(ᐧI) }()"
 	}

@@ -280,3 +280,12 @@ func Unmatched(v any, target string, methods ...string) bool {
 	panic(&Unsupported{Msg: "the type assertion of a " + rv.Type().String() + " to " + target +
 		" is not supported: the interpreter does not match a value of a compiled type to an interface the program declares; assert to the concrete type, or to an interface of the standard library"})
 }
+
+// TypedNil makes the task fail with kind unsupported: the program
+// converts a nil value of its type t to the interface to of another
+// package (eval/front/typednil.go), which yaegi v0.16.1 makes a nil
+// interface where Go's holds the typed nil (and is not == nil).
+func TypedNil(t, to string) {
+	panic(&Unsupported{Msg: "a nil " + t + " converted to " + to + " is not supported: the interpreter makes it a nil " + to +
+		" (in Go it holds the typed nil and is not == nil); return or assign the untyped nil where the value is nil"})
+}

@@ -31,6 +31,7 @@ var Symbols = map[string]map[string]reflect.Value{
 		"GoSyntax":    reflect.ValueOf(GoSyntax),
 		"Equal":       reflect.ValueOf(Equal),
 		"Unmatched":   reflect.ValueOf(Unmatched),
+		"TypedNil":    reflect.ValueOf(TypedNil),
 	},
 }
 

@@ -1,0 +1,93 @@
+package eval
+
+import (
+	"strings"
+	"testing"
+)
+
+// A nil pointer (map, slice, func, chan) of the program's type converted
+// to error or another package's interface is a nil interface in yaegi
+// v0.16.1, where Go's holds the typed nil (eval/front/typednil.go): the
+// task fails with kind unsupported when such a nil is converted, and
+// runs as go run does otherwise. The wants are go run's.
+func TestTypedNilRefused(t *testing.T) {
+	const decl = `type MyErr struct{ s string }
+func (e *MyErr) Error() string { return "myerr" }
+type T struct{}
+func (*T) String() string { return "t" }
+type L []int
+func (L) String() string { return "l" }
+`
+	for _, c := range []struct{ src, want string }{
+		{`func f() error { var p *MyErr; return p }
+fmt.Println(f() == nil)`, "a nil *main.MyErr converted to error is not supported"},
+		{`var p *MyErr
+var e error = p
+fmt.Println(e == nil)`, "a nil *main.MyErr converted to error is not supported"},
+		{`var p *MyErr
+var e error
+e = p
+fmt.Println(e != nil)`, "a nil *main.MyErr converted to error is not supported"},
+		{`var p *T
+fmt.Println(fmt.Stringer(p) == nil)`, "a nil *main.T converted to fmt.Stringer is not supported"},
+		{`var p *T
+fmt.Println([]fmt.Stringer{p}[0] == nil)`, "a nil *main.T converted to fmt.Stringer is not supported"},
+		{`func g(s ...fmt.Stringer) bool { return s[0] == nil }
+var l L
+fmt.Println(g(l))`, "a nil main.L converted to fmt.Stringer is not supported"},
+		{`var p *MyErr
+fmt.Println(errors.Is(p, nil))`, "a nil *main.MyErr converted to error is not supported"},
+		{`var p *MyErr
+var a any = p
+e := a.(error)
+fmt.Println(e == nil)`, "a nil *main.MyErr converted to error is not supported"},
+		{`var p *MyErr
+var a any = p
+e, ok := a.(error)
+fmt.Println(e == nil, ok)`, "a nil *main.MyErr converted to error is not supported"},
+		{`var p *MyErr
+var a any = p
+switch v := a.(type) {
+case error:
+	fmt.Println(v == nil)
+}`, "a nil *main.MyErr converted to error is not supported"},
+		{`func two() (*MyErr, int) { return nil, 1 }
+func f() (error, int) { return two() }
+fmt.Println(f())`, "a *main.MyErr result converted to error is not supported"},
+	} {
+		e := newEngine(t, Config{})
+		run(t, e, decl)
+		_, ee := runErr(t, e, t.Context(), c.src)
+		if ee == nil || ee.Kind != KindUnsupported || !strings.Contains(ee.Msg, c.want) {
+			t.Errorf("%s:\ngot %v, want kind unsupported with %q", c.src, ee, c.want)
+		}
+	}
+}
+
+func TestTypedNilNotNil(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, `type MyErr struct{ s string }
+func (e *MyErr) Error() string { return "myerr" }`)
+	// A method declared in a later snippet than its type.
+	run(t, e, `func (e *MyErr) Self() error { return e }`)
+	r := run(t, e, `func f(fail bool) error { if fail { return &MyErr{} }; return nil }
+func g(v any) bool { return v == nil }
+type I interface{ Error() string }
+var p *MyErr
+var q = &MyErr{"q"}
+var e error = q
+var i I = p
+var a any = q
+ae, ok := a.(error)
+_, ok2 := any(nil).(error)
+_, ok3 := any(1).(error)
+fmt.Println(f(true) == nil, f(false) == nil, e == nil, e, g(p), i == nil, ae == nil, ok, ae, ok2, ok3, a.(error), q.Self() == nil)`)
+	if got, want := string(r.Output), "false true false myerr false false false true myerr false false myerr false\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	_, ee := runErr(t, e, t.Context(), `var p *MyErr
+fmt.Println(p.Self() == nil)`)
+	if ee == nil || ee.Kind != KindUnsupported || !strings.Contains(ee.Msg, "a nil *main.MyErr converted to error is not supported") {
+		t.Errorf("got %v, want the typed nil refused", ee)
+	}
+}
