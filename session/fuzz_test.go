@@ -175,11 +175,33 @@ func FuzzFrameReader(f *testing.F) {
 	}
 	f.Add(bytes.Clone(buf.Bytes()), uint8(1))
 	f.Add(append(bytes.Clone(buf.Bytes()), 0, 0), uint8(5))
+	many := bytes.Clone(buf.Bytes())
+	for i := range 8 {
+		e := &envelope{ID: uint64(i), Type: frameResponse, Resp: &Response{Output: []byte{byte('a' + i)}}}
+		b, _ := encodeEnvelope(e, 1<<20)
+		many = append(many, b...)
+	}
+	f.Add(many, uint8(200))
 	f.Add([]byte{0, 0, 0, 0}, uint8(3))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 1}, uint8(2))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
 		want := bytes.NewReader(data)
-		fr := frameReader{r: &chopReader{data: data, n: int(chunk%16) + 1}, max: 1 << 16}
+		n := int(chunk%16) + 1
+		if chunk >= 128 { // many frames at once, then small pieces
+			n = len(data)*int(chunk-127)/128 + 1
+		}
+		fr := frameReader{r: &chopReader{data: data, n: n}, max: 1 << 16}
+		// The envelopes read, with their encodings when read: reads
+		// after them must not change them (the reader reuses its buffer).
+		var got []*envelope
+		var gotEnc [][]byte
+		defer func() {
+			for i, e := range got {
+				if b, _ := encodeEnvelope(e, 1<<20); !bytes.Equal(b, gotEnc[i]) {
+					t.Fatalf("envelope %d changed by later reads: %+v", i, e)
+				}
+			}
+		}()
 		for {
 			we, werr := readEnvelope(want, 1<<16)
 			ge, gerr := fr.next()
@@ -202,6 +224,7 @@ func FuzzFrameReader(f *testing.F) {
 			if !bytes.Equal(wb, gb) {
 				t.Fatalf("readEnvelope gave %+v; frameReader %+v", we, ge)
 			}
+			got, gotEnc = append(got, ge), append(gotEnc, gb)
 		}
 	})
 }

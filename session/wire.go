@@ -118,54 +118,94 @@ func readFrame(r io.Reader, max int) ([]byte, error) {
 }
 
 // frameReader reads the frames of one stream whose reads may be cut
-// short by a read deadline: it keeps what it has read of a frame, so
-// that the next read, by the same goroutine or another, goes on where
-// the last one stopped (the control stream's reader changes hands on a
-// master's session: Session.reader). A goroutine must hold the reading
-// turn to call next.
+// short by a read deadline: it keeps what it has read, so that the next
+// read, by the same goroutine or another, goes on where the last one
+// stopped (the control stream's reader changes hands on a master's
+// session: Session.reader). It reads what the stream holds, up to its
+// buffer, at once, and decodes the frames in it one by one with no read
+// each: a peer that sent many frames in one Write (frameQueue) costs one
+// read, not two a frame. A goroutine must hold the reading turn to call
+// next.
 type frameReader struct {
-	r    io.Reader
-	max  int
-	hdr  [4]byte
-	nh   int    // bytes of hdr read
-	body []byte // the frame's body once its length is known, else nil
-	nb   int    // bytes of body read
+	r   io.Reader
+	max int
+	buf []byte // buf[start:end] is read and not yet decoded
+	// start and end delimit what buf holds.
+	start, end int
+	err        error // from a read that also returned bytes, for later
 }
 
+// frameBuffer is the size of frameReader's buffer: tens of small frames
+// at once. A larger frame grows it for its own time, and the grown
+// buffer is let go once its frame is decoded.
+const frameBuffer = 4 << 10
+
 // next returns the next frame's envelope. An error from the stream is
-// returned as it is, with the part of the frame read so far kept; the
-// limit and the decoding are as readEnvelope's.
+// returned as it is, with what was read so far kept; the limit and the
+// decoding are as readEnvelope's. The envelope shares no memory with the
+// buffer (the decoder copies bytes and strings out of it).
 func (f *frameReader) next() (*envelope, error) {
-	for f.nh < len(f.hdr) {
-		n, err := f.r.Read(f.hdr[f.nh:])
-		f.nh += n
-		if err != nil && f.nh < len(f.hdr) {
-			if errors.Is(err, io.EOF) && f.nh > 0 {
+	for {
+		have := f.end - f.start
+		need := 4
+		if have >= 4 {
+			n := binary.BigEndian.Uint32(f.buf[f.start:])
+			if uint64(n) > uint64(f.max) {
+				return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, n, f.max)
+			}
+			need = 4 + int(n)
+			if have >= need {
+				body := f.buf[f.start+4 : f.start+need]
+				f.start += need
+				e, err := decodeEnvelope(body)
+				f.settle()
+				return e, err
+			}
+		}
+		if err := f.fill(need); err != nil {
+			if errors.Is(err, io.EOF) && f.end > f.start {
 				err = io.ErrUnexpectedEOF
 			}
 			return nil, err
 		}
 	}
-	if f.body == nil {
-		n := binary.BigEndian.Uint32(f.hdr[:])
-		if uint64(n) > uint64(f.max) {
-			return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, n, f.max)
-		}
-		f.body = make([]byte, n)
+}
+
+// fill reads at least one more byte into the buffer, which it first
+// makes room in for need bytes from start.
+func (f *frameReader) fill(need int) error {
+	if f.err != nil {
+		err := f.err
+		f.err = nil
+		return err
 	}
-	for f.nb < len(f.body) {
-		n, err := f.r.Read(f.body[f.nb:])
-		f.nb += n
-		if err != nil && f.nb < len(f.body) {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
+	switch {
+	case need > len(f.buf):
+		buf := make([]byte, max(need, frameBuffer))
+		f.end = copy(buf, f.buf[f.start:f.end])
+		f.buf, f.start = buf, 0
+	case f.start > 0:
+		f.end = copy(f.buf, f.buf[f.start:f.end])
+		f.start = 0
+	}
+	n, err := f.r.Read(f.buf[f.end:])
+	f.end += n
+	if n > 0 {
+		f.err = err // after the frames these bytes complete
+		return nil
+	}
+	return err // nil: next reads again
+}
+
+// settle starts the buffer over once all it held is decoded, letting go
+// of one grown for a large frame.
+func (f *frameReader) settle() {
+	if f.start == f.end {
+		f.start, f.end = 0, 0
+		if len(f.buf) > frameBuffer {
+			f.buf = nil
 		}
 	}
-	body := f.body
-	f.nh, f.body, f.nb = 0, nil, 0
-	return decodeEnvelope(body)
 }
 
 // encodeEnvelope encodes e as a whole frame, header and body in one
