@@ -118,3 +118,41 @@ func TestCallFreeLoopEndsOnExit(t *testing.T) {
 	// not start it (it checks after arming its run).
 	t.Logf("the loop ran on the task's goroutine: %v", ip.hereRuns > 0)
 }
+
+// executeHere's stop state is reused by an interpreter's runs: runs
+// whose context is cancelled as they end, or not at all, leave nothing
+// behind for the next, and one cancelled mid-run after many of them
+// still stops (go test -race checks the hand-over between the run and
+// its AfterFunc).
+func TestCallFreeStopReusedAcrossRuns(t *testing.T) {
+	e, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	for i := range 200 {
+		cctx, cancel := context.WithCancel(ctx)
+		if i%2 == 1 { // races with the run's end
+			go cancel()
+		}
+		res, err := e.Run(cctx, "2+3")
+		cancel()
+		if err != nil && !isKind(err, KindCanceled) || err == nil && res.Value != 5 {
+			t.Fatalf("run %d: %+v, %v; want 5 or kind canceled", i, res, err)
+		}
+	}
+	ip := e.ip
+	before := ip.hereRuns
+	cctx, cancel := context.WithCancel(ctx)
+	time.AfterFunc(20*time.Millisecond, cancel)
+	if _, err := e.Run(cctx, "for {}"); !isKind(err, KindCanceled) {
+		t.Fatalf("for {} cancelled: %v, want kind canceled", err)
+	}
+	if ip.hereRuns == before {
+		t.Fatal("for {} did not run here")
+	}
+	if res, err := e.Run(ctx, "2+3"); err != nil || res.Value != 5 {
+		t.Fatalf("after the cancelled loop: %+v, %v", res, err)
+	}
+}

@@ -40,6 +40,7 @@ type interpreter struct {
 	here map[string]bool
 	// hereRuns counts the runs executeHere made (for tests).
 	hereRuns int
+	hereStop hereStop // executeHere's, for each of its runs
 }
 
 var stdioOnce sync.Once
@@ -61,6 +62,7 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 		out: c, errw: errw, cache: map[string]*interp.Program{}, imported: map[string]bool{},
 		funcs: map[string]reflect.Value{}, jobs: make(chan func()), reent: &reentrant{}, here: map[string]bool{},
 	}
+	ip.hereStop.ip = ip
 	go runJobs(ip.jobs) // exits when abandon or close closes jobs
 	ip.stopper = newStopper(ip.in)
 	std := stdSymbols()
@@ -249,20 +251,19 @@ func interruptible[T any](ctx context.Context, ip *interpreter, f func() (T, err
 // (exit), which then reports errGoexit, as execute does.
 func (ip *interpreter) executeHere(ctx context.Context, prog *interp.Program) (v reflect.Value, abandoned bool, err error) {
 	ip.hereRuns++
-	done := ip.stopper.arm()
-	var (
-		old     uint64
-		revive  bool
-		stopped chan struct{}
-		stop    func() bool
-	)
+	h := &ip.hereStop
+	h.done = ip.stopper.arm()
+	var stop func() bool
 	if ctx.Done() != nil {
-		stopped = make(chan struct{})
-		stop = context.AfterFunc(ctx, func() { old, revive = ip.stopper.stop(done); close(stopped) })
+		if h.fire == nil {
+			h.fire = h.stop
+		}
+		h.fired.Add(1)
+		stop = context.AfterFunc(ctx, h.fire)
 	}
 	if ip.exits.exited() { // before arm: it stopped an earlier run
 		if stop != nil {
-			stop()
+			h.disarm(stop)
 		}
 		return reflect.Value{}, true, errGoexit
 	}
@@ -274,10 +275,9 @@ func (ip *interpreter) executeHere(ctx context.Context, prog *interp.Program) (v
 		}()
 		v, err = ip.in.Execute(prog)
 	}()
-	if stop != nil && !stop() { // ctx ended: what ran may be cut short
-		<-stopped
-		if revive {
-			ip.stopper.revive(old)
+	if stop != nil && h.disarm(stop) { // ctx ended: what ran may be cut short
+		if h.revive {
+			ip.stopper.revive(h.old)
 		}
 		return reflect.Value{}, true, ctx.Err()
 	}
@@ -285,6 +285,36 @@ func (ip *interpreter) executeHere(ctx context.Context, prog *interp.Program) (v
 		return reflect.Value{}, true, errGoexit
 	}
 	return v, false, err
+}
+
+// hereStop stops an executeHere run when its context ends mid-run. An
+// interpreter has one, reused by its runs (one at a time), with the
+// method value its AfterFunc calls made once: a run allocates only what
+// context.AfterFunc itself does.
+type hereStop struct {
+	ip     *interpreter
+	done   chan struct{} // the run's, from stopper.arm
+	fire   func()        // stop, as a func value
+	fired  sync.WaitGroup
+	old    uint64 // what stop learnt, read once fired is waited for
+	revive bool
+}
+
+// stop is the AfterFunc of a run whose context ended.
+func (h *hereStop) stop() {
+	h.old, h.revive = h.ip.stopper.stop(h.done)
+	h.fired.Done()
+}
+
+// disarm undoes the run's AfterFunc (its stop func), waiting for h.stop
+// if that runs already, and reports whether it did (ctx ended).
+func (h *hereStop) disarm(stop func() bool) bool {
+	if stop() {
+		h.fired.Done()
+		return false
+	}
+	h.fired.Wait()
+	return true
 }
 
 // callFree reports whether body, Go statements, calls nothing (no
