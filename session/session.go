@@ -768,7 +768,9 @@ func (s *Session) call(ctx context.Context, req *Request, stop context.Context, 
 	}
 	id := s.nextID.Add(1)
 	c := &pendingCall{ch: make(chan *Response, 1), arrived: arrived, slot: slot}
-	defer s.openParent(ctx, id, req)()
+	if s.openParent(ctx, id, req) {
+		defer s.closeParent(id)
+	}
 	s.mu.Lock()
 	s.pending[id] = c
 	if onEvent != nil {

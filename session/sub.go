@@ -63,11 +63,11 @@ func mayParent(k Kind) bool { return k == KindEval || k == KindCall || k == Kind
 const DefaultMaxDepth = 16
 
 // openParent records the Call id as a task that may ask for sub-tasks,
-// on a master's session; the returned func forgets it and cancels its
-// sub-tasks still running.
-func (s *Session) openParent(ctx context.Context, id uint64, req *Request) func() {
+// on a master's session, and reports whether it did: closeParent(id)
+// must then forget it.
+func (s *Session) openParent(ctx context.Context, id uint64, req *Request) bool {
 	if s.self.Role != RoleMaster || !mayParent(req.Kind) {
-		return func() {}
+		return false
 	}
 	s.subs.mu.Lock()
 	if s.subs.parents == nil {
@@ -75,18 +75,22 @@ func (s *Session) openParent(ctx context.Context, id uint64, req *Request) func(
 	}
 	s.subs.parents[id] = &subParent{ctx: ctx, depth: req.Depth}
 	s.subs.mu.Unlock()
-	return func() {
-		s.subs.mu.Lock()
-		p := s.subs.parents[id]
-		delete(s.subs.parents, id)
-		var children []context.CancelFunc // nil for most tasks: no allocation
-		for _, cancel := range p.children {
-			children = append(children, cancel)
-		}
-		s.subs.mu.Unlock()
-		for _, cancel := range children {
-			cancel()
-		}
+	return true
+}
+
+// closeParent forgets the parent task id and cancels its sub-tasks
+// still running.
+func (s *Session) closeParent(id uint64) {
+	s.subs.mu.Lock()
+	p := s.subs.parents[id]
+	delete(s.subs.parents, id)
+	var children []context.CancelFunc // nil for most tasks: no allocation
+	for _, cancel := range p.children {
+		children = append(children, cancel)
+	}
+	s.subs.mu.Unlock()
+	for _, cancel := range children {
+		cancel()
 	}
 }
 
