@@ -1078,7 +1078,7 @@ func (s *Session) run(t *task, h Handler) {
 		s.serveStream(t, h)
 		return
 	}
-	ctx, live := s.withLive(withTask(t.ctx, s, t.id, t.req), t.id, t.req, s.writeCtrl)
+	ctx, live := s.taskContext(t)
 	resp := h.ServeTask(ctx, t.req, nil)
 	live.close()
 	s.mu.Lock()
@@ -1122,11 +1122,55 @@ func (s *Session) counter(t *task) *atomic.Int64 {
 // withLive gives a task that asked for live events its Live, which
 // sends them with send; the caller closes it before the Response.
 func (s *Session) withLive(ctx context.Context, id uint64, req *Request, send func(*envelope) error) (context.Context, *Live) {
-	if !req.Live || req.Kind == KindBatch {
+	if !wantsLive(req) {
 		return ctx, nil
 	}
 	live := newLive(id, send, s.background)
 	return context.WithValue(ctx, liveKey{}, live), live
+}
+
+// wantsLive reports whether a task of req gets a Live.
+func wantsLive(req *Request) bool { return req.Live && req.Kind != KindBatch }
+
+// taskContext is the context a Handler gets for a task of the control
+// stream: with its reference for Spawn (eval, call and batch tasks) and
+// its Live (when asked for), in one allocation (taskCtx) instead of a
+// context.WithValue and a value each.
+func (s *Session) taskContext(t *task) (context.Context, *Live) {
+	parent, live := mayParent(t.req.Kind), wantsLive(t.req)
+	if !parent && !live {
+		return t.ctx, nil
+	}
+	c := &taskCtx{Context: t.ctx}
+	if parent {
+		c.ref = taskRef{s: s, id: t.id, depth: t.req.Depth}
+	}
+	if live {
+		c.live = newLive(t.id, s.writeCtrl, s.background)
+	}
+	return c, c.live
+}
+
+// taskCtx is taskContext's context: ctx with the values of its fields.
+type taskCtx struct {
+	context.Context
+	ref  taskRef // ref.s is nil when the task sends no sub-tasks
+	live *Live
+}
+
+// Value returns c's own values, or those of the context it extends.
+func (c *taskCtx) Value(key any) any {
+	switch key.(type) {
+	case taskRefKey:
+		if c.ref.s != nil {
+			return &c.ref
+		}
+	case liveKey:
+		if c.live != nil {
+			return c.live
+		}
+	}
+	return c.Context.Value(key)
 }
 
 // Traffic returns the bytes this session has received and sent on its

@@ -186,14 +186,6 @@ type taskRef struct {
 
 type taskRefKey struct{}
 
-// withTask marks the context of a task that may ask for sub-tasks.
-func withTask(ctx context.Context, s *Session, id uint64, req *Request) context.Context {
-	if !mayParent(req.Kind) {
-		return ctx
-	}
-	return context.WithValue(ctx, taskRefKey{}, &taskRef{s: s, id: id, depth: req.Depth})
-}
-
 // ErrNoParent is Spawn's error for a context that is not that of a
 // task a Handler runs (or of a stream task: only eval, call and batch
 // tasks send sub-tasks).
