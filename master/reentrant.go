@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/dpfw/dpfw/session"
 )
@@ -36,19 +37,38 @@ import (
 // futures it submitted itself (package eval), so waits form a tree.
 
 // parent is a task on its way to a slave, as its sub-tasks see it: the
-// Slave that runs it, its depth, and its loan token.
+// Slave that runs it, its depth, and its loan token. It is also the
+// context of the task's Call, which carries it (serveSub gets the
+// Call's context values): one allocation per task, and the token is
+// made by the first sub-task that needs it.
 type parent struct {
+	context.Context
 	s     *Slave
 	depth int
-	token chan struct{} // one token: the engine the waiting parent lends
+	once  sync.Once
+	tok   chan struct{} // one token: the engine the waiting parent lends
 }
 
 type parentKey struct{}
 
+// Value returns p for parentKey, else the value of the context p extends.
+func (p *parent) Value(key any) any {
+	if _, ok := key.(parentKey); ok {
+		return p
+	}
+	return p.Context.Value(key)
+}
+
+// token returns p's loan token channel.
+func (p *parent) token() chan struct{} {
+	p.once.Do(func() { p.tok = make(chan struct{}, 1) })
+	return p.tok
+}
+
 // withParent marks the context of a Call of a task on s, for the
 // sub-tasks it may ask for (serveSub gets the Call's context values).
 func withParent(ctx context.Context, s *Slave, depth int) context.Context {
-	return context.WithValue(ctx, parentKey{}, &parent{s: s, depth: depth, token: make(chan struct{}, 1)})
+	return &parent{Context: ctx, s: s, depth: depth}
 }
 
 // serveSub runs a sub-task the slave behind a session asks for: the
@@ -83,11 +103,11 @@ func (m *Master) runSub(ctx context.Context, p *parent, t Task) (Result, error) 
 		}
 	}
 	select {
-	case p.token <- struct{}{}:
+	case p.token() <- struct{}{}:
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
-	defer func() { <-p.token }()
+	defer func() { <-p.token() }()
 	t.spare = true
 	return p.s.do(ctx, t, nil, nil, nil)
 }
