@@ -38,6 +38,12 @@ type Session struct {
 	out     frameQueue // frames for ctrl, gathered into few Writes
 	traffic *traffic   // bytes through conn, counted by coalescedConn
 	nextID  atomic.Uint64
+	// Method values of s made once, for the per-task paths that pass
+	// them on (a method value that escapes is allocated where it is
+	// taken): writeCtrlBytes, writeCtrl and background.
+	writeBytes func([]byte) error
+	sendCtrl   func(*envelope) error
+	spawn      func(func()) bool
 
 	// The control stream's reading turn. On a slave's session recvLoop
 	// reads all the time. On a master's session the turn moves (reader,
@@ -239,6 +245,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 	if self.Role == RoleMaster {
 		s.slots = make(chan struct{}, peer.InFlight())
 	}
+	s.writeBytes, s.sendCtrl, s.spawn = s.writeCtrlBytes, s.writeCtrl, s.background
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.frames = frameReader{r: ctrl, max: cfg.MaxFrame}
 	s.rwake = make(chan struct{}, 1)
@@ -386,7 +393,7 @@ func (s *Session) writeCtrl(e *envelope) error {
 // time (frameQueue). It may return before the frame is on its way, nil:
 // a failed Write ends the session, which its sender then learns.
 func (s *Session) writeCtrlFrame(b []byte) error {
-	return s.out.write(b, s.writeCtrlBytes)
+	return s.out.write(b, s.writeBytes)
 }
 
 // writeCtrlBytes writes whole frames on the control stream in one Write.
@@ -900,7 +907,7 @@ func (s *Session) sendRequest(ctx context.Context, id uint64, req *Request) erro
 		return err
 	}
 	if ctx.Value(mayHoldKey{}) != nil {
-		return s.out.hold(b, s.writeCtrlBytes)
+		return s.out.hold(b, s.writeBytes)
 	}
 	return s.writeCtrlFrame(b)
 }
@@ -1090,7 +1097,7 @@ func (s *Session) run(t *task, h Handler) {
 		// More tasks of this peer are in flight: one of them is likely
 		// to finish soon, and its Response can go in the same Write
 		// (frameQueue.hold, at most maxHold later).
-		s.out.hold(b, s.writeCtrlBytes)
+		s.out.hold(b, s.writeBytes)
 		return
 	}
 	s.writeCtrlFrame(b)
@@ -1125,7 +1132,7 @@ func (s *Session) withLive(ctx context.Context, id uint64, req *Request, send fu
 	if !wantsLive(req) {
 		return ctx, nil
 	}
-	live := newLive(id, send, s.background)
+	live := newLive(id, send, s.spawn)
 	return context.WithValue(ctx, liveKey{}, live), live
 }
 
@@ -1146,7 +1153,7 @@ func (s *Session) taskContext(t *task) (context.Context, *Live) {
 		c.ref = taskRef{s: s, id: t.id, depth: t.req.Depth}
 	}
 	if live {
-		c.live = newLive(t.id, s.writeCtrl, s.background)
+		c.live = newLive(t.id, s.sendCtrl, s.spawn)
 	}
 	return c, c.live
 }
