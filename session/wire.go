@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/fxamacker/cbor/v2"
 )
@@ -208,6 +209,10 @@ func (f *frameReader) settle() {
 	}
 }
 
+// envBuffers holds the bytes.Buffer headers encodeEnvelope encodes
+// into: only the header is reused, each frame's bytes are its own.
+var envBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // encodeEnvelope encodes e as a whole frame, header and body in one
 // buffer (one allocation, and one Write with no copy to send it), with a
 // body no larger than max and within the limits the peer's decoder
@@ -216,11 +221,15 @@ func (f *frameReader) settle() {
 func encodeEnvelope(e *envelope, max int) ([]byte, error) {
 	// Room for a small task's whole frame at once: the buffer does
 	// not grow (and copy) on its way there.
-	buf := bytes.NewBuffer(make([]byte, 4, 256)) // the length, once known
-	if err := wireEncBuf.MarshalToBuffer(e, buf); err != nil {
+	buf := envBuffers.Get().(*bytes.Buffer)
+	*buf = *bytes.NewBuffer(make([]byte, 4, 256)) // the length, once known
+	err := wireEncBuf.MarshalToBuffer(e, buf)
+	b := buf.Bytes()
+	*buf = bytes.Buffer{} // b is the frame's own
+	envBuffers.Put(buf)
+	if err != nil {
 		return nil, err
 	}
-	b := buf.Bytes()
 	n := len(b) - 4
 	if n > max {
 		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, n, max)
