@@ -40,10 +40,11 @@ type Session struct {
 	nextID  atomic.Uint64
 	// Method values of s made once, for the per-task paths that pass
 	// them on (a method value that escapes is allocated where it is
-	// taken): writeCtrlBytes, writeCtrl and background.
-	writeBytes func([]byte) error
-	sendCtrl   func(*envelope) error
-	spawn      func(func()) bool
+	// taken).
+	writeBytes func([]byte) error    // writeCtrlBytes
+	sendCtrl   func(*envelope) error // writeCtrl
+	spawn      func(func()) bool     // background
+	interrupt  func()                // interruptRead
 
 	// The control stream's reading turn. On a slave's session recvLoop
 	// reads all the time. On a master's session the turn moves (reader,
@@ -109,6 +110,26 @@ type pendingCall struct {
 	ch      chan *Response  // buffered: the reader never blocks on it
 	arrived func(*Response) // CallNotify's; nil for a plain Call
 	slot    bool            // it holds one of slots (not a Spare sub-task)
+}
+
+// pendingCalls holds pendingCalls whose Call received its Response from
+// ch, with ch empty: settle took the call out of pending before the
+// Response was sent on ch, so nothing else holds it. A Call that ends
+// any other way leaves its pendingCall to the collector.
+var pendingCalls = sync.Pool{New: func() any { return &pendingCall{ch: make(chan *Response, 1)} }}
+
+func newPendingCall(arrived func(*Response), slot bool) *pendingCall {
+	c := pendingCalls.Get().(*pendingCall)
+	c.arrived, c.slot = arrived, slot
+	return c
+}
+
+// received returns resp, the Response c's Call received from c.ch, and
+// gives c back to pendingCalls.
+func (c *pendingCall) received(resp *Response) *Response {
+	c.arrived = nil
+	pendingCalls.Put(c)
+	return resp
 }
 
 // task is one request admitted from the peer, waiting for Serve.
@@ -246,6 +267,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		s.slots = make(chan struct{}, peer.InFlight())
 	}
 	s.writeBytes, s.sendCtrl, s.spawn = s.writeCtrlBytes, s.writeCtrl, s.background
+	s.interrupt = s.interruptRead
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.frames = frameReader{r: ctrl, max: cfg.MaxFrame}
 	s.rwake = make(chan struct{}, 1)
@@ -774,7 +796,7 @@ func (s *Session) call(ctx context.Context, req *Request, stop context.Context, 
 		}
 	}
 	id := s.nextID.Add(1)
-	c := &pendingCall{ch: make(chan *Response, 1), arrived: arrived, slot: slot}
+	c := newPendingCall(arrived, slot)
 	if s.openParent(ctx, id, req) {
 		defer s.closeParent(id)
 	}
@@ -809,7 +831,7 @@ func (s *Session) call(ctx context.Context, req *Request, stop context.Context, 
 	for {
 		select {
 		case resp := <-c.ch:
-			return resp, nil
+			return c.received(resp), nil
 		case <-s.done:
 			return s.lost(id, c)
 		case <-stopped:
@@ -830,17 +852,17 @@ func (s *Session) call(ctx context.Context, req *Request, stop context.Context, 
 func (s *Session) readDirect(ctx context.Context, id uint64, c *pendingCall, stop context.Context) (*Response, error) {
 	defer s.handBack()
 	if ctx.Done() != nil {
-		defer context.AfterFunc(ctx, s.interruptRead)()
+		defer context.AfterFunc(ctx, s.interrupt)()
 	}
 	var stopped <-chan struct{}
 	if stop != nil && stop.Done() != nil {
 		stopped = stop.Done()
-		defer context.AfterFunc(stop, s.interruptRead)()
+		defer context.AfterFunc(stop, s.interrupt)()
 	}
 	for {
 		select {
 		case resp := <-c.ch:
-			return resp, nil
+			return c.received(resp), nil
 		case <-stopped:
 			stopped = nil // once
 			s.cancelTask(id)
