@@ -37,6 +37,7 @@ func (l *lowering) rewrite(node ast.Node) {
 		case *ast.ForStmt:
 			l.forStmt(n)
 		case *ast.CallExpr:
+			l.unparenFunc(n)
 			l.signedZeroCall(n)
 			l.builtinCall(c, n)
 			l.variadicIface(n)
@@ -837,4 +838,19 @@ func (l *lowering) commaOkIface(rhs []ast.Expr, lhs int) {
 		return "func " + name + "(v any) any { if v == nil { return struct{}{} }; return v }"
 	})
 	ta.X = &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: ta.X.Pos()}, Args: []ast.Expr{ta.X}}
+}
+
+// unparenFunc drops the parentheses around a declared function called
+// through them ((f)(x)): yaegi v0.16.1 panics ("reflect: call of
+// reflect.Value.Call on ptr Value").
+func (l *lowering) unparenFunc(call *ast.CallExpr) {
+	p, ok := call.Fun.(*ast.ParenExpr)
+	if !ok {
+		return
+	}
+	if id, ok := ast.Unparen(p).(*ast.Ident); ok {
+		if _, isFunc := l.s.info.Uses[id].(*types.Func); isFunc {
+			call.Fun = id
+		}
+	}
 }
