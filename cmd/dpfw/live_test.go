@@ -157,11 +157,18 @@ func TestREPLProgressBarAndPrompt(t *testing.T) {
 	tm.waitFor(m, `1 \+$`)
 	pid := childOf(t, tm.cmd.Process.Pid)
 	syscall.Kill(pid, syscall.SIGKILL)
-	time.Sleep(1500 * time.Millisecond) // the supervisor restarts it meanwhile: it logs
-	if s := tm.since(m); strings.Contains(s, "died") || strings.Contains(s, "disconnected") {
+	// The supervisor writes its "died" line before it starts the next
+	// child: once that child exists, the line has been written (held, or
+	// on the terminal). A key typed after that is echoed after anything
+	// the line put on the terminal, which is a FIFO.
+	for childOf(t, tm.cmd.Process.Pid) == pid {
+		time.Sleep(20 * time.Millisecond) // polling /proc: there is no event to wait on
+	}
+	tm.send(" 2")
+	if s := tm.waitFor(m, `1 \+ 2$`); strings.Contains(s, "died") || strings.Contains(s, "disconnected") {
 		t.Fatalf("a log line was written over the prompt: %q", s)
 	}
-	tm.send(" 2\r")
+	tm.send("\r")
 	out = tm.waitFor(m, `3\r\n# s\d[\s\S]*dpfw> $`)
 	if !strings.Contains(out, "local slave died") || strings.Index(out, "local slave died") > strings.Index(out, "3\r\n") {
 		t.Fatalf("the held log line did not come after the prompt, before the result: %q", out)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
@@ -58,26 +60,56 @@ func (tm *tmux) waitFor(what string, ok func(string) bool) string {
 func TestLogNeverOverThePrompt(t *testing.T) {
 	slaveCmd, lines := startProc(t, testToken, slaveBin, "serve", "127.0.0.1:0", "-n", "1", "-supervise=false")
 	addr := waitAddr(t, lines)
-	tm := newTmux(t, "env DPFW_TOKEN="+testToken+" XDG_CONFIG_HOME="+t.TempDir()+" "+dpfwBin+" -dial "+addr)
-	tm.waitFor("prompt", func(s string) bool { return strings.Contains(s, "dpfw>") })
+	tm := newTmux(t, "env DPFW_TOKEN="+testToken+" XDG_CONFIG_HOME="+t.TempDir()+" "+dpfwBin+" -dial "+addr+" -http 127.0.0.1:0")
+	screen := tm.waitFor("prompt", func(s string) bool { return strings.Contains(s, "dpfw>") && dashboardRE.MatchString(s) })
+	web := dashboardRE.FindStringSubmatch(screen)[1]
 	tm.keys("-l", "1 + ")
 	tm.waitFor("typed text", func(s string) bool { return strings.Contains(s, "dpfw> 1 +") })
 	slaveCmd.Process.Kill()
 	for range lines { // closed once the slave has exited
 	}
-	// The master sees the connection drop within milliseconds; give a
-	// warning written over the prompt ample time to show.
-	time.Sleep(time.Second)
-	if s := tm.screen(); strings.Contains(s, "slave disconnected") || !strings.Contains(lastLine(s), "dpfw> 1 +") {
+	// The master logs "slave disconnected" before it lists the slave as
+	// dead: once /api/slaves says dead, the line has been written (held,
+	// or on the terminal), and a key typed after that is echoed after it.
+	waitSlaveDead(t, web)
+	tm.keys("-l", "2")
+	if s := tm.waitFor("the typed 2", func(s string) bool { return strings.Contains(s, "dpfw> 1 + 2") }); strings.Contains(s, "slave disconnected") || !strings.Contains(lastLine(s), "dpfw> 1 + 2") {
 		t.Fatalf("a log line was printed while at the prompt:\n%s", s)
 	}
-	tm.keys("-l", "2")
 	tm.keys("Enter")
 	s := tm.waitFor("the held warning", func(s string) bool { return strings.Contains(s, "slave disconnected") })
 	entry := strings.Index(s, "dpfw> 1 + 2")
 	warn := strings.Index(s, "slave disconnected")
 	if entry < 0 || warn < entry {
 		t.Fatalf("the warning should follow the entered line:\n%s", s)
+	}
+}
+
+// waitSlaveDead polls the master's /api/slaves at web until a slave is
+// listed dead.
+func waitSlaveDead(t *testing.T, web string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(web + "/api/slaves")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var slaves []struct{ State string }
+		err = json.NewDecoder(resp.Body).Decode(&slaves)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range slaves {
+			if s.State == "dead" {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no dead slave in /api/slaves within 60s: %+v", slaves)
+		}
+		time.Sleep(20 * time.Millisecond) // polling the API: there is no event to wait on
 	}
 }
 
