@@ -103,7 +103,9 @@ func (m *Master) SubmitDetached(ctx context.Context, t Task) (Job, error) {
 	if err != nil {
 		return Job{}, err
 	}
-	return res.Value.(Job), nil
+	job := res.Value.(Job)
+	m.jobs.note(JobStatus{Job: job, State: JobRunning}, res.Slave)
+	return job, nil
 }
 
 // detach sends t to s as a detached job; the Result's Value is its Job.
@@ -186,6 +188,7 @@ func (m *Master) askJob(ctx context.Context, job Job, kind session.Kind) (JobSta
 		return st, &RemoteError{Kind: KindInternal, Slave: job.Addr, Msg: "the node answered a job request without the job"}
 	}
 	fillStatus(&st, resp)
+	m.jobs.note(st, "")
 	return st, nil
 }
 

@@ -110,6 +110,7 @@ type Master struct {
 	polling atomic.Bool
 	pollOn  chan struct{}
 	web     webState // Handler's, made on first use
+	jobs    jobBook  // detached jobs, for Snapshot
 }
 
 // New returns a Master with no slaves. Connect it to slaves with Dial or

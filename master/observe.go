@@ -309,6 +309,7 @@ func (m *Master) poll(sess *session.Session, slaves []*Slave) {
 				s.status.Store(ns)
 			}
 		}
+		m.refreshJobs(sess)
 		select {
 		case <-tick.C:
 		case <-sess.Done():

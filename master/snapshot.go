@@ -19,6 +19,9 @@ type Snapshot struct {
 	Failed   uint64         `json:"failed"`  // of which failed
 	History  []HistoryPoint `json:"history"` // oldest first
 	Failures []FailureInfo  `json:"failures"`
+	// Jobs are the detached jobs this Master submitted or was asked
+	// about, newest first (JobView).
+	Jobs []JobView `json:"jobs"`
 }
 
 // SlaveView is one slave in a Snapshot.
@@ -76,7 +79,7 @@ const (
 func (m *Master) Snapshot() Snapshot {
 	now := time.Now()
 	snap := Snapshot{Time: now, Version: Version, Uptime: time.Since(m.born).Seconds(), Queue: m.shared.len(),
-		Slaves: []SlaveView{}, History: []HistoryPoint{}, Failures: []FailureInfo{}}
+		Slaves: []SlaveView{}, History: []HistoryPoint{}, Failures: []FailureInfo{}, Jobs: m.jobs.views(now)}
 	for _, s := range m.Slaves() {
 		v := slaveView(s.Info(), now)
 		if v.State == Busy.String() {

@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
@@ -18,6 +19,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -537,5 +540,64 @@ func TestServeWebOverTLS(t *testing.T) {
 	}
 	if resp, err := http.Get("http://127.0.0.1:" + port + "/api/status"); err == nil && resp.StatusCode == 200 {
 		t.Fatal("plain HTTP answered on the TLS port")
+	}
+}
+
+// Detached jobs submitted through the Master are listed in the Snapshot
+// that the page and /api/status show: running with their progress
+// ("3/10 (30%)") as the node reports it, then done, or failed with the
+// error, each with its node and age.
+func TestStatusListsDetachedJobs(t *testing.T) {
+	m := cluster(t, 2)
+	_, router := openapiDoc(t)
+	c := &client{t: t, base: serveWeb(t, m, "127.0.0.1:0"), router: router}
+	gate := filepath.Join(t.TempDir(), "gate")
+	job, err := m.SubmitDetached(ctxT(t), master.Task{Src: fmt.Sprintf(`import "os"
+dpfw.Progress(3, 10)
+for { if _, err := os.Stat(%q); err == nil { break }; time.Sleep(5 * time.Millisecond) }
+dpfw.Progress(10, 10)
+"ok"`, gate), Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := m.SubmitDetached(ctxT(t), master.Task{Src: `panic("kaput")`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// jobs polls /api/status until the two jobs are in states want.
+	jobs := func(want ...string) map[string]master.JobView {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var st master.Snapshot
+			c.json("GET", "/api/status", nil, http.StatusOK, &st)
+			byID := map[string]master.JobView{}
+			for _, j := range st.Jobs {
+				byID[j.ID] = j
+			}
+			g, b := byID[job.ID], byID[bad.ID]
+			if g.State == want[0] && b.State == want[1] && (want[0] != "running" || g.HasProg) {
+				return byID
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("jobs not %v within 30s: %+v", want, st.Jobs)
+			}
+			time.Sleep(20 * time.Millisecond) // polling the API: there is no event to wait on
+		}
+	}
+	got := jobs("running", "failed")
+	g, b := got[job.ID], got[bad.ID]
+	if g.Progress != "3/10 (30%)" || g.Done != 3 || g.Total != 10 || g.Handle != job.String() || g.Node != job.Addr || g.Slave == "" || g.Age <= 0 || g.Error != "" {
+		t.Fatalf("running job %+v", g)
+	}
+	if !strings.Contains(b.Error, "kaput") || b.HasProg || b.Handle != bad.String() {
+		t.Fatalf("failed job %+v", b)
+	}
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g = jobs("done", "failed")[job.ID]
+	if g.Progress != "10/10 (100%)" || g.Took <= 0 || g.Error != "" {
+		t.Fatalf("ended job %+v", g)
 	}
 }

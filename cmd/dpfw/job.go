@@ -71,7 +71,7 @@ func jobStatusLine(st master.JobStatus, now time.Time) string {
 	if st.State != master.JobEnded {
 		s := fmt.Sprintf("running on engine %d for %s", st.Engine, roundDur(now.Sub(st.Started)))
 		if st.Progress != nil {
-			s += "; " + progressText(*st.Progress)
+			s += "; " + st.Progress.String()
 		}
 		return s
 	}
@@ -85,11 +85,4 @@ func jobStatusLine(st master.JobStatus, now time.Time) string {
 	return fmt.Sprintf("%s after %s; kept until %s", what, roundDur(st.Ended.Sub(st.Started)), st.Expires.Format(time.DateTime))
 }
 
-// progressText is a progress report as "3/10 (30%)", or "3 done" when
-// the total is unknown.
-func progressText(p master.Progress) string {
-	if p.Total <= 0 {
-		return fmt.Sprintf("%d done", p.Done)
-	}
-	return fmt.Sprintf("%d/%d (%d%%)", p.Done, p.Total, p.Done*100/p.Total)
-}
+

@@ -64,6 +64,26 @@ function renderSlaves(slaves) {
   $("no-slaves").classList.toggle("hidden", slaves.length > 0);
 }
 
+function jobProgress(j) {
+  if (!j.has_progress) return "";
+  const p = el("progress", { value: String(j.done) });
+  if (j.total > 0) p.setAttribute("max", String(j.total)); else p.removeAttribute("value");
+  return el("div", { class: "prog" }, p, " ", j.progress);
+}
+
+function renderJobs(js) {
+  const body = $("jobs").querySelector("tbody");
+  body.replaceChildren(...js.map((j) => el("tr", { "data-job": j.id, "data-state": j.state },
+    el("td", {}, el("b", {}, j.id), el("div", { class: "muted" }, j.handle)),
+    el("td", {}, j.node, j.slave ? el("div", { class: "muted" }, j.slave + " · engine " + j.engine) : ""),
+    el("td", {}, el("span", { class: "state " + j.state }, j.state)),
+    el("td", { class: "running" }, jobProgress(j)),
+    el("td", { class: "num" }, secs(j.age_s), j.took_s ? el("div", { class: "muted" }, "ran " + secs(j.took_s)) : ""),
+    el("td", { class: "err" }, j.error || ""),
+  )));
+  $("no-jobs").classList.toggle("hidden", js.length > 0);
+}
+
 function renderFailures(fs) {
   const body = $("failures").querySelector("tbody");
   body.replaceChildren(...fs.map((f) => el("tr", {},
@@ -115,6 +135,7 @@ function render(s) {
   const pl = chart($("chart-lat"), s.history, (p) => p.mean_ms);
   $("peak-lat").textContent = "peak " + ms(pl);
   renderSlaves(s.slaves);
+  renderJobs(s.jobs || []);
   renderFailures(s.failures);
   document.body.dataset.updated = s.time;
 }
