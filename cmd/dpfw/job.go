@@ -84,5 +84,3 @@ func jobStatusLine(st master.JobStatus, now time.Time) string {
 	}
 	return fmt.Sprintf("%s after %s; kept until %s", what, roundDur(st.Ended.Sub(st.Started)), st.Expires.Format(time.DateTime))
 }
-
-
