@@ -83,8 +83,14 @@ func dpfw(t *testing.T, stdin string, args ...string) (stdout, stderr string, co
 // process is killed at cleanup.
 func startProc(t *testing.T, token, bin string, args ...string) (*exec.Cmd, <-chan string) {
 	t.Helper()
+	return startProcEnv(t, token, nil, bin, args...)
+}
+
+// startProcEnv is startProc with extra environment variables.
+func startProcEnv(t *testing.T, token string, extra []string, bin string, args ...string) (*exec.Cmd, <-chan string) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = env(token)
+	cmd.Env = append(env(token), extra...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
