@@ -36,6 +36,8 @@ func init() {
 		{":load", "FILE.go", "run a Go file's definitions on every slave", (*cli).cmdLoad},
 		{":reset", "[ID]", "forget every definition, import and global on slave ID, or on every slave (tables stay)", (*cli).cmdReset},
 		{":native", "[FILE.go|DIR]", "build a Go package on every slave node (Go toolchain there); snippets then call NAME.F at compiled speed", (*cli).cmdNative},
+		{":detach", "SRC", "run SRC as a detached job (it outlives this dpfw) and print its handle; not on -local slaves", (*cli).cmdDetach},
+		{":job", "[-status] HANDLE", "wait for a detached job and print its outcome, or (-status) say where it is", (*cli).cmdJob},
 		{":local", "SRC", "run SRC in the master: package cluster has MakeTask, MakeTaskOn, Force, Parallel, Broadcast, GetSlave, Slaves", (*cli).cmdLocal},
 		{":quit", "", "leave (also Ctrl-D)", func(*cli, context.Context, string) bool { return true }},
 	}

@@ -164,4 +164,15 @@ func TestDashboardInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	until("the task completes", fmt.Sprintf(`(() => { const r = document.querySelector('tr[data-slave=%q][data-state="idle"]'); return r && r.querySelector('td.running').textContent === '' && r.children[4].textContent !== '0'; })()`, runningID))
+
+	// A detached job submitted at the REPL is listed with its node, its
+	// progress as the node reports it, and its state, which turns done.
+	jobGate := filepath.Join(t.TempDir(), "job-gate")
+	send(`:detach func jobGateOpen() bool { _, err := os.Stat(` + "`" + jobGate + "`" + `); return err == nil }; dpfw.Progress(3, 10); for !jobGateOpen() { time.Sleep(5*time.Millisecond) }; dpfw.Progress(10, 10); "job done"`)
+	until("the detached job is listed, running, at 3/10",
+		`(() => { const r = document.querySelector('#jobs tr[data-state="running"]'); return r && r.querySelector('progress') && r.textContent.includes('3/10 (30%)') && r.textContent.includes('127.0.0.1:') && document.querySelector('#no-jobs.hidden'); })()`)
+	if err := os.WriteFile(jobGate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	until("the detached job turns done", `(() => { const r = document.querySelector('#jobs tr[data-state="done"]'); return r && r.textContent.includes('10/10 (100%)'); })()`)
 }

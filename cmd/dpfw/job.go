@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dpfw/dpfw/master"
@@ -49,19 +50,55 @@ func (c *cli) jobCommand(ctx context.Context) int {
 			return c.fatal(err)
 		}
 	}
+	if err := c.job(ctx, job, c.opts.status); err != nil {
+		return c.fatal(err)
+	}
+	return c.status()
+}
+
+// job waits for job and prints its outcome as a task's, or with status
+// prints where it is. The error is JobStatus's: no answer.
+func (c *cli) job(ctx context.Context, job master.Job, status bool) error {
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	if !c.opts.status {
+	if !status {
 		res, err := c.m.WaitJob(ctx, job)
 		c.print(res, err, false)
-		return c.status()
+		return nil
 	}
 	st, err := c.m.JobStatus(ctx, job)
 	if err != nil {
-		return c.fatal(err)
+		return err
 	}
 	fmt.Fprintln(c.out, jobStatusLine(st, time.Now()))
-	return 0
+	return nil
+}
+
+// cmdDetach is :detach SRC.
+func (c *cli) cmdDetach(ctx context.Context, src string) bool {
+	if c.opts.local > 0 {
+		c.printErr(errDetachLocal)
+		return false
+	}
+	c.detach(ctx, master.Task{Src: src, Timeout: c.opts.timeout})
+	return false
+}
+
+// cmdJob is :job [-status] HANDLE.
+func (c *cli) cmdJob(ctx context.Context, arg string) bool {
+	status := false
+	if rest, ok := strings.CutPrefix(arg, "-status"); ok {
+		status, arg = true, strings.TrimSpace(rest)
+	}
+	job, err := master.ParseJob(arg)
+	if err != nil {
+		c.printErr(err)
+		return false
+	}
+	if err := c.job(ctx, job, status); err != nil {
+		c.printErr(err)
+	}
+	return false
 }
 
 // jobStatusLine is a job's status in one line, e.g.

@@ -235,3 +235,30 @@ func TestJobStatusLineProgress(t *testing.T) {
 		}
 	}
 }
+
+// :detach at the REPL prints the job's handle; :job waits for it and
+// prints its outcome, :job -status says where it is; on -local slaves
+// :detach is refused (they exit with dpfw).
+func TestREPLDetachAndJob(t *testing.T) {
+	a := slaveServer(t, testToken, 1)
+	tm := startTerm(t, "-dial", a)
+	tm.waitFor(0, `dpfw> $`)
+	m := tm.mark()
+	tm.send(":detach fmt.Println(\"from the job\"); 6 * 7\r")
+	out := tm.waitFor(m, `(127\.0\.0\.1:\d+/\w+/\w+)\r\n[\s\S]*dpfw> $`)
+	handle := regexp.MustCompile(`127\.0\.0\.1:\d+/\w+/\w+`).FindString(out)
+	m = tm.mark()
+	tm.send(":job " + handle + "\r")
+	tm.waitFor(m, `from the job\r\n42\r\n[\s\S]*dpfw> $`)
+	m = tm.mark()
+	tm.send(":job -status " + handle + "\r")
+	tm.waitFor(m, `done after \S+; kept until [\s\S]*dpfw> $`)
+	m = tm.mark()
+	tm.send(":job nonsense\r")
+	tm.waitFor(m, `not a job handle[\s\S]*dpfw> $`)
+
+	_, errOut, _ := dpfw(t, ":detach 1\n", "-local", "1")
+	if !strings.Contains(errOut, "-detach needs slaves that outlive this dpfw") {
+		t.Fatalf("on local slaves: %q", errOut)
+	}
+}
