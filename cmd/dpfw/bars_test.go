@@ -51,7 +51,7 @@ func TestREPLNativeProgressBar(t *testing.T) {
 	out := tm.waitFor(m, `native/kern ready in [\s\S]*dpfw> $`)
 	// Each node's line comes on a line of its own: the bar is erased
 	// (\r ESC[K) before the second.
-	if !regexp.MustCompile("\\(1/2, [^\\r\\n]*\\r\\x1b\\[K\\S+ pid \\d+ \\(s\\d\\): (built in|found in its cache)").MatchString(out) {
+	if !regexp.MustCompile(`\(1/2, [^\r\n]*\r\x1b\[K\S+ pid \d+ \(s\d\): (built in|found in its cache)`).MatchString(out) {
 		t.Fatalf("the bar was not erased before the second node's line: %q", out)
 	}
 }
