@@ -50,6 +50,7 @@ func (b *jobBook) note(st JobStatus, slave string) {
 		i = len(b.jobs) - 1
 	}
 	e := b.jobs[i]
+	st.Result = Result{} // the page shows no value: keep none alive
 	if st.State != 0 || e.st.State == 0 {
 		e.st = st
 		e.checked = now
