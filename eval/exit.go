@@ -39,16 +39,19 @@ var errGoexit = errors.New("runtime.Goexit called on the task's goroutine: it en
 // task, in a goroutine that an earlier task left running, ends only that
 // goroutine.
 type exits struct {
-	mu     sync.Mutex    // protects the fields below
-	active bool          // a task is running
-	done   chan struct{} // closed by the task's first os.Exit
-	exit   *Exit         // that os.Exit, once it happened
+	mu     sync.Mutex // protects the fields below
+	active bool       // a task is running
+	// done is closed by the task's first os.Exit. It is made when
+	// someone first asks for it (channel): a task whose code runs on
+	// the caller's goroutine (executeHere) never does.
+	done chan struct{}
+	exit *Exit // that os.Exit, once it happened
 }
 
 func (x *exits) begin() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.active, x.done, x.exit = true, make(chan struct{}), nil
+	x.active, x.done, x.exit = true, nil, nil
 }
 
 // end closes the task and returns its os.Exit, or nil.
@@ -65,6 +68,12 @@ func (x *exits) end() *Exit {
 func (x *exits) channel() chan struct{} {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.active && x.done == nil {
+		x.done = make(chan struct{})
+		if x.exit != nil { // exited before anyone asked
+			close(x.done)
+		}
+	}
 	return x.done
 }
 
@@ -92,7 +101,9 @@ func (ip *interpreter) exit(code int, stderr string) {
 		x.exit = &Exit{Code: code, Stderr: stderr}
 		ip.out.seal()
 		ip.stopper.stopCurrent()
-		close(x.done)
+		if x.done != nil {
+			close(x.done)
+		}
 	}
 	x.mu.Unlock()
 	runtime.Goexit()
