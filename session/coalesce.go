@@ -128,6 +128,7 @@ func (q *frameQueue) write(frame []byte, write func([]byte) error) error {
 	}
 	out, owned := frame, false // the caller's own buffer: no copy
 	if len(q.buf) > 0 {        // held frames go first
+		q.disarm()
 		q.buf = append(q.buf, frame...)
 		out, q.buf, q.spare, owned = q.buf, q.spare[:0], nil, true
 	}
@@ -175,6 +176,17 @@ func (q *frameQueue) hold(frame []byte, write func([]byte) error) error {
 	}
 	q.mu.Unlock()
 	return nil
+}
+
+// disarm stops the timer of held frames that go out now: it would
+// start a goroutine, and wake an idle process, for nothing. (A timer that
+// fired already finds nothing held, or frames held since, which it
+// sends.) q.mu is held.
+func (q *frameQueue) disarm() {
+	if q.armed {
+		q.armed = false
+		q.timer.Stop()
+	}
 }
 
 // flush sends the frames held, if any (the timer's function).

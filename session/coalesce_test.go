@@ -133,6 +133,12 @@ func TestFrameQueueHold(t *testing.T) {
 	if w := <-writes; w != "a|b|c|" {
 		t.Fatalf("write %q, want a|b|c|", w)
 	}
+	q.mu.Lock()
+	armed := q.armed
+	q.mu.Unlock()
+	if armed { // its frames are gone: the timer would wake for nothing
+		t.Fatal("the hold timer is still armed after a write took the held frames")
+	}
 	q.hold([]byte("d|"), write)
 	if w := <-writes; w != "d|" { // the timer's, maxHold later
 		t.Fatalf("write %q, want d|", w)
