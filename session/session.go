@@ -10,6 +10,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/yamux"
@@ -345,6 +346,21 @@ func (s *Session) Err() error {
 	}
 }
 
+// HungUp reports whether err, a session's Err, says that the peer ended
+// the connection: it closed it (end of stream) or reset it. It is false
+// for ErrClosed (this side's Close) and for every cause that is this
+// side's own doing: a keepalive the peer did not answer in time, a write
+// that failed or ran past its deadline, a protocol violation. A node
+// logs those as a warning: its peer sees its connection lost, and only
+// this side's log says why.
+func HungUp(err error) bool {
+	if !errors.Is(err, ErrConnectionLost) {
+		return false
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, yamux.ErrConnectionReset)
+}
+
 // Close ends the session: pending Calls and task streams fail at once
 // with ErrClosed (the peer's with ErrConnectionLost), running tasks'
 // contexts are cancelled. It waits for the session's own goroutines (not
@@ -630,6 +646,13 @@ func (s *Session) readFailed(where string, err error) {
 	}
 	if errors.Is(err, errMalformed) || errors.Is(err, ErrFrameTooLarge) {
 		s.log.Warn("protocol violation, closing session", "where", where, "err", err.Error())
+	}
+	if where != "accept" && errors.Is(err, io.EOF) && s.mux.IsClosed() {
+		// The control stream reads EOF because yamux closed the whole
+		// connection; acceptLoop's Accept fails at once with yamux's
+		// reason (the peer's EOF, or this side's keepalive timeout or
+		// failed write), and that is the cause to record, not this EOF.
+		return
 	}
 	s.shutdown(err) // wrapped in ErrConnectionLost
 }

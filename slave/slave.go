@@ -2,6 +2,7 @@ package slave
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -178,8 +179,22 @@ func (n *Node) serveSession(ctx context.Context, sess *session.Session) error {
 	n.log.Info("master connected", "addr", sess.RemoteAddr(), "host", sess.Peer().Host, "pid", sess.Peer().PID)
 	err := sess.Serve(ctx, handler{n})
 	sess.Close()
-	n.log.Info("master disconnected", "addr", sess.RemoteAddr(), "err", sess.Err())
+	n.logEnd(sess)
 	return err
+}
+
+// logEnd logs how a master's session ended: at info when the master hung
+// up or this node closed it, as a warning with the cause when this node
+// ended it by itself (a keepalive or a write that timed out, a protocol
+// violation). The master then only sees its connection lost (EOF): this
+// line is where the reason is.
+func (n *Node) logEnd(sess *session.Session) {
+	cause := sess.Err()
+	if errors.Is(cause, ErrClosed) || session.HungUp(cause) {
+		n.log.Info("master disconnected", "addr", sess.RemoteAddr(), "err", cause)
+		return
+	}
+	n.log.Warn("master's connection ended by this node", "addr", sess.RemoteAddr(), "pid", sess.Peer().PID, "cause", cause)
 }
 
 func (n *Node) isClosed() bool {

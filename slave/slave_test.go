@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,5 +225,67 @@ func TestNewRefusesABadSessionConfig(t *testing.T) {
 	_, err := slave.New(slave.Config{Engines: 1, Session: session.Config{Token: token, MaxFrame: 10}, Logger: quiet})
 	if !errors.Is(err, session.ErrConfig) || !strings.Contains(err.Error(), "MaxFrame") {
 		t.Fatalf("got %v, want session.ErrConfig naming MaxFrame", err)
+	}
+}
+
+// muteConn stops sending once muted: what is written after is dropped,
+// as by a peer process that no longer runs.
+type muteConn struct {
+	net.Conn
+	muted atomic.Bool
+}
+
+func (c *muteConn) Write(p []byte) (int, error) {
+	if c.muted.Load() {
+		return len(p), nil
+	}
+	return c.Conn.Write(p)
+}
+
+// A node that ends a master's connection by itself (here its keepalive
+// is not answered) says so as a warning, with the cause: the master sees
+// only its connection lost, EOF.
+func TestNodeWarnsWhyItDropsAMaster(t *testing.T) {
+	logs := &syncBuffer{}
+	cfg := session.Config{Token: token, KeepAlive: 20 * time.Millisecond, WriteTimeout: 200 * time.Millisecond}
+	n, err := slave.New(slave.Config{Engines: 1, Session: cfg, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	ln, err := session.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	go n.Serve(ctx, ln)
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := &muteConn{Conn: c}
+	mcfg := session.Config{Token: token, KeepAlive: time.Hour, WriteTimeout: time.Hour}
+	sess, err := session.New(ctx, conn, mcfg, session.NewIdentity(session.RoleMaster, "mute", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if _, err := sess.Call(ctx, &session.Request{Kind: session.KindPing}); err != nil {
+		t.Fatal(err) // the node serves this master
+	}
+	conn.muted.Store(true)
+	select {
+	case <-sess.Done(): // the node hung up
+	case <-ctx.Done():
+		t.Fatal("the node kept a master that answers nothing")
+	}
+	if !session.HungUp(sess.Err()) {
+		t.Errorf("master's side: %v; want the peer's hang-up (EOF)", sess.Err())
+	}
+	n.Close() // waits for the session's goroutine, which logs its end
+	out := logs.String()
+	if !regexp.MustCompile(`level=WARN msg="master's connection ended by this node".* cause=".*keepalive timeout"`).MatchString(out) {
+		t.Fatalf("no warning with the cause in the node's log:\n%s", out)
 	}
 }

@@ -80,7 +80,9 @@ func dpfw(t *testing.T, stdin string, args ...string) (stdout, stderr string, co
 
 // startProc starts a long-running process and returns its stderr lines
 // (drained at all times, so the process never blocks on logging); the
-// process is killed at cleanup.
+// process is killed at cleanup. Its last stderrKept lines are kept, and
+// printed when the test fails: a process that nobody reads (a slave the
+// test only dials) still says why it dropped a connection.
 func startProc(t *testing.T, token, bin string, args ...string) (*exec.Cmd, <-chan string) {
 	t.Helper()
 	return startProcEnv(t, token, nil, bin, args...)
@@ -100,9 +102,13 @@ func startProcEnv(t *testing.T, token string, extra []string, bin string, args .
 	}
 	lines := make(chan string, 1000)
 	done := make(chan struct{})
+	var kept []string // written by the reader below, read after done
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			if kept = append(kept, sc.Text()); len(kept) > 2*stderrKept {
+				kept = append(kept[:0], kept[len(kept)-stderrKept:]...)
+			}
 			select {
 			case lines <- sc.Text():
 			default: // nobody is reading: drop
@@ -112,9 +118,19 @@ func startProcEnv(t *testing.T, token string, extra []string, bin string, args .
 		cmd.Wait()
 		close(done)
 	}()
-	t.Cleanup(func() { cmd.Process.Kill(); <-done })
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			t.Logf("stderr of %s %s (pid %d), last %d lines:\n%s", filepath.Base(bin), strings.Join(args, " "),
+				cmd.Process.Pid, min(len(kept), stderrKept), strings.Join(kept[max(len(kept)-stderrKept, 0):], "\n"))
+		}
+	})
 	return cmd, lines
 }
+
+// stderrKept is how many of its last stderr lines startProc keeps.
+const stderrKept = 200
 
 var addrRE = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 
