@@ -283,8 +283,15 @@ func TestNodeWarnsWhyItDropsAMaster(t *testing.T) {
 	if !session.HungUp(sess.Err()) {
 		t.Errorf("master's side: %v; want the peer's hang-up (EOF)", sess.Err())
 	}
-	n.Close() // waits for the session's goroutine, which logs its end
+	// The node logs the end of the session once it has torn it down
+	// (closing the node now would race it, and win as a plain Close).
 	out := logs.String()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out, "master disconnected") && !strings.Contains(out, "ended by this node"); out = logs.String() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the node logged no end of the session:\n%s", out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !regexp.MustCompile(`level=WARN msg="master's connection ended by this node".* cause=".*keepalive timeout"`).MatchString(out) {
 		t.Fatalf("no warning with the cause in the node's log:\n%s", out)
 	}
