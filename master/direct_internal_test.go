@@ -2,13 +2,10 @@ package master
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/dpfw/dpfw/session"
-	"github.com/dpfw/dpfw/slave"
 )
 
 // A Run at Pipeline 1 goes to the slave that ran the last task, on the
@@ -19,24 +16,10 @@ import (
 func TestRunOnTheCallersGoroutine(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	scfg := session.Config{Token: "test-token"}
-	m := New(Config{Session: scfg, Logger: quiet})
+	m := New(Config{Session: scfg, Logger: quietLog})
 	defer m.Close()
-	node, err := slave.New(slave.Config{Engines: 2, Session: scfg, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := session.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan struct{})
-	go func() { node.Serve(context.Background(), ln); close(served) }()
-	defer func() { ln.Close(); node.Close(); <-served }()
-	if _, err := m.Dial(ctx, ln.Addr().String()); err != nil {
-		t.Fatal(err)
-	}
+	serveNode(t, ctx, m, scfg, 2)
 
 	first, err := m.Run(ctx, "1")
 	if err != nil {

@@ -3,15 +3,12 @@ package master
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dpfw/dpfw/session"
-	"github.com/dpfw/dpfw/slave"
 )
 
 // runnerCount is how many runner goroutines exist now.
@@ -29,21 +26,8 @@ func TestRunnersAfterABurst(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	scfg := session.Config{Token: "test-token"}
-	m := New(Config{Session: scfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Pipeline: 8})
-	node, err := slave.New(slave.Config{Engines: 2, Session: scfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := session.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan struct{})
-	go func() { node.Serve(context.Background(), ln); close(served) }()
-	defer func() { ln.Close(); node.Close(); <-served }()
-	if _, err := m.Dial(ctx, ln.Addr().String()); err != nil {
-		t.Fatal(err)
-	}
+	m := New(Config{Session: scfg, Logger: quietLog, Pipeline: 8})
+	serveNode(t, ctx, m, scfg, 2)
 	for round := range 3 {
 		futs := make([]*Future, 300)
 		for i := range futs {
