@@ -254,3 +254,29 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// While a Call reads for itself, however long its task runs, recvLoop's
+// idle timer stops once it has seen that (the Call sees every frame and
+// a lost connection itself): before, it fired every idleRead for as long
+// as the task ran, a wake-up per 10 ms per session. When the Call hands
+// the turn back the timer runs again, so an idle session still reads.
+func TestIdleTimerRestsWhileACallReads(t *testing.T) {
+	h := newGateHandler()
+	m, _ := pair(t, h)
+	out, gate := direct(t, m, h, "long", func(src string) (*Response, error) {
+		return m.Call(context.Background(), &Request{Kind: KindEval, Src: src})
+	})
+	waitFor(t, func() bool {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return !m.idleArmed
+	})
+	if got := readerOf(m); got != turnCall {
+		t.Fatalf("reader %d, want the Call's turn", got)
+	}
+	close(h.gate(gate))
+	if r := <-out; r.err != nil || r.resp.Text != "opened "+gate {
+		t.Fatalf("got %+v, %v", r.resp, r.err)
+	}
+	waitFor(t, func() bool { return readerOf(m) == turnLoop }) // the idle timer ran again
+}

@@ -541,15 +541,22 @@ func (s *Session) yieldTurn() {
 }
 
 // idleTurn, when the idle timer fires, gives recvLoop the reading turn
-// if nobody has held it since its last look; while Calls read for
-// themselves it looks again later. recvLoop runs it, between turns.
+// if nobody has held it since its last look; after Calls read for
+// themselves it looks again later, and while one reads it stops.
+// recvLoop runs it, between turns.
 func (s *Session) idleTurn() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case s.reader == turnLoop: // given meanwhile; yieldTurn arms the timer again
 		s.idleArmed = false
-	case s.reader == turnCall || s.reads != s.readsSeen:
+	case s.reader == turnCall:
+		// The Call reads, and sees every frame and a lost connection
+		// itself: no need to look again until it hands the turn back
+		// (yieldTurn arms the timer then). Looking every idleRead for as
+		// long as a long task runs cost each session a wake-up per 10 ms.
+		s.idleArmed = false
+	case s.reads != s.readsSeen:
 		s.readsSeen = s.reads
 		s.idle.Reset(idleRead)
 	default:
