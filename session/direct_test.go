@@ -280,3 +280,25 @@ func TestIdleTimerRestsWhileACallReads(t *testing.T) {
 	}
 	waitFor(t, func() bool { return readerOf(m) == turnLoop }) // the idle timer ran again
 }
+
+// A peer that hangs up is a hang-up (HungUp) however this side learns
+// it: by reading the end of the stream, or by a write that finds yamux
+// shut down by it first. The write used to record its own "session
+// shutdown" as the cause, which a slave logged as a connection it ended
+// (a warning at every exit of a REPL with local slaves, now and then).
+func TestPeerHangUpSeenByAWrite(t *testing.T) {
+	for i := range 40 {
+		m, s := pair(t, nil)
+		wrote := make(chan struct{})
+		go func() {
+			defer close(wrote)
+			for s.writeCtrl(&envelope{ID: 1, Type: frameEvent, Event: &Event{}}) == nil {
+			}
+		}()
+		m.Close()
+		<-wrote
+		if err := s.Err(); !HungUp(err) {
+			t.Fatalf("run %d: the slave's session ended with %v, not a hang-up", i, err)
+		}
+	}
+}

@@ -347,7 +347,8 @@ func (s *Session) Err() error {
 }
 
 // HungUp reports whether err, a session's Err, says that the peer ended
-// the connection: it closed it (end of stream) or reset it. It is false
+// the connection: it closed it (end of stream, or a broken pipe on a
+// write) or reset it. It is false
 // for ErrClosed (this side's Close) and for every cause that is this
 // side's own doing: a keepalive the peer did not answer in time, a write
 // that failed or ran past its deadline, a protocol violation. A node
@@ -358,7 +359,7 @@ func HungUp(err error) bool {
 		return false
 	}
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, yamux.ErrConnectionReset)
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, yamux.ErrConnectionReset)
 }
 
 // Close ends the session: pending Calls and task streams fail at once
@@ -445,10 +446,20 @@ func (s *Session) writeCtrlBytes(b []byte) error {
 	}
 	s.ctrl.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout + time.Duration(len(b))*time.Second/(1<<20)))
 	if _, err := s.ctrl.Write(b); err != nil {
-		s.shutdown(fmt.Errorf("writing control frame: %w", err))
-		return s.closedErr()
+		if !errors.Is(err, yamux.ErrSessionShutdown) || !s.mux.IsClosed() {
+			s.shutdown(fmt.Errorf("writing control frame: %w", err))
+		} // else yamux closed the connection first: acceptLoop records its reason (readFailed)
+		return s.closedErrUnlocked()
 	}
 	return nil
+}
+
+// closedErrUnlocked is closedErr for writeCtrlBytes, which holds s.wmu:
+// it lets go of it while it waits for the session's cause.
+func (s *Session) closedErrUnlocked() error {
+	s.wmu.Unlock()
+	defer s.wmu.Lock()
+	return s.closedErr()
 }
 
 // turn is who reads a master's control stream (Session.reader).
