@@ -264,7 +264,7 @@ func (c *cli) serveWeb(ctx context.Context) error {
 			return fmt.Errorf("-http TLS: %w", err)
 		}
 	}
-	ln, err := webauth.Listen(c.opts.http)
+	ln, err := session.Listen(c.opts.http)
 	if err != nil {
 		return fmt.Errorf("-http: %w", err)
 	}

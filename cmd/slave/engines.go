@@ -67,7 +67,7 @@ func serveMetrics(ctx context.Context, o options, n *slave.Node, token string, l
 			return fmt.Errorf("-metrics TLS: %w", err)
 		}
 	}
-	ln, err := webauth.Listen(o.metrics)
+	ln, err := session.Listen(o.metrics)
 	if err != nil {
 		return fmt.Errorf("-metrics: %w", err)
 	}

@@ -57,22 +57,6 @@ const CookieName = "dpfw_auth"
 // Config.Token is empty.
 var ErrNoToken = errors.New("webauth: serving beyond loopback needs the cluster token")
 
-// Listen listens on TCP addr. An address without a host ("" or ":8787")
-// binds 127.0.0.1 only, as every dpfw listener does; "" picks a free port.
-func Listen(addr string) (net.Listener, error) {
-	if addr == "" {
-		addr = ":0"
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, err
-	}
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	return net.Listen("tcp", net.JoinHostPort(host, port))
-}
-
 // Loopback reports whether addr is a loopback address, reachable from
 // this machine only. 0.0.0.0 and :: are not: they accept every interface.
 func Loopback(addr net.Addr) bool {

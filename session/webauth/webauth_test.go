@@ -43,16 +43,3 @@ func TestServeNeedsATokenBeyondLoopback(t *testing.T) {
 		t.Fatal("the listener stayed open")
 	}
 }
-
-func TestListenDefaultsToLoopback(t *testing.T) {
-	for _, addr := range []string{"", ":0"} {
-		ln, err := Listen(addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !Loopback(ln.Addr()) {
-			t.Errorf("Listen(%q) bound %s", addr, ln.Addr())
-		}
-		ln.Close()
-	}
-}
