@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/binary"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -21,9 +22,11 @@ const (
 // wrapper holds back the header of a data frame that has a body and
 // sends it together with that body in one Write. It relies on yamux
 // writing from one goroutine only, which v0.1.2 does (sendLoop).
-// It also counts the bytes that cross it (Session.Traffic).
+// It also counts the bytes that cross it (Session.Traffic), and reads
+// and writes a TCP connection through socket (raw system calls).
 type coalescedConn struct {
 	net.Conn
+	rw      io.ReadWriter // socket, or Conn itself when it is not TCP
 	buf     []byte
 	pending bool // buf holds a header whose body comes next
 	traffic *traffic
@@ -33,7 +36,7 @@ type coalescedConn struct {
 type traffic struct{ in, out atomic.Int64 }
 
 func (c *coalescedConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
+	n, err := c.rw.Read(p)
 	c.traffic.in.Add(int64(n))
 	return n, err
 }
@@ -42,7 +45,7 @@ func (c *coalescedConn) Write(p []byte) (int, error) {
 	if c.pending {
 		c.pending = false
 		c.buf = append(c.buf[:yamuxHeaderSize], p...)
-		n, err := c.Conn.Write(c.buf)
+		n, err := c.rw.Write(c.buf)
 		c.traffic.out.Add(int64(n))
 		return max(n-yamuxHeaderSize, 0), err
 	}
@@ -51,9 +54,18 @@ func (c *coalescedConn) Write(p []byte) (int, error) {
 		c.pending = true
 		return len(p), nil
 	}
-	n, err := c.Conn.Write(p)
+	n, err := c.rw.Write(p)
 	c.traffic.out.Add(int64(n))
 	return n, err
+}
+
+// newCoalescedConn wraps conn for yamux.
+func newCoalescedConn(conn net.Conn) *coalescedConn {
+	c := &coalescedConn{Conn: conn, rw: conn, traffic: new(traffic)}
+	if s := newSocket(conn); s != nil {
+		c.rw = s
+	}
+	return c
 }
 
 // frameQueue gathers the frames written on the control stream at once

@@ -230,7 +230,7 @@ func newSession(conn net.Conn, cfg Config, self, peer Identity, left time.Durati
 		ctrl *yamux.Stream
 		err  error
 	)
-	wire := &coalescedConn{Conn: conn, traffic: new(traffic)}
+	wire := newCoalescedConn(conn)
 	if self.Role == RoleMaster {
 		if mux, err = yamux.Client(wire, ycfg); err == nil {
 			ctrl, err = mux.OpenStream()
