@@ -91,3 +91,38 @@ fmt.Println(p.Self() == nil)`)
 		t.Errorf("got %v, want the typed nil refused", ee)
 	}
 }
+
+// A value of an interface the program declares converted to error: yaegi
+// panicked with a reflect message for a nil one and for one holding a
+// nil pointer; the first now runs as go run does, the second fails with
+// kind unsupported (Go's error holds the typed nil). The wants are go
+// run's.
+func TestNilHeldInProgramInterface(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, `type MyErr struct{ s string }
+func (e *MyErr) Error() string { return "myerr" }
+type E interface{ Error() string }
+func get(e E) error { return e }`)
+	r := run(t, e, `func f() {
+	var q E = &MyErr{"x"}
+	var err error = q
+	fmt.Println(err != nil, err.Error(), get(q) != nil)
+	var n E
+	var err2 error = n
+	fmt.Println(get(n) == nil, err2 == nil, []error{n}[0] == nil)
+}
+f()`)
+	if got, want := string(r.Output), "true myerr true\ntrue true true\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for _, src := range []string{
+		`var p *MyErr; var e E = p; fmt.Println(get(e) == nil)`,
+		`var p *MyErr; var e E = p; var err error = e; fmt.Println(err == nil)`,
+		`var p *MyErr; var e E = p; fmt.Println([]error{e}[0] == nil)`,
+	} {
+		_, ee := runErr(t, e, t.Context(), "func f() {\n"+src+"\n}\nf()")
+		if want := "a main.E holding a nil pointer converted to error is not supported"; ee.Kind != KindUnsupported || !strings.Contains(ee.Msg, want) {
+			t.Errorf("%s:\ngot %v, want kind unsupported with %q", src, ee, want)
+		}
+	}
+}

@@ -41,6 +41,7 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.signedZeroCall(n)
 			l.builtinCall(c, n)
 			l.variadicIface(n)
+			l.mapKeyDelete(n)
 		case *ast.AssignStmt:
 			l.commaOkIface(n.Rhs, len(n.Lhs))
 			l.parallelAssign(c, n)
@@ -65,6 +66,9 @@ func (l *lowering) rewrite(node ast.Node) {
 			l.lowerTypeSwitch(c)
 		case *ast.IndexExpr:
 			l.boundsCheck(n)
+			l.mapKeyIndex(n)
+		case *ast.CompositeLit:
+			l.mapKeyLit(n)
 		case *ast.GenDecl:
 			l.constDecl(n)
 		case *ast.TypeAssertExpr:

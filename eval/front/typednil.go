@@ -85,6 +85,10 @@ func (l *lowering) typedNilSites(n ast.Node) {
 			}
 		case *ast.CompositeLit:
 			l.typedNilLit(x)
+		case *ast.IndexExpr:
+			if mt, ok := l.typeOf(x.X).Type.Underlying().(*types.Map); ok {
+				l.typedNilSite(x.Index, mt.Key())
+			}
 		case *ast.CallExpr:
 			l.typedNilCall(x)
 		}
@@ -111,6 +115,11 @@ func (l *lowering) typedNilCall(call *ast.CallExpr) {
 	}
 	if ft.IsBuiltin() {
 		id, _ := ast.Unparen(call.Fun).(*ast.Ident)
+		if id != nil && id.Name == "delete" && len(call.Args) == 2 {
+			if mt, ok := l.typeOf(call.Args[0]).Type.Underlying().(*types.Map); ok {
+				l.typedNilSite(call.Args[1], mt.Key())
+			}
+		}
 		if id != nil && id.Name == "append" && call.Ellipsis == token.NoPos && len(call.Args) > 1 {
 			if s, ok := l.typeOf(call).Type.Underlying().(*types.Slice); ok {
 				for _, a := range call.Args[1:] {
@@ -219,10 +228,29 @@ func (l *lowering) typedNilSite(e ast.Expr, to types.Type) {
 		return
 	}
 	tv := l.typeOf(e)
-	if tv.Type == nil || tv.IsNil() || !typedNilLost(tv.Type, to) || l.notNil(e) {
+	if tv.Type == nil || tv.IsNil() || !(typedNilLost(tv.Type, to) || heldNilLost(tv.Type, to)) || l.notNil(e) {
 		return
 	}
 	l.typedNil[e] = to
+}
+
+// heldNilLost reports whether yaegi fails to convert a value of type t
+// to to when it is nil or holds a nil pointer (map, slice, func, chan):
+// t is an interface the program declares and to error or another
+// package's non-empty interface. yaegi's conversion panics there
+// ("reflect: call of reflect.Value.Type on zero Value", and
+// "reflect.Value.Interface on zero Value" for a nil t).
+func heldNilLost(t, to types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || !types.IsInterface(n) || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "main" {
+		return false
+	}
+	it, ok := to.Underlying().(*types.Interface)
+	if !ok || it.NumMethods() == 0 {
+		return false
+	}
+	on, ok := types.Unalias(to).(*types.Named)
+	return ok && (on.Obj().Pkg() == nil || on.Obj().Pkg().Path() != "main")
 }
 
 // typedNilLost reports whether yaegi makes a nil value of type t a nil
@@ -310,6 +338,11 @@ func (l *lowering) typedNilCheck(c *astutil.Cursor) {
 	// package's interface wrongly where it is an argument
 	// (heap.Init(h(pq)): "reflect: Call using *[]*struct…").
 	name := l.helper("typednil "+ts+" "+tos, func(name string) string {
+		if types.IsInterface(t) {
+			// shim.NilHeld first: whether yaegi's == nil sees through
+			// its wrapper of a held nil pointer is not what matters.
+			return "func " + name + "(v " + ts + ", t, to string) " + tos + " { " + l.alias(shim.Path, "shim") + ".NilHeld(t, to, v); if v == nil { return nil }; return v }"
+		}
 		return "func " + name + "(v " + ts + ", t, to string) " + tos + " { if v == nil { " + l.alias(shim.Path, "shim") + ".TypedNil(t, to) }; return v }"
 	})
 	call := &ast.CallExpr{Fun: &ast.Ident{Name: name, NamePos: e.Pos()}, Args: []ast.Expr{e,

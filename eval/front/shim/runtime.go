@@ -281,6 +281,25 @@ func Unmatched(v any, target string, methods ...string) bool {
 		" is not supported: the interpreter does not match a value of a compiled type to an interface the program declares; assert to the concrete type, or to an interface of the standard library"})
 }
 
+// NilHeld makes the task fail with kind unsupported where v, a value of
+// an interface type t the program declares that is converted to to,
+// holds a nil pointer (map, slice, func, chan): yaegi's conversion
+// panics with a reflect message there (eval/front/typednil.go), where
+// Go's to holds the typed nil. It takes v as ...any so that yaegi passes
+// it as it is.
+func NilHeld(t, to string, v ...any) {
+	rv := unwrap(reflect.ValueOf(&v[0]).Elem())
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		if rv.IsNil() {
+			panic(&Unsupported{Msg: "a " + t + " holding a nil " + kindNames[rv.Kind()] + " converted to " + to + " is not supported: the interpreter cannot convert it (in Go the " + to +
+				" holds the typed nil and is not == nil); convert the value itself where it is not nil, and use the untyped nil where it is"})
+		}
+	}
+}
+
+var kindNames = map[reflect.Kind]string{reflect.Pointer: "pointer", reflect.Map: "map", reflect.Slice: "slice", reflect.Func: "func", reflect.Chan: "chan"}
+
 // TypedNil makes the task fail with kind unsupported: the program
 // converts a nil value of its type t to the interface to of another
 // package (eval/front/typednil.go), which yaegi v0.16.1 makes a nil
@@ -288,4 +307,92 @@ func Unmatched(v any, target string, methods ...string) bool {
 func TypedNil(t, to string) {
 	panic(&Unsupported{Msg: "a nil " + t + " converted to " + to + " is not supported: the interpreter makes it a nil " + to +
 		" (in Go it holds the typed nil and is not == nil); return or assign the untyped nil where the value is nil"})
+}
+
+// MapKey returns k, the key of a map of type m whose key type is or
+// holds an interface (eval/front/mapkey.go), with yaegi's wrappers of
+// interpreted values taken off wherever the key holds an interface:
+// yaegi wraps a value of the program's types held in an interface
+// differently at each conversion (interp.valueInterface records where),
+// so two keys holding one pointer were two entries, and in error
+// (interp._error, a struct of funcs) it cannot be hashed at all. It makes
+// the task fail with kind unsupported where what a wrapper holds cannot
+// stand in the interface itself (the program's *T in error: its methods
+// are the interpreter's). It takes k as ...any so that yaegi passes it as
+// it is; key is a nil *K where the key type K is a non-empty interface.
+func MapKey(m string, key any, k ...any) any {
+	v := mapKey(m, reflect.ValueOf(&k[0]).Elem(), 0)
+	if key != nil {
+		// The map's key type is a non-empty interface: what the wrapper
+		// held must have its methods in itself.
+		t := reflect.TypeOf(key).Elem()
+		if e := v.Elem(); e.IsValid() && t.Kind() == reflect.Interface && !e.Type().Implements(t) {
+			panic(&Unsupported{Msg: "a value of a type declared in the program as a key of " + m +
+				" is not supported: the interpreter holds it in " + t.String() + " as a value Go cannot hash or compare; key the map by a pointer, a string or another concrete type"})
+		}
+	}
+	return v.Interface()
+}
+
+func mapKey(m string, v reflect.Value, depth int) reflect.Value {
+	if depth > 100 {
+		panic(runtimeError("runtime error: map key nested too deeply"))
+	}
+	switch v.Kind() {
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		e := mapKey(m, unwrap(v), depth+1)
+		if !e.Type().AssignableTo(v.Type()) {
+			panic(&Unsupported{Msg: "a value of a type declared in the program held in " + v.Type().String() + " as a key of " + m +
+				" is not supported: the interpreter holds it in " + v.Type().String() + " as a value Go cannot hash or compare; key the map by a pointer, a string or another concrete type"})
+		}
+		out := reflect.New(v.Type()).Elem()
+		out.Set(e)
+		return out
+	case reflect.Struct:
+		var out reflect.Value
+		for i := range v.NumField() {
+			f := v.Field(i)
+			if !f.CanInterface() || !holdsIface(f.Type(), 0) {
+				continue
+			}
+			if !out.IsValid() {
+				out = reflect.New(v.Type()).Elem()
+				out.Set(v)
+			}
+			out.Field(i).Set(mapKey(m, f, depth+1))
+		}
+		if out.IsValid() {
+			return out
+		}
+	case reflect.Array:
+		if holdsIface(v.Type().Elem(), 0) {
+			out := reflect.New(v.Type()).Elem()
+			for i := range v.Len() {
+				out.Index(i).Set(mapKey(m, v.Index(i), depth+1))
+			}
+			return out
+		}
+	}
+	return v
+}
+
+// holdsIface reports whether a value of type t holds an interface value
+// in itself (not behind a pointer).
+func holdsIface(t reflect.Type, depth int) bool {
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if depth < 32 && holdsIface(t.Field(i).Type, depth+1) {
+				return true
+			}
+		}
+	case reflect.Array:
+		return depth < 32 && holdsIface(t.Elem(), depth+1)
+	}
+	return false
 }

@@ -30,6 +30,8 @@ var Symbols = map[string]map[string]reflect.Value{
 		"Field":       reflect.ValueOf((*Field)(nil)),
 		"GoSyntax":    reflect.ValueOf(GoSyntax),
 		"Equal":       reflect.ValueOf(Equal),
+		"MapKey":      reflect.ValueOf(MapKey),
+		"NilHeld":     reflect.ValueOf(NilHeld),
 		"Unmatched":   reflect.ValueOf(Unmatched),
 		"TypedNil":    reflect.ValueOf(TypedNil),
 	},
