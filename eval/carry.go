@@ -12,12 +12,16 @@ import (
 // which runs every variable's initializer again: a package-level var
 // changed since (total += 5, append, a write through a pointer) would
 // read its initial value. So the variables are carried over: each one
-// whose value cannot hold the old interpreter's code or types (no
-// interface or func anywhere in its type) gets, after the replay, the
-// very storage it had, so its value is exact and every pointer taken to
-// it, anywhere, still aliases it. The others are lost (Result.Lost), and
-// the front end forgets them and what uses them: a compile error, never
-// a stale value.
+// gets, after the replay, the very storage it had, so its value is exact
+// and every pointer taken to it, anywhere, still aliases it. That is
+// right for a variable whose type holds no interface and no func: its
+// value cannot refer to the old interpreter's code or types. A variable
+// whose type holds some is carried when its value, read through, holds
+// only compiled code and types the new interpreter has as well (an any
+// holding an int or a map of std types, an error from errors.New, a func
+// var holding strings.ToUpper): see carrier. The others are lost
+// (Result.Lost), and the front end forgets them and what uses them: a
+// compile error, never a stale value.
 
 // varsOf returns the package-level variables of in by name: the
 // addressable values of its global storage (constants are left out).
@@ -31,11 +35,21 @@ func varsOf(in *interp.Interpreter) map[string]reflect.Value {
 	return vars
 }
 
-// uncarried returns the variables of old that cannot be carried over.
-func uncarried(old map[string]reflect.Value) map[string]bool {
+// uncarried returns the variables of old that cannot be carried over
+// into the interpreter next. With read false their values are not read
+// (code abandoned by a stop may still be writing them): those whose
+// types hold an interface or a func are not carried.
+func uncarried(old map[string]reflect.Value, next *interpreter, read bool) map[string]bool {
 	out := map[string]bool{}
+	var c *carrier
 	for name, v := range old {
-		if !carryable(v.Type(), map[reflect.Type]bool{}) {
+		if carryable(v.Type(), map[reflect.Type]bool{}) {
+			continue
+		}
+		if c == nil && read {
+			c = newCarrier(next)
+		}
+		if c == nil || !c.value(v) {
 			out[name] = true
 		}
 	}

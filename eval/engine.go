@@ -90,6 +90,7 @@ type Engine struct {
 	srcs    []string             // snippets whose declarations the front end committed, for rebuild
 	globals []string             // variables statements declared in this interpreter, in order
 	lost    []string             // what resets during the current task lost, for Result.Lost
+	stopped bool                 // the next recycle follows a stop: the old interpreter's code may still run
 	closed  bool
 
 	pmu     sync.Mutex // protects the two fields below; never held with sem waited for
@@ -260,10 +261,11 @@ func (e *Engine) recycle() error {
 	}
 	var vars map[string]reflect.Value // the old interpreter's variables, to carry over (carry.go)
 	var unkept map[string]bool        // ... those that cannot be
+	defer func() { e.stopped = false }()
 	if e.ip != nil {
 		if len(e.defs) > 0 {
 			vars = varsOf(e.ip.in)
-			unkept = uncarried(vars)
+			unkept = uncarried(vars, ip, !e.stopped)
 		}
 		e.ip.abandon()
 	}

@@ -41,6 +41,9 @@ type interpreter struct {
 	// hereRuns counts the runs executeHere made (for tests).
 	hereRuns int
 	hereStop hereStop // executeHere's, for each of its runs
+	// exports are the symbol tables registered at creation: what a
+	// recycle may carry a compiled function of (carrier.go).
+	exports []interp.Exports
 }
 
 var stdioOnce sync.Once
@@ -73,6 +76,7 @@ func newInterpreter(cfg Config, table *Table, pkgs []Package) (*interpreter, err
 	for _, p := range pkgs {
 		exports = append(exports, p.exports())
 	}
+	ip.exports = exports
 	for _, ex := range exports {
 		if err := ip.in.Use(ex); err != nil {
 			ip.close()

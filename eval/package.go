@@ -280,7 +280,7 @@ func (e *Engine) rebuild() error {
 			}
 		}
 	}
-	unkept := uncarried(matched)
+	unkept := uncarried(matched, e.ip, true)
 	for yname := range varsOf(e.ip.in) {
 		if _, ok := matched[yname]; !ok {
 			unkept[yname] = true

@@ -73,8 +73,8 @@ func TestPackageVarsSurviveRecycle(t *testing.T) {
 	}
 }
 
-// TestUnrestorableVarsLost: a variable whose value may hold the old
-// interpreter's code or types (an interface, a func) cannot be carried
+// TestUnrestorableVarsLost: a variable whose value holds the old
+// interpreter's code (here an interpreted closure) cannot be carried
 // over exactly: it is reported lost and undefined, never its initializer.
 func TestUnrestorableVarsLost(t *testing.T) {
 	t.Run("front", func(t *testing.T) { testUnrestorableVarsLost(t, Config{}) })
@@ -88,7 +88,7 @@ func testUnrestorableVarsLost(t *testing.T, cfg Config) {
 	run(t, e, "var v any = 1")
 	run(t, e, "func getV() any { return v }")
 	run(t, e, "var n = 1")
-	run(t, e, "v = 2")
+	run(t, e, "v = func() int { return 2 }")
 	lost := recycleOnce(t, e)
 	for _, name := range []string{"v", "getV"} {
 		if !slices.Contains(lost, name) {
@@ -106,7 +106,8 @@ func testUnrestorableVarsLost(t *testing.T, cfg Config) {
 // TestNewVersionKeepsPackageVars: a new version of a native package
 // rebuilds the interpreter from the program's sources; the package-level
 // variables keep their values (they were their initializers' again), or
-// are lost.
+// are lost: one that holds a function of the old version is (the new
+// interpreter has no such function).
 func TestNewVersionKeepsPackageVars(t *testing.T) {
 	e := newEngine(t, Config{})
 	e.Register(kernels("x.test/v1/k", 10))
@@ -116,19 +117,43 @@ func TestNewVersionKeepsPackageVars(t *testing.T) {
 	run(t, e, "func add(n int) { total += k.Scale(n) }")
 	run(t, e, "add(1)")
 	run(t, e, "v = 4")
+	run(t, e, "var f = k.Scale")
 	e.Register(kernels("x.test/v2/k", 100))
 	r := run(t, e, "total")
 	if r.Value != 12 || !r.Reset {
 		t.Errorf("total after v2 = %v (Reset %v), want 12", r.Value, r.Reset)
 	}
-	if !slices.Equal(r.Lost, []string{"v"}) {
-		t.Errorf("lost %q, want [v]", r.Lost)
+	if !slices.Equal(r.Lost, []string{"f"}) {
+		t.Errorf("lost %q, want [f]", r.Lost)
+	}
+	if r := run(t, e, "v"); r.Value != 4 {
+		t.Errorf("v after v2 = %v, want 4", r.Value)
 	}
 	run(t, e, "add(1)")
 	if r := run(t, e, "total"); r.Value != 112 {
 		t.Errorf("total after add(1) with v2 = %v, want 112", r.Value)
 	}
-	if r, err := e.Run(context.Background(), "v"); err == nil {
-		t.Errorf("v after v2 = %s, want undefined", r.Text)
+	if r, err := e.Run(context.Background(), "f"); err == nil {
+		t.Errorf("f after v2 = %s, want undefined", r.Text)
+	}
+}
+
+// TestNativeFuncVarCarried: a variable holding a function of a
+// registered native package is carried over a recycle: the new
+// interpreter has the very same function.
+func TestNativeFuncVarCarried(t *testing.T) {
+	e := newEngine(t, Config{RecycleAfter: 12})
+	e.Register(kernels("x.test/v1/k", 10))
+	run(t, e, `import "native/k"`)
+	run(t, e, "var f = k.Scale")
+	run(t, e, "var fs = map[string]any{}")
+	run(t, e, `fs["s"] = k.Scale`)
+	if lost := recycleOnce(t, e); len(lost) != 0 {
+		t.Errorf("lost %v, want nothing", lost)
+	}
+	for _, src := range []string{"f(2)", `fs["s"].(func(int) int)(2)`} {
+		if r := run(t, e, src); r.Value != 20 {
+			t.Errorf("%s after a recycle = %v, want 20", src, r.Value)
+		}
 	}
 }

@@ -159,6 +159,7 @@ func (e *Engine) do(ctx context.Context, body func(*task) *Error) (res Result, _
 		err.attachStack(panics)
 	}
 	if t.tainted {
+		e.stopped = true
 		if rerr := e.recycle(); rerr != nil && err == nil {
 			err = errorf(KindInternal, "%v", rerr)
 		}
