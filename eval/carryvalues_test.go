@@ -112,20 +112,21 @@ func TestRefusedInterfaceAndFuncVars(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := newEngine(t, cfg)
 			refused := map[string]string{
-				"closure":  "var closure func(int) int = func(x int) int { return x + 1 }",
-				"declared": "var declared = double",
-				"inany":    "var inany any = func() {}",
-				"prog":     "var prog any = P{1}",
-				"progptr":  "var progptr any = &P{2}",
-				"progs":    "var progs any = []P{{3}}",
-				"method":   "var method any = MyInt(3)",
-				"strg":     "var strg fmt.Stringer = MyInt(4)",
-				"perr":     "var perr error = &E{}",
-				"inmap":    `var inmap = map[string]any{"ok": 1, "f": func() {}}`,
-				"inbox":    "var inbox = Box{V: 1, F: double}",
-				"ranged":   "var ranged []any",
-				"shape":    "var shape Shape",
-				"bound":    "var bound any",
+				"closure":    "var closure func(int) int = func(x int) int { return x + 1 }",
+				"declared":   "var declared = double",
+				"inany":      "var inany any = func() {}",
+				"prog":       "var prog any = P{1}",
+				"progptr":    "var progptr any = &P{2}",
+				"progs":      "var progs any = []P{{3}}",
+				"method":     "var method any = MyInt(3)",
+				"strg":       "var strg fmt.Stringer = MyInt(4)",
+				"perr":       "var perr error = &E{}",
+				"reassigned": "var reassigned error",
+				"inmap":      `var inmap = map[string]any{"ok": 1, "f": func() {}}`,
+				"inbox":      "var inbox = Box{V: 1, F: double}",
+				"ranged":     "var ranged []any",
+				"shape":      "var shape Shape",
+				"bound":      "var bound any",
 			}
 			for _, src := range []string{
 				"type P struct{ X int }",
@@ -144,6 +145,8 @@ func TestRefusedInterfaceAndFuncVars(t *testing.T) {
 				run(t, e, refused[name])
 			}
 			// Behind the length: a reslice would reach it.
+			run(t, e, "reassigned = E{}") // yaegi stores the struct itself: another type
+			run(t, e, "func useReassigned() error { return reassigned }")
 			run(t, e, "ranged = make([]any, 1, 2)")
 			run(t, e, "ranged[:2][1] = func() {}")
 			run(t, e, "bound = strings.NewReplacer(\"a\", \"b\").Replace") // a method value: a closure
@@ -155,6 +158,10 @@ func TestRefusedInterfaceAndFuncVars(t *testing.T) {
 				if r, err := e.Run(context.Background(), name); err == nil {
 					t.Errorf("%s after a recycle = %s; want undefined", name, r.Text)
 				}
+			}
+			// What used a lost variable is lost with it.
+			if !slices.Contains(lost, "useReassigned") {
+				t.Errorf("lost %v, want useReassigned in it", lost)
 			}
 			if slices.Contains(lost, "kept") {
 				t.Errorf("lost %v, want kept carried", lost)

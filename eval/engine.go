@@ -253,6 +253,11 @@ func (e *Engine) Reset(ctx context.Context) error {
 // declarations into it. Replay errors are ignored: a declaration that
 // depended on a lost statement-mode global cannot be restored.
 func (e *Engine) recycle() error {
+	return e.renew(true)
+}
+
+// renew is recycle; with again, it may start over once (see carry).
+func (e *Engine) renew(again bool) error {
 	// Build the new interpreter first: if that fails, the old one stays
 	// in place rather than leaving the engine with none.
 	ip, err := newInterpreter(e.cfg, e.table, e.packages())
@@ -269,26 +274,7 @@ func (e *Engine) recycle() error {
 		}
 		e.ip.abandon()
 	}
-	if e.front != nil {
-		// The front end says which statement variables, and which
-		// declarations that used them or a variable that cannot be
-		// carried over, the new interpreter loses.
-		lost, dropped := e.front.Reset(unkept)
-		e.lost = append(e.lost, lost...)
-		e.forget(dropped)
-	} else if len(unkept) > 0 {
-		// No front end to forget them: the declarations of those that
-		// cannot be carried over leave the replay (with whatever else
-		// they declared), and what used them fails to replay, below.
-		e.defs = slices.DeleteFunc(e.defs, func(src string) bool {
-			names := declNames(src)
-			if !slices.ContainsFunc(names, func(n string) bool { return unkept[n] }) {
-				return false
-			}
-			e.lost = append(e.lost, names...)
-			return true
-		})
-	}
+	e.unkeep(unkept)
 	ctx := context.Background()
 	for _, ex := range e.extra {
 		_ = ip.in.Use(ex)
@@ -299,7 +285,21 @@ func (e *Engine) recycle() error {
 	failed := ip.replay(ctx, e.defs)
 	ip.compiles = 0 // replays are not growth; do not recycle again at once
 	if vars != nil {
-		for _, name := range carry(ip.in, vars, unkept) {
+		missed := carry(ip.in, vars, unkept)
+		if len(missed) > 0 && again {
+			// The old storage was of another type than the replay's (yaegi
+			// replaces an interface variable's storage by the program value
+			// assigned to it): the variable reads its initializer now.
+			// Forget it, and what used it, and replay again without them.
+			e.ip = ip
+			set := map[string]bool{}
+			for _, name := range missed {
+				set[name] = true
+			}
+			e.unkeep(set)
+			return e.renew(false)
+		}
+		for _, name := range missed {
 			e.lost = append(e.lost, userName(name))
 		}
 	}
@@ -314,6 +314,34 @@ func (e *Engine) recycle() error {
 		}
 	}
 	return nil
+}
+
+// unkeep forgets the variables unkept names (interpreter names) and what
+// used them: they are lost, and the next replay leaves them out.
+func (e *Engine) unkeep(unkept map[string]bool) {
+	if e.front != nil {
+		// The front end says which statement variables, and which
+		// declarations that used them or a variable that cannot be
+		// carried over, the new interpreter loses.
+		lost, dropped := e.front.Reset(unkept)
+		e.lost = append(e.lost, lost...)
+		e.forget(dropped)
+		return
+	}
+	if len(unkept) == 0 {
+		return
+	}
+	// No front end to forget them: the declarations of those that
+	// cannot be carried over leave the replay (with whatever else they
+	// declared), and what used them fails to replay.
+	e.defs = slices.DeleteFunc(e.defs, func(src string) bool {
+		names := declNames(src)
+		if !slices.ContainsFunc(names, func(n string) bool { return unkept[n] }) {
+			return false
+		}
+		e.lost = append(e.lost, names...)
+		return true
+	})
 }
 
 // forget stops replaying what the front end dropped: declarations that

@@ -287,7 +287,7 @@ func (e *Engine) rebuild() error {
 		}
 	}
 	for _, name := range carry(e.ip.in, matched, unkept) {
-		e.lost = append(e.lost, userName(name))
+		unkept[name] = true // forgotten below, like those not carried
 	}
 	// The cells did not run here: forget the statement variables (zero in
 	// the new interpreter; recycle reported them lost), the variables not
