@@ -122,11 +122,16 @@ func TestRefusedInterfaceAndFuncVars(t *testing.T) {
 				"strg":       "var strg fmt.Stringer = MyInt(4)",
 				"perr":       "var perr error = &E{}",
 				"reassigned": "var reassigned error",
+				"anon":       "var anon any = struct{ A int }{1}",
+				"ch":         "var ch = make(chan any, 1)",
 				"inmap":      `var inmap = map[string]any{"ok": 1, "f": func() {}}`,
 				"inbox":      "var inbox = Box{V: 1, F: double}",
 				"ranged":     "var ranged []any",
 				"shape":      "var shape Shape",
 				"bound":      "var bound any",
+			}
+			if name != "sandbox" { // no package reflect there
+				refused["rv"] = "var rv any = reflect.ValueOf(1)" // unsafe.Pointers inside
 			}
 			for _, src := range []string{
 				"type P struct{ X int }",
