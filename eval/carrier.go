@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"path"
 	"reflect"
 	"strings"
 	"unsafe"
@@ -9,9 +10,10 @@ import (
 // A carrier reads a variable's value through to decide whether it can
 // be carried into a new interpreter as it is (carry.go): whether it
 // would behave there exactly as it did. It accepts a value made of
-//   - compiled types: named ones (from the standard library or a native
-//     package; reflect cannot make a named type, so the program's own
-//     types never are one) and pointers, slices, arrays, maps and funcs
+//   - compiled types: named ones of the standard library or of a package
+//     the new interpreter registers (reflect cannot make a named type, so
+//     the program's own types never are one; a type of a native package's
+//     earlier version is not: its methods are the old code) and pointers, slices, arrays, maps and funcs
 //     of those, and unnamed interfaces (yaegi gives the program's own
 //     ones its valueInterface), but no unnamed struct: that is how yaegi
 //     represents the program's struct types (type P struct{...}), whose
@@ -36,6 +38,7 @@ import (
 // while a recycle reads it, is the one case left open.
 type carrier struct {
 	funcs  map[unsafe.Pointer]bool // the functions the new interpreter's packages export, by funcval
+	paths  map[string]bool         // the import paths of the packages it registers
 	static map[reflect.Type]bool   // carryable, by type
 	seen   map[seenKey]bool        // what was read already (cycles, sharing)
 }
@@ -50,9 +53,10 @@ type seenKey struct {
 const yaegiPath = "github.com/traefik/yaegi"
 
 func newCarrier(next *interpreter) *carrier {
-	c := &carrier{funcs: map[unsafe.Pointer]bool{}, static: map[reflect.Type]bool{}, seen: map[seenKey]bool{}}
+	c := &carrier{funcs: map[unsafe.Pointer]bool{}, paths: map[string]bool{}, static: map[reflect.Type]bool{}, seen: map[seenKey]bool{}}
 	for _, ex := range next.exports {
-		for _, syms := range ex {
+		for key, syms := range ex {
+			c.paths[path.Dir(key)] = true // keys are "path/name"
 			for _, v := range syms {
 				if v.Kind() == reflect.Func && !v.IsNil() {
 					if p, ok := funcval(v); ok {
@@ -91,23 +95,24 @@ func (c *carrier) carryable(t reflect.Type) bool {
 
 // compiled reports whether t, the dynamic type of an interface's value,
 // is a compiled type that the new interpreter has too.
-func compiled(t reflect.Type) bool {
+func (c *carrier) compiled(t reflect.Type) bool {
 	if t.Name() != "" {
-		return !strings.HasPrefix(t.PkgPath(), yaegiPath)
+		p := t.PkgPath()
+		return !strings.HasPrefix(p, yaegiPath) && (p == "" || stdImportPath(p) || c.paths[p])
 	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
-		return compiled(t.Elem())
+		return c.compiled(t.Elem())
 	case reflect.Map:
-		return compiled(t.Key()) && compiled(t.Elem())
+		return c.compiled(t.Key()) && c.compiled(t.Elem())
 	case reflect.Func:
 		for i := range t.NumIn() {
-			if !compiled(t.In(i)) {
+			if !c.compiled(t.In(i)) {
 				return false
 			}
 		}
 		for i := range t.NumOut() {
-			if !compiled(t.Out(i)) {
+			if !c.compiled(t.Out(i)) {
 				return false
 			}
 		}
@@ -133,7 +138,7 @@ func (c *carrier) value(v reflect.Value) bool {
 			return true
 		}
 		e := v.Elem()
-		return compiled(e.Type()) && c.value(e)
+		return c.compiled(e.Type()) && c.value(e)
 	case reflect.Func:
 		if v.IsNil() {
 			return true
@@ -171,6 +176,13 @@ func (c *carrier) value(v reflect.Value) bool {
 		return true
 	}
 	return false // a channel of such things, unsafe.Pointer
+}
+
+// stdImportPath reports whether p is the import path of a standard
+// library package (internal ones included): its first element has no dot.
+func stdImportPath(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
 }
 
 func (c *carrier) elems(v reflect.Value) bool {

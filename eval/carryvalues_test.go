@@ -3,9 +3,12 @@ package eval
 import (
 	"context"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/dpfw/dpfw/eval/failure"
 )
 
 // carryConfigs are the engines a recycle carries variables in: with the
@@ -193,5 +196,41 @@ func TestStoppedTaskLosesInterfaceVars(t *testing.T) {
 	}
 	if r := run(t, e, "n"); r.Value != 1 {
 		t.Errorf("n = %v, want 1", r.Value)
+	}
+}
+
+// kinds is a native package whose type's package path is the RealPath
+// it is registered under (as a run-time build's is); version 2 is
+// compiled under another path.
+func kinds(realPath string) Package {
+	return Package{Path: "native/kinds", Name: "kinds", RealPath: realPath, Symbols: map[string]reflect.Value{
+		"Panic": reflect.ValueOf(func() failure.Kind { return failure.KindPanic }),
+	}}
+}
+
+// TestNativeTypeOfEarlierVersionLost: a value of a native package's
+// type is carried over a recycle while that version is registered, and
+// lost when a new version replaces it (its methods are the old code).
+func TestNativeTypeOfEarlierVersionLost(t *testing.T) {
+	e := newEngine(t, Config{RecycleAfter: 12})
+	e.Register(kinds("github.com/dpfw/dpfw/eval/failure"))
+	run(t, e, `import "native/kinds"`)
+	run(t, e, "var k any = kinds.Panic()")
+	if lost := recycleOnce(t, e); len(lost) != 0 {
+		t.Errorf("lost %v, want nothing", lost)
+	}
+	if r := run(t, e, "fmt.Sprint(k)"); r.Value != "panic" {
+		t.Errorf("k after a recycle = %v, want panic", r.Value)
+	}
+	e.Register(kinds("x.test/v2/kinds"))
+	r := run(t, e, "1")
+	if !r.Reset || !slices.Contains(r.Lost, "k") {
+		t.Errorf("after v2: Reset %v, lost %v; want k in it", r.Reset, r.Lost)
+	}
+	if r := run(t, e, "fmt.Sprint(kinds.Panic())"); r.Value != "panic" {
+		t.Errorf("kinds.Panic() after v2 = %v, want panic", r.Value)
+	}
+	if r, err := e.Run(context.Background(), "k"); err == nil {
+		t.Errorf("k after v2 = %s, want undefined", r.Text)
 	}
 }
