@@ -33,11 +33,14 @@ func BenchmarkCall(b *testing.B) {
 }
 
 // BenchmarkSubmitPipelined is W2: tasks submitted 1,000 at a time as
-// futures, at Pipeline 32, to two in-process one-engine slaves.
+// futures, at Pipeline 32, to two in-process one-engine slaves, under a
+// context that can be cancelled (as cmd/dpfw-bench's W2), so that each
+// future's context watch is part of the cost.
 func BenchmarkSubmitPipelined(b *testing.B) {
 	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 32})
 	b.Cleanup(func() { m.Close() })
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	for range 2 {
 		_, addr := startSlave(b, 1)
 		if _, err := m.Dial(ctx, addr); err != nil {

@@ -68,7 +68,7 @@ func (m *Master) submitKeyed(ctx context.Context, t Task) *Future {
 		f.mu.Unlock()
 		f.merged.Add(1)
 		fut := newFuture()
-		fut.watch(ctx)
+		m.watches.add(fut, ctx, nil)
 		lead.onDone(func() { fut.resolve(lead.outcome()) })
 		return fut
 	}

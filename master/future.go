@@ -59,8 +59,9 @@ type Future struct {
 	done chan struct{} // made on demand (Done, Wait); closed by resolve
 	res  *Result       // set by resolve; nil while pending
 	err  error
-	// stop ends the watch of the task's context (watch).
-	stop func() bool
+	// watch is the group that fails the future when its context ends
+	// (watches.add); resolve takes the future out of it.
+	watch *ctxWatch
 	// then runs once, after resolve (onDone): Parallel's groups and Key
 	// merging hang on it.
 	then func()
@@ -68,6 +69,9 @@ type Future struct {
 	intr *interruption
 
 	phase atomic.Int32 // queued, running or interrupted (see Interrupt)
+	// windex is the future's index in watch.futs; guarded by its
+	// watches' mu. (It fits in phase's padding.)
+	windex int32
 
 	// live holds the latest Progress and delivers Events to Task.Watch;
 	// made at the first Event (most tasks have none).
@@ -145,11 +149,11 @@ func (f *Future) resolve(res Result, err error) bool {
 		return false
 	}
 	f.res, f.err = &res, err
-	stop, then, live := f.stop, f.then, f.live
-	f.stop, f.then = nil, nil
+	watch, then, live := f.watch, f.then, f.live
+	f.watch, f.then = nil, nil
 	f.mu.Unlock()
-	if stop != nil {
-		stop()
+	if watch != nil {
+		watch.remove(f)
 	}
 	if then != nil {
 		then()
@@ -173,35 +177,6 @@ func (f *Future) release() {
 	} else {
 		f.done = closed
 	}
-	f.mu.Unlock()
-}
-
-// watch fails the future as soon as ctx is done, even while its task is
-// still queued. The watch ends when the future resolves, so that a
-// long-lived ctx does not keep every finished task alive. A context
-// that cannot be cancelled (context.Background) costs nothing.
-func (f *Future) watch(ctx context.Context) {
-	if ctx == nil || ctx.Done() == nil {
-		return
-	}
-	f.watchThen(ctx, nil)
-}
-
-// watchThen is watch, calling after (if not nil) when the context is
-// what failed the future.
-func (f *Future) watchThen(ctx context.Context, after func()) {
-	stop := context.AfterFunc(ctx, func() {
-		if f.resolve(Result{}, ctx.Err()) && after != nil {
-			after()
-		}
-	})
-	f.mu.Lock()
-	if f.res != nil {
-		f.mu.Unlock()
-		stop()
-		return
-	}
-	f.stop = stop
 	f.mu.Unlock()
 }
 

@@ -86,6 +86,8 @@ type Master struct {
 	// hint is the slave that last finished a task at Pipeline 1, which
 	// Master.Run tries first (claim).
 	hint atomic.Pointer[Slave]
+	// watches fails pending futures whose context ends (ctxwatch.go).
+	watches watches
 	// flights merges and caches tasks with a Key (coalesce.go).
 	flights flights
 	// ctx ends when the Master closes; done is ctx.Done().
@@ -145,6 +147,7 @@ func New(cfg Config) *Master {
 	if !cfg.NoMetrics {
 		m.obs = newObserver()
 	}
+	m.watches.give = m.shared.uncount
 	m.flights.cache = newResultCache(cfg.Cache)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.done = m.ctx.Done()

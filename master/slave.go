@@ -266,7 +266,7 @@ func (s *Slave) Submit(ctx context.Context, t Task) *Future {
 	j := newJob(ctx, s.m, t)
 	j.pinned = true
 	// A queued job must not wait for its turn to notice its ctx.
-	j.fut.watch(ctx)
+	s.m.watches.add(j.fut, ctx, nil)
 	s.push(j)
 	return j.fut
 }

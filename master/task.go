@@ -200,11 +200,8 @@ func (m *Master) enqueue(j *job) {
 		j.fail(ErrClosed)
 		return
 	}
-	if ctx == nil || ctx.Done() == nil {
-		return
-	}
 	for _, f := range futs {
-		f.watchThen(ctx, func() { m.shared.uncount(j) })
+		m.watches.add(f, ctx, j)
 	}
 }
 
