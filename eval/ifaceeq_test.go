@@ -38,3 +38,23 @@ fmt.Println(s == V{1})`)
 		t.Errorf("got %v, want the comparison refused", ee)
 	}
 }
+
+// yaegi gives a value of the program's named non-struct type the reflect
+// type of its underlying type: `var a any = Color(1); a == any(1)` was
+// true and Color(1) and 1 were one map key (go run: false, and 0 for
+// m[1]). Such comparisons and keys are refused before they run.
+func TestNamedBasicInInterfaceRefused(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, `type Color int`)
+	for _, c := range []struct{ src, want string }{
+		{`var a, b any = Color(1), 1
+fmt.Println(a == b)`, "comparing values of any is not supported here: the interpreter does not tell a main.Color held in an interface from a value of type int"},
+		{`m := map[any]int{Color(1): 1}
+fmt.Println(m[1])`, "a key of map[any]int is not supported here: the interpreter does not tell a main.Color held in an interface from a value of type int"},
+	} {
+		_, ee := runErr(t, e, t.Context(), "func f() {\n"+c.src+"\n}\nf()")
+		if ee.Kind != KindUnsupported || !strings.Contains(ee.Msg, c.want) {
+			t.Errorf("%s:\ngot %v, want kind unsupported with %q", c.src, ee, c.want)
+		}
+	}
+}

@@ -47,7 +47,16 @@ func (l *lowering) needsEqual(x, y ast.Expr) bool {
 			return false
 		}
 	}
-	return holdsInterface(tx.Type, 0) || holdsInterface(ty.Type, 0)
+	if !holdsInterface(tx.Type, 0) && !holdsInterface(ty.Type, 0) {
+		return false
+	}
+	for _, t := range []types.Type{tx.Type, ty.Type} {
+		if a, b := l.confusedIn(t, 0); a != nil {
+			l.fail(x.Pos(), "comparing values of %s is not supported here: the interpreter does not tell a %s held in an interface from a value of type %s (it keeps only the underlying type); compare the values with their own types", types.TypeString(t, qualifyMain), types.TypeString(a, qualifyMain), types.TypeString(b, qualifyMain))
+			return false
+		}
+	}
+	return true
 }
 
 // holdsInterface reports whether t is an interface, or a struct or array
@@ -145,4 +154,60 @@ func (l *lowering) lowerSwitch(c *astutil.Cursor, n *ast.SwitchStmt) {
 func (l *lowering) equalCall(x, y ast.Expr, pos token.Pos) *ast.CallExpr {
 	fun := &ast.SelectorExpr{X: &ast.Ident{Name: l.alias(shim.Path, "shim"), NamePos: pos}, Sel: &ast.Ident{Name: "Equal"}}
 	return &ast.CallExpr{Fun: fun, Args: []ast.Expr{x, y}}
+}
+
+// confusedIn returns two types that a value of an interface type in t (t
+// itself, or a field or element held by value) may hold and that yaegi
+// does not tell apart when it compares or hashes them: one of the
+// program's named types whose underlying type is not a struct
+// (`type Color int`) and that underlying type, or two of the program's
+// named types with one underlying type. yaegi gives such a value the
+// reflect type of its underlying type, so Color(1) == any(1) and the two
+// are one map key. nil, nil if there are none.
+func (l *lowering) confusedIn(t types.Type, depth int) (types.Type, types.Type) {
+	if depth > 32 {
+		return nil, nil
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Interface:
+		return l.confusedPair(u)
+	case *types.Struct:
+		for f := range u.Fields() {
+			if a, b := l.confusedIn(f.Type(), depth+1); a != nil {
+				return a, b
+			}
+		}
+	case *types.Array:
+		return l.confusedIn(u.Elem(), depth+1)
+	}
+	return nil, nil
+}
+
+// confusedPair returns two comparable types that a value of interface
+// type it may hold and that yaegi represents alike (see confusedIn).
+func (l *lowering) confusedPair(it *types.Interface) (types.Type, types.Type) {
+	seen := map[string]types.Type{}
+	add := func(c types.Type) types.Type {
+		if !types.Comparable(c) || !types.Implements(c, it) {
+			return nil
+		}
+		k := yaegiKey(c)
+		if prev, ok := seen[k]; ok && !types.Identical(prev, c) {
+			return prev
+		}
+		seen[k] = c
+		return nil
+	}
+	for _, tn := range l.mainTypes() {
+		if _, isStruct := tn.Type().Underlying().(*types.Struct); isStruct {
+			continue
+		}
+		if prev := add(tn.Type()); prev != nil {
+			return prev, tn.Type()
+		}
+		if prev := add(tn.Type().Underlying()); prev != nil {
+			return prev, tn.Type().Underlying()
+		}
+	}
+	return nil, nil
 }

@@ -86,6 +86,10 @@ func (l *lowering) mapKeyCall(mt *types.Map, k ast.Expr) ast.Expr {
 		l.fail(pos, "a key of %s is not supported: the interpreter holds a value in %s, an interface the program declares, as a value that differs with where it was converted, so equal keys would be different entries; key the map by any, error or a concrete type", types.TypeString(mt, qualifyMain), types.TypeString(it, qualifyMain))
 		return k
 	}
+	if a, b := l.confusedIn(mt.Key(), 0); a != nil {
+		l.fail(pos, "a key of %s is not supported here: the interpreter does not tell a %s held in an interface from a value of type %s (it keeps only the underlying type), so they would be one key; key the map by a concrete type", types.TypeString(mt, qualifyMain), types.TypeString(a, qualifyMain), types.TypeString(b, qualifyMain))
+		return k
+	}
 	sh := l.alias(shim.Path, "shim")
 	desc := &ast.BasicLit{Kind: token.STRING, ValuePos: pos, Value: strconv.Quote(types.TypeString(mt, qualifyMain))}
 	if it, ok := mt.Key().Underlying().(*types.Interface); ok && it.Empty() {
