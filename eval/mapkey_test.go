@@ -56,6 +56,19 @@ f()`)
 	if got, want := string(r.Output), "2 11 2 0 false\n1\n1 4 4\n2 [2:2 3:1]\nmyerr 1\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// Keys written without their type ({a, 1}); go run: "1 3\n1\n".
+	r = run(t, e, `func g() {
+p := &MyErr{1}
+var a any = p
+m := map[Pair]int{{a, 1}: 2, {p, 1}: 3}
+fmt.Println(len(m), m[Pair{p, 1}])
+ms := map[[2]any]int{{1, 2}: 1}
+fmt.Println(ms[[2]any{1, 2}])
+}
+g()`)
+	if got, want := string(r.Output), "1 3\n1\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
 	for _, c := range []struct{ src, want string }{
 		// go run: "3 1 2 3 0", then lookups, delete and range.
 		{`e1, e2, eof := &MyErr{1}, &MyErr{2}, errors.New("eof")

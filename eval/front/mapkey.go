@@ -2,6 +2,7 @@ package front
 
 import (
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -52,9 +53,26 @@ func (l *lowering) mapKeyLit(lit *ast.CompositeLit) {
 		return
 	}
 	for _, e := range lit.Elts {
-		if kv, ok := e.(*ast.KeyValueExpr); ok {
-			kv.Key = l.mapKeyCall(mt, kv.Key)
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok {
+			continue
 		}
+		if cl, ok := kv.Key.(*ast.CompositeLit); ok && cl.Type == nil {
+			// {a, 1}: an argument of the call must name its type.
+			ks, err := l.typeString(mt.Key())
+			if err != nil {
+				l.fail(cl.Pos(), "a key of %s is not supported: the front end cannot name the key type to check it (%v)", types.TypeString(mt, qualifyMain), err)
+				return
+			}
+			kt, err := parser.ParseExpr(ks)
+			if err != nil {
+				l.fail(cl.Pos(), "front end: cannot write type %s: %v", ks, err)
+				return
+			}
+			clearPos(kt)
+			cl.Type = kt
+		}
+		kv.Key = l.mapKeyCall(mt, kv.Key)
 	}
 }
 
