@@ -74,7 +74,7 @@ g()`)
 		{`e1, e2, eof := &MyErr{1}, &MyErr{2}, errors.New("eof")
 m := map[error]int{e1: 1, eof: 3}
 m[e2] = 2
-fmt.Println(len(m), m[e1], m[e2], m[eof], m[&MyErr{1}])`, "a value of a type declared in the program as a key of map[error]int is not supported"},
+fmt.Println(len(m), m[e1], m[e2], m[eof], m[&MyErr{1}])`, "a value of a type the interpreter runs (declared in the program, or an error of fmt.Errorf with %w or errors.Join where the program declares error types) as a key of map[error]int is not supported"},
 		{`m := map[error]int{}
 delete(m, &MyErr{1})`, "as a key of map[error]int is not supported"},
 		{`m := map[K]int{}
@@ -91,5 +91,15 @@ fmt.Println(len(m), m[x])`, "a key of map[main.E]int is not supported"},
 		if ee.Kind != KindUnsupported || !strings.Contains(ee.Msg, c.want) {
 			t.Errorf("%s:\ngot %v, want kind unsupported with %q", c.src, ee, c.want)
 		}
+	}
+	// fmt.Errorf with %w runs interpreted where the program declares
+	// error types (a fresh engine: an earlier snippet's assertion would
+	// refuse it first).
+	e2 := newEngine(t, Config{})
+	run(t, e2, `type MyErr struct{}
+func (*MyErr) Error() string { return "" }`)
+	_, ee := runErr(t, e2, t.Context(), "func f() {\nm := map[error]int{}\nm[fmt.Errorf(\"w: %w\", io.EOF)]++\n}\nf()")
+	if want := "an error of fmt.Errorf with %w or errors.Join where the program declares error types) as a key of map[error]int is not supported"; ee.Kind != KindUnsupported || !strings.Contains(ee.Msg, want) {
+		t.Errorf("got %v, want kind unsupported with %q", ee, want)
 	}
 }

@@ -327,7 +327,7 @@ func MapKey(m string, key any, k ...any) any {
 		// held must have its methods in itself.
 		t := reflect.TypeOf(key).Elem()
 		if e := v.Elem(); e.IsValid() && t.Kind() == reflect.Interface && !e.Type().Implements(t) {
-			panic(&Unsupported{Msg: "a value of a type declared in the program as a key of " + m +
+			panic(&Unsupported{Msg: "a value of a type the interpreter runs (declared in the program, or an error of fmt.Errorf with %w or errors.Join where the program declares error types) as a key of " + m +
 				" is not supported: the interpreter holds it in " + t.String() + " as a value Go cannot hash or compare; key the map by a pointer, a string or another concrete type"})
 		}
 	}
