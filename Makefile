@@ -68,6 +68,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFrame$$' -fuzztime 20s ./session
 	$(GO) test -run '^$$' -fuzz FuzzFrameReader -fuzztime 20s ./session
 	$(GO) test -run '^$$' -fuzz FuzzDecodeValue -fuzztime 20s ./session
+	$(GO) test -run '^$$' -fuzz '^FuzzFastWireDecode$$' -fuzztime 20s ./session
+	$(GO) test -run '^$$' -fuzz '^FuzzFastWireEncode$$' -fuzztime 20s ./session
 
 clean:
 	rm -rf bin

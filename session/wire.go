@@ -80,7 +80,7 @@ var (
 	// encodeEnvelope holds every frame we send to the same limits.
 	wireDec = mustValueDecMode(cbor.DecOptions{
 		MaxNestedLevels:  32,
-		MaxArrayElements: 1 << 20,
+		MaxArrayElements: wireMaxArray,
 		MaxMapPairs:      1 << 16,
 		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
 		IndefLength:      cbor.IndefLengthForbidden,
@@ -217,8 +217,13 @@ var envBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // buffer (one allocation, and one Write with no copy to send it), with a
 // body no larger than max and within the limits the peer's decoder
 // enforces: a frame the peer would take for a protocol violation fails
-// here, for its own task only.
+// here, for its own task only. The envelopes of the hot path are written
+// by hand (fastwire.go), byte for byte as the library writes them, and
+// within those limits by construction.
 func encodeEnvelope(e *envelope, max int) ([]byte, error) {
+	if size, ok := fastEncodable(e); ok {
+		return frameOf(appendEnvelope(make([]byte, 4, 4+size), e), max)
+	}
 	// Room for a small task's whole frame at once: the buffer does
 	// not grow (and copy) on its way there.
 	buf := envBuffers.Get().(*bytes.Buffer)
@@ -227,15 +232,24 @@ func encodeEnvelope(e *envelope, max int) ([]byte, error) {
 	b := buf.Bytes()
 	*buf = bytes.Buffer{} // b is the frame's own
 	envBuffers.Put(buf)
+	if err == nil {
+		b, err = frameOf(b, max)
+	}
 	if err != nil {
 		return nil, err
 	}
+	if err := wireDec.Wellformed(b[4:]); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFrameTooLarge, err)
+	}
+	return b, nil
+}
+
+// frameOf checks the size of the frame b holds after its 4-byte header,
+// and fills in the header.
+func frameOf(b []byte, max int) ([]byte, error) {
 	n := len(b) - 4
 	if n > max {
 		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrFrameTooLarge, n, max)
-	}
-	if err := wireDec.Wellformed(b[4:]); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFrameTooLarge, err)
 	}
 	binary.BigEndian.PutUint32(b, uint32(n))
 	return b, nil
@@ -244,12 +258,24 @@ func encodeEnvelope(e *envelope, max int) ([]byte, error) {
 // errMalformed reports a frame that decodes but breaks the protocol.
 var errMalformed = errors.New("session: malformed frame")
 
-// decodeEnvelope decodes and validates one frame body.
+// decodeEnvelope decodes and validates one frame body: by hand where
+// fastwire.go knows the frame, else with the library.
 func decodeEnvelope(body []byte) (*envelope, error) {
-	var e envelope
-	if err := wireDec.Unmarshal(body, &e); err != nil {
-		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+	e, ok := readFastEnvelope(body)
+	if !ok {
+		e = new(envelope)
+		if err := wireDec.Unmarshal(body, e); err != nil {
+			return nil, fmt.Errorf("%w: %v", errMalformed, err)
+		}
 	}
+	if err := checkEnvelope(e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// checkEnvelope holds a decoded envelope to its frame type.
+func checkEnvelope(e *envelope) error {
 	ok := false
 	switch e.Type {
 	case frameRequest:
@@ -262,9 +288,9 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 		ok = validEvent(e.Event)
 	}
 	if !ok {
-		return nil, fmt.Errorf("%w: type %d", errMalformed, e.Type)
+		return fmt.Errorf("%w: type %d", errMalformed, e.Type)
 	}
-	return &e, nil
+	return nil
 }
 
 // validEvent holds an Event to the bounds doc.go states.
