@@ -12,17 +12,18 @@ import (
 // would behave there exactly as it did. It accepts a value made of
 //   - compiled types: named ones of the standard library or of a package
 //     the new interpreter registers (reflect cannot make a named type, so
-//     the program's own types never are one; a type of a native package's
-//     earlier version is not: its methods are the old code) and pointers, slices, arrays, maps and funcs
-//     of those, and unnamed interfaces (yaegi gives the program's own
-//     ones its valueInterface), but no unnamed struct: that is how yaegi
-//     represents the program's struct types (type P struct{...}), whose
-//     methods are the old interpreter's code;
+//     the program's own types never are one; a type of a native
+//     package's earlier version is not: its methods are the old code),
+//     pointers, slices, arrays, maps and funcs of those, and unnamed
+//     interfaces (yaegi gives the program's own ones its valueInterface);
+//     no unnamed struct: that is how yaegi represents the program's
+//     struct types (type P struct{...});
 //   - nothing of yaegi's own (its interface wrappers, valueInterface,
 //     which hold the old interpreter's nodes and closures);
-//   - funcs that are nil or a function the new interpreter's packages
-//     export (strings.ToUpper): the same function value, by identity, so
-//     never a closure, a method value or an interpreted function;
+//   - funcs that are nil or the very function value (by identity) that
+//     the new interpreter's packages export: strings.ToUpper is, an
+//     interpreted function, a method value, or a closure made for the
+//     old interpreter (its fmt.Println writes to the old output) is not;
 //   - no unsafe.Pointer and no channel of such things (its buffer cannot
 //     be read);
 //

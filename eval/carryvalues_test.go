@@ -29,7 +29,7 @@ func TestCarriedInterfaceAndFuncVars(t *testing.T) {
 	for name, cfg := range carryConfigs(t) {
 		t.Run(name, func(t *testing.T) {
 			e := newEngine(t, cfg)
-			for _, src := range []string{
+			lost := runAll(t, e, []string{
 				"var a any = 1",
 				`var s any = "str"`,
 				`var bs any = []byte("xy")`,
@@ -49,11 +49,11 @@ func TestCarriedInterfaceAndFuncVars(t *testing.T) {
 				"var alias any",
 				"var total = 3",
 				"var pt any",
-			} {
-				run(t, e, src)
-			}
+				"var pc *map[string]any",
+				"var pr = fmt.Println",
+			})
 			// Changed since their declarations: a replay would be wrong.
-			for _, src := range []string{
+			lost = append(lost, runAll(t, e, []string{
 				"a = 2",
 				`cache["added"] = 5`,
 				`e1 = errors.New("boom")`,
@@ -62,12 +62,22 @@ func TestCarriedInterfaceAndFuncVars(t *testing.T) {
 				"alias = cache",
 				"pt = &total",
 				"pb.V = 8",
-			} {
-				run(t, e, src)
+				"pc = &cache",
+			})...)
+			lost = append(lost, recycleOnce(t, e)...)
+			for _, name := range []string{"a", "s", "bs", "cache", "nested", "err", "e1", "e2", "up", "trim",
+				"fs", "fa", "d", "box", "pb", "alias", "total", "pt", "pc"} {
+				if slices.Contains(lost, name) {
+					t.Errorf("lost %v, want %s carried", lost, name)
+				}
 			}
-			lost := recycleOnce(t, e)
-			if len(lost) != 0 {
-				t.Errorf("lost %v, want nothing", lost)
+			// fmt.Println as the old interpreter has it writes to that
+			// interpreter's output: yaegi made it for that one.
+			if !slices.Contains(lost, "pr") {
+				t.Errorf("lost %v, want pr in it", lost)
+			}
+			if r, err := e.Run(context.Background(), `pr("out")`); err == nil {
+				t.Errorf("pr after a recycle printed %q; want undefined", r.Output)
 			}
 			for _, c := range []struct {
 				src  string
@@ -95,16 +105,28 @@ func TestCarriedInterfaceAndFuncVars(t *testing.T) {
 			// The same storage: what aliased a variable before still does.
 			run(t, e, `alias.(map[string]any)["via"] = 9`)
 			run(t, e, "total = 40")
+			run(t, e, `(*pc)["viaPtr"] = 10`)
+			run(t, e, "cache = map[string]any{}") // pc points at the variable itself
+			run(t, e, `cache["after"] = 11`)
 			for _, c := range []struct {
 				src  string
 				want any
-			}{{`cache["via"]`, 9}, {"*pt.(*int)", 40}} {
+			}{{`alias.(map[string]any)["viaPtr"]`, 10}, {"*pt.(*int)", 40}, {`(*pc)["after"]`, 11}, {"len(*pc)", 1}} {
 				if r := run(t, e, c.src); r.Value != c.want {
 					t.Errorf("%s = %v, want %v", c.src, r.Value, c.want)
 				}
 			}
 		})
 	}
+}
+
+// runAll runs srcs in order and returns what resets among them lost.
+func runAll(t *testing.T, e *Engine, srcs []string) (lost []string) {
+	t.Helper()
+	for _, src := range srcs {
+		lost = append(lost, run(t, e, src).Lost...)
+	}
+	return lost
 }
 
 // TestRefusedInterfaceAndFuncVars: a value that may hold the old
