@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 )
@@ -30,10 +31,13 @@ import (
 // without yielding (a snippet's loop), so that the others (the
 // connection's reader, keepalives, an interrupt) get their turn on a
 // one-P slave; asleep, it would not until the process's next timer (the
-// keepalive: a second, or a minute). monitor keeps that: reads are raw
-// only while its timer is due within monitorPeriod, which bounds
-// sysmon's sleep; the first read after an idle spell is an ordinary one,
-// which wakes sysmon as before.
+// keepalive: a second, or a minute). monitor keeps that: reads and
+// writes are raw only while its timer is due within monitorPeriod, which
+// bounds sysmon's sleep; the first read or write after an idle spell is
+// an ordinary one, which wakes sysmon as before. That includes a write
+// that waited in the poller for the socket to drain: the poller wakes an
+// idle process without waking sysmon, and the writer's goroutine (a
+// snippet printing) may then run long.
 type socket struct {
 	raw  syscall.RawConn
 	conn net.Conn // for the addresses in errors
@@ -64,14 +68,7 @@ func (s *socket) Read(p []byte) (int, error) {
 	var errno syscall.Errno
 	err := s.raw.Read(func(fd uintptr) bool {
 		for {
-			var r uintptr
-			var e syscall.Errno
-			if monitor.watching() {
-				r, _, e = syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-			} else {
-				// The first read after an idle spell wakes the monitor.
-				r, _, e = syscall.Syscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-			}
+			r, e := sysIO(syscall.SYS_READ, fd, p)
 			switch e {
 			case syscall.EINTR:
 				continue
@@ -91,36 +88,93 @@ func (s *socket) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	monitor.touch()
+	raceRead(p[:n])
 	return n, nil
 }
 
 // Write writes all of p or returns an error, as net.Conn.Write does.
 func (s *socket) Write(p []byte) (int, error) {
+	raceWriting()
 	done := 0
-	var errno syscall.Errno
+	var werr error
 	err := s.raw.Write(func(fd uintptr) bool {
 		for done < len(p) {
-			r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[done])), uintptr(len(p)-done))
-			switch e {
-			case 0:
-				done += int(r)
-			case syscall.EINTR:
-			case syscall.EAGAIN:
+			r, e := sysIO(syscall.SYS_WRITE, fd, p[done:])
+			switch {
+			case e == syscall.EINTR:
+			case e == syscall.EAGAIN:
 				return false // wait in the poller until writable
-			default:
-				errno = e
+			case e != 0:
+				werr = os.NewSyscallError("write", e)
 				return true
+			case r == 0: // no progress and no error: as internal/poll says it
+				werr = io.ErrUnexpectedEOF
+				return true
+			default:
+				done += int(r)
 			}
 		}
 		return true
 	})
+	if done > 0 {
+		monitor.touch()
+		raceWritten(p[:done])
+	}
 	switch {
 	case err != nil:
 		return done, s.opError("write", err)
-	case errno != 0:
-		return done, s.opError("write", os.NewSyscallError("write", errno))
+	case werr != nil:
+		return done, s.opError("write", werr)
 	}
 	return done, nil
+}
+
+// sysIO reads or writes p on fd: a raw system call while the monitor
+// timer is due, else an ordinary one, which wakes the monitor thread
+// (the first read or write after an idle spell, and one the poller woke
+// after the spell: see monitor).
+func sysIO(trap, fd uintptr, p []byte) (uintptr, syscall.Errno) {
+	if monitor.watching() {
+		r, _, e := syscall.RawSyscall(trap, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		return r, e
+	}
+	r, _, e := syscall.Syscall(trap, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+	return r, e
+}
+
+// kernelOrder stands, for the race detector, for the kernel between a
+// write and the read of what it wrote. Package syscall's Read and Write
+// tell the race detector that the kernel writes what a read returns,
+// reads what a write sends, and orders a write before a later read (its
+// ioSync); raw system calls tell it nothing, so under -race the socket
+// says the same itself (an atomic counts as synchronisation there, and a
+// copy as an access). Without it, -race saw the two ends of a session in
+// one process race (TestSocketOrdersMemoryLikeSyscalls).
+var kernelOrder atomic.Int64
+
+// raceWriting comes before a write.
+func raceWriting() {
+	if raceEnabled {
+		kernelOrder.Add(1)
+	}
+}
+
+// raceWritten comes after a write that sent p.
+func raceWritten(p []byte) {
+	if raceEnabled {
+		var buf [512]byte
+		for len(p) > 0 {
+			p = p[copy(buf[:], p):]
+		}
+	}
+}
+
+// raceRead comes after a read that filled p.
+func raceRead(p []byte) {
+	if raceEnabled {
+		copy(p, p)
+		kernelOrder.Load()
+	}
 }
 
 // opError words err as net.Conn's own errors are (errors.Is still finds
