@@ -126,3 +126,36 @@ f()`)
 		}
 	}
 }
+
+// A call's result of an interface the program declares, converted to
+// error at once: the conversion's helper took it as a parameter, which
+// yaegi converted to error only once copied to a local ("method not
+// found: Error" where go run printed the error; a nil one panicked).
+// The want is go run's.
+func TestProgramInterfaceCallResultToError(t *testing.T) {
+	e := newEngine(t, Config{})
+	run(t, e, `type MyErr struct{ c int }
+func (e *MyErr) Error() string { return fmt.Sprint("myerr", e.c) }
+type E interface{ Error() string }
+func get(c int) E {
+	if c == 0 {
+		return nil
+	}
+	return &MyErr{c}
+}`)
+	r := run(t, e, `func f() {
+	var err error = get(1)
+	fmt.Println(err)
+	err = get(0)
+	fmt.Println(err == nil)
+	errs := []error{get(2), get(0)}
+	fmt.Println(errs[0], errs[1] == nil)
+	ch := make(chan error, 1)
+	ch <- get(3)
+	fmt.Println(<-ch)
+}
+f()`)
+	if got, want := string(r.Output), "myerr1\ntrue\nmyerr2 true\nmyerr3\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -341,7 +341,10 @@ func (l *lowering) typedNilCheck(c *astutil.Cursor) {
 		if types.IsInterface(t) {
 			// shim.NilHeld first: whether yaegi's == nil sees through
 			// its wrapper of a held nil pointer is not what matters.
-			return "func " + name + "(v " + ts + ", t, to string) " + tos + " { " + l.alias(shim.Path, "shim") + ".NilHeld(t, to, v); if v == nil { return nil }; return v }"
+			// v is copied first: yaegi v0.16.1 converts a parameter
+			// that a call's result was passed in ("h(get())") to error
+			// only from a local variable ("method not found: Error").
+			return "func " + name + "(v " + ts + ", t, to string) " + tos + " { x := v; " + l.alias(shim.Path, "shim") + ".NilHeld(t, to, x); if x == nil { return nil }; return x }"
 		}
 		return "func " + name + "(v " + ts + ", t, to string) " + tos + " { if v == nil { " + l.alias(shim.Path, "shim") + ".TypedNil(t, to) }; return v }"
 	})
