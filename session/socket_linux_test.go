@@ -7,7 +7,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -51,6 +54,7 @@ func TestSocketMovesBytes(t *testing.T) {
 	for i := range data {
 		data[i] = byte(rand.IntN(256))
 	}
+	start := monoNow()
 	werr := make(chan error, 1)
 	go func() {
 		n, err := sa.Write(data)
@@ -68,8 +72,8 @@ func TestSocketMovesBytes(t *testing.T) {
 		}
 		got = append(got, buf[:n]...)
 	}
-	if !monitor.watching() {
-		t.Error("reads left the monitor timer not due")
+	if monitor.due.Load() <= start {
+		t.Error("the reads and writes did not arm the monitor timer")
 	}
 	if err := <-werr; err != nil {
 		t.Fatal(err)
@@ -136,4 +140,68 @@ func TestSocketErrors(t *testing.T) {
 			t.Errorf("error %q, want it to start with %q", err, want)
 		}
 	})
+}
+
+// A write that filled the socket and waited in the poller for the peer
+// (another process, slow to read) resumes an idle process without waking
+// the runtime's monitor thread, so that write must be an ordinary system
+// call (socket.go): the goroutine that wrote may then run long, and on
+// one P nothing else runs until the monitor preempts it. Here the writer
+// spins once its write is done, and a goroutine it made runnable records
+// when it got its turn: within Go's preemption slice with the rule,
+// never (until the next timer) without it.
+func TestSocketWriteAfterIdleSpellWakesTheMonitor(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	reader := exec.Command(os.Args[0], "-test.run=^TestSocketWriteAfterIdleSpellWakesTheMonitor$")
+	reader.Env = append(os.Environ(), "DPFW_SLOW_READER="+ln.Addr().String())
+	reader.Stderr = os.Stderr
+	if err := reader.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Wait()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var ran atomic.Bool
+	turn := make(chan struct{})
+	go func() {
+		<-turn
+		ran.Store(true)
+	}()
+	// Far more than the socket buffers: the write waits for the
+	// reader, which reads after an idle spell of its own making.
+	if _, err := newSocket(c).Write(make([]byte, 32<<20)); err != nil {
+		t.Fatal(err)
+	}
+	close(turn)
+	start := time.Now()
+	for !ran.Load() && time.Since(start) < 3*time.Second {
+	}
+	if took := time.Since(start); !ran.Load() {
+		t.Fatalf("the runnable goroutine did not run for %v", took)
+	}
+}
+
+// The slow reader of TestSocketWriteAfterIdleSpellWakesTheMonitor, a
+// process of its own (this test binary run again): connects, stays idle long enough for the writer's
+// process to go idle too, then reads everything.
+func init() {
+	addr := os.Getenv("DPFW_SLOW_READER")
+	if addr == "" {
+		return
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		os.Exit(2)
+	}
+	time.Sleep(300 * time.Millisecond) // the idle spell under test
+	io.Copy(io.Discard, c)
+	os.Exit(0)
 }
