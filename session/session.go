@@ -446,7 +446,10 @@ func (s *Session) writeCtrlBytes(b []byte) error {
 	}
 	s.ctrl.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout + time.Duration(len(b))*time.Second/(1<<20)))
 	if _, err := s.ctrl.Write(b); err != nil {
-		if !errors.Is(err, yamux.ErrSessionShutdown) || !s.mux.IsClosed() {
+		// A yamux session that shuts down closes its streams first:
+		// a Write then meets either error.
+		gone := errors.Is(err, yamux.ErrSessionShutdown) || errors.Is(err, yamux.ErrStreamClosed)
+		if !gone || !s.mux.IsClosed() {
 			s.shutdown(fmt.Errorf("writing control frame: %w", err))
 		} // else yamux closed the connection first: acceptLoop records its reason (readFailed)
 		return s.closedErrUnlocked()
