@@ -104,18 +104,10 @@ const (
 // answer, the future waits as for any task: cancel ctx to give up.
 func (f *Future) Interrupt() {
 	f.interrupts()
-	f.intr.cancel() // idempotent
+	f.intr.cancel() // idempotent; f.intr is set once, by interrupts
 	if f.phase.CompareAndSwap(queued, interrupted) {
 		f.resolve(Result{}, &RemoteError{Kind: KindCanceled, Msg: "interrupted before it was sent"})
 	}
-}
-
-// interruption is what Interrupt cancels: a context rather than a
-// channel, so that a Call that reads its own Response can be woken by
-// it (session.CallLive's stop).
-type interruption struct {
-	ctx    context.Context
-	cancel context.CancelFunc
 }
 
 // interrupts returns the context that Interrupt cancels.
@@ -123,10 +115,9 @@ func (f *Future) interrupts() context.Context {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.intr == nil {
-		ctx, cancel := context.WithCancel(context.Background())
-		f.intr = &interruption{ctx, cancel}
+		f.intr = newInterruption()
 	}
-	return f.intr.ctx
+	return f.intr
 }
 
 // start marks the future's task as sent, and reports false when an

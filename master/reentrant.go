@@ -109,7 +109,7 @@ func (m *Master) runSub(ctx context.Context, p *parent, t Task) (Result, error) 
 	}
 	defer func() { <-p.token() }()
 	t.spare = true
-	return p.s.do(ctx, t, nil, nil, nil)
+	return p.s.do(ctx, t, nil, nil, nil, nil)
 }
 
 // subResponse is a sub-task's outcome as the wire carries it back to

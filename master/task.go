@@ -338,10 +338,10 @@ func (s *Slave) exec(j *job) (outs []outcome, settled bool) {
 	if j.behind {
 		ctx = session.MayHold(ctx)
 	}
-	res, err := s.do(ctx, j.task, j.fut.interrupts(), j.event, arrived)
+	res, err := s.do(ctx, j.task, j.fut.interrupts(), j.event, arrived, &j.settled)
 	for !j.settled && j.pinned && IsKind(err, KindBusy) && j.busy < maxBusy {
 		j.busy++ // a pinned task can only wait for room on its slave
-		res, err = s.do(ctx, j.task, j.fut.interrupts(), j.event, arrived)
+		res, err = s.do(ctx, j.task, j.fut.interrupts(), j.event, arrived, &j.settled)
 	}
 	if j.settled {
 		return nil, true
@@ -365,11 +365,11 @@ func (s *Slave) exec(j *job) (outs []outcome, settled bool) {
 // A busy refusal is left to the worker, which queues the task again.
 // Errors without a Response (a lost connection, a context) never reach
 // it: the worker handles them as before.
-// It reports whether it finished j.
-func (s *Slave) arrived(j *job, sent time.Time) func(*session.Response) bool {
-	return func(resp *session.Response) bool {
+// It sets j.settled when it finished j.
+func (s *Slave) arrived(j *job, sent time.Time) func(*session.Response) {
+	return func(resp *session.Response) {
 		if resp.Err != nil && resp.Err.Kind == KindBusy {
-			return false
+			return
 		}
 		res, err := decodeResponse(s.id, resp)
 		s.ran(j, sent)
@@ -378,7 +378,6 @@ func (s *Slave) arrived(j *job, sent time.Time) func(*session.Response) bool {
 		}
 		j.settled = true
 		s.finish(j, []outcome{{j.fut, res, err}})
-		return true
 	}
 }
 
@@ -432,15 +431,16 @@ func (s *Slave) retry(j *job, err error) bool {
 // do runs t on s. A done stop interrupts it (Future.Interrupt); the
 // task's live Events go to onEvent. arrived, if not nil, is given the
 // Response on the session's reader (see Session.CallNotify) before do
-// returns it.
-func (s *Slave) do(ctx context.Context, t Task, stop context.Context, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
+// returns it; when it has set *settled, it has used the Response, and
+// do returns an empty Result.
+func (s *Slave) do(ctx context.Context, t Task, stop context.Context, onEvent func(*session.Event), arrived func(*session.Response), settled *bool) (Result, error) {
 	req := &session.Request{Kind: session.KindEval, Engine: s.engine, Src: t.Src, Timeout: t.Timeout, Fresh: t.Fresh, Depth: int(t.depth), Spare: t.spare}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, graceful(t.Timeout), errNoTimeoutAnswer)
 		defer cancel()
 	}
-	res, err := s.doWithin(ctx, req, t, stop, onEvent, arrived)
+	res, err := s.doWithin(ctx, req, t, stop, onEvent, arrived, settled)
 	if errors.Is(err, context.DeadlineExceeded) && context.Cause(ctx) == errNoTimeoutAnswer {
 		// The slave enforces Timeout and answers with kind timeout;
 		// when even that answer is late (a stalled or overloaded
@@ -456,7 +456,7 @@ func (s *Slave) do(ctx context.Context, t Task, stop context.Context, onEvent fu
 var errNoTimeoutAnswer = errors.New("no answer within the task's timeout and its grace")
 
 // doWithin sends req (made from t) and waits for the answer, within ctx.
-func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop context.Context, onEvent func(*session.Event), arrived func(*session.Response) bool) (Result, error) {
+func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop context.Context, onEvent func(*session.Event), arrived func(*session.Response), settled *bool) (Result, error) {
 	if t.Local != nil {
 		req.Kind = session.KindStream
 		return s.stream(ctx, req, t.Local, stop, onEvent)
@@ -466,13 +466,8 @@ func (s *Slave) doWithin(ctx context.Context, req *session.Request, t Task, stop
 			return Result{Slave: s.id}, err
 		}
 	}
-	var notify func(*session.Response)
-	taken := false // arrived used the Response: no need to decode it again
-	if arrived != nil {
-		notify = func(resp *session.Response) { taken = arrived(resp) }
-	}
-	resp, err := s.conn().CallLive(withParent(ctx, s, int(t.depth)), req, stop, onEvent, notify)
-	if taken {
+	resp, err := s.conn().CallLive(withParent(ctx, s, int(t.depth)), req, stop, onEvent, arrived)
+	if settled != nil && *settled { // arrived used the Response: no need to decode it again
 		return Result{Slave: s.id}, nil
 	}
 	return s.result(resp, err)
