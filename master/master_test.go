@@ -602,6 +602,42 @@ func TestPipelinedMasterKeepsPinnedOrder(t *testing.T) {
 	}
 }
 
+// At Pipeline > 1 a pinned task waits only for the tasks in flight on
+// its slave, not for the shared queue to drain: runners that take the
+// next shared job themselves (with the slot they hold) stop once a
+// pinned job is on its way.
+func TestPinnedTaskDoesNotWaitForTheSharedQueue(t *testing.T) {
+	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 4})
+	t.Cleanup(func() { m.Close() })
+	_, addr := startSlave(t, 1)
+	ctx := ctxT(t)
+	if _, err := m.Dial(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+	s := m.Slaves()[0]
+	if _, err := s.Run(ctx, "var n int"); err != nil {
+		t.Fatal(err)
+	}
+	const shared = 3000
+	futs := make([]*master.Future, shared)
+	for i := range futs {
+		futs[i] = m.Submit(ctx, master.Task{Src: "n++; n"})
+	}
+	var seen int
+	if err := s.Submit(ctx, master.Task{Src: "n"}).Decode(ctx, &seen); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range futs {
+		if _, err := f.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("the pinned task ran after %d of %d shared tasks", seen, shared)
+	if seen >= shared {
+		t.Fatalf("the pinned task ran after all %d shared tasks: it waited for the queue to drain", shared)
+	}
+}
+
 // waitKey polls the slave's table until key appears: the task that sets
 // it has started.
 func waitKey(t *testing.T, ctx context.Context, s *master.Slave, key string) {

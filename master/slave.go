@@ -111,6 +111,9 @@ type Slave struct {
 	// direct: a caller's goroutine runs a task on s (Master.Run, claim):
 	// counted in running; the worker takes no job until it is over.
 	direct bool
+	// pinning: the worker has taken a pinned job and waits for every
+	// slot to run it: runners take no further shared job (popNext).
+	pinning bool
 
 	// current is the job of the task the slave runs (with Pipeline,
 	// the one it started last); lastErr its latest failure; status its
@@ -305,7 +308,15 @@ func (s *Slave) popPinned() *job {
 	if !j.release {
 		s.running++
 	}
+	s.pinning = true // until the worker has run it (pinnedDone)
 	return j
+}
+
+// pinnedDone lets runners take shared jobs again after a pinned one.
+func (s *Slave) pinnedDone() {
+	s.mu.Lock()
+	s.pinning = false
+	s.mu.Unlock()
 }
 
 // popShared takes the oldest shared job, counting it as running, unless
@@ -315,6 +326,23 @@ func (s *Slave) popPinned() *job {
 func (s *Slave) popShared() *job {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.popSharedLocked()
+}
+
+// popNext is popShared for a runner that has finished a job and keeps
+// its slot for the next one (runner): it takes nothing while a pinned
+// job waits, which waits for every slot (loop), or while the worker
+// waits for them to run one.
+func (s *Slave) popNext() *job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pinned) > 0 || s.pinning {
+		return nil
+	}
+	return s.popSharedLocked()
+}
+
+func (s *Slave) popSharedLocked() *job {
 	for !s.reserved && !s.direct && !s.exited && !s.gone() {
 		j := s.m.shared.pop()
 		switch {
@@ -428,6 +456,7 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 				return
 			}
 			s.run(j)
+			s.pinnedDone()
 			s.release(slots, cap(slots))
 			continue
 		}
@@ -451,10 +480,13 @@ func (s *Slave) loop(ready, stopped chan struct{}) {
 
 // runners are the goroutines that run one worker's pipelined jobs
 // (Pipeline > 1), each until its job's answer has come. A runner that
-// finished a job waits for the next one while fewer than keepRunners
-// others wait, so that a job usually goes to a goroutine that runs it
-// with the stack it has grown already (a new goroutine grows its stack
-// again in the encoder, every task), and a burst leaves few behind.
+// finished a job takes the next shared job itself, with the slot it
+// holds, while jobs wait (popNext): in a burst the worker hands nothing
+// over and is not woken per task. With none waiting it gives its slot
+// back and waits for the next one while fewer than keepRunners others
+// wait, so that a job usually goes to a goroutine that runs it with the
+// stack it has grown already (a new goroutine grows its stack again in
+// the encoder, every task), and a burst leaves few behind.
 type runners struct {
 	jobs    chan *job       // unbuffered: a job for an idle runner
 	stopped <-chan struct{} // the worker has exited: idle runners exit
@@ -481,19 +513,22 @@ func (s *Slave) start(j *job, slots chan struct{}, r *runners) {
 	go s.runner(j, slots, r)
 }
 
-// runner runs j, then the jobs start gives it, until enough others wait
-// or the worker has exited.
+// runner runs j, then the shared jobs that wait (popNext) and those
+// start gives it, until enough others wait or the worker has exited.
 func (s *Slave) runner(j *job, slots chan struct{}, r *runners) {
 	defer s.m.wg.Done()
 	for {
 		s.run(j)
+		if j = s.popNext(); j != nil {
+			j.behind = len(slots) > 1 // j holds the slot of the last one
+			continue
+		}
 		if r.idle.Load() >= keepRunners {
 			s.release(slots, 1)
 			return
 		}
 		r.idle.Add(1)
 		s.release(slots, 1)
-		j = nil // a waiting runner keeps no finished job alive
 		select {
 		case j = <-r.jobs:
 		case <-r.stopped:
