@@ -106,7 +106,7 @@ func (b *bench) runSteps(ctx context.Context) {
 		name string
 		f    func(context.Context) error
 	}{
-		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 front end", b.w1front}, {"front end check", b.frontCheck}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map}, {"W1+W2 observed", b.observe},
+		{"baselines", b.baselines}, {"W1", b.w1}, {"W1 vs echo", b.w1echo}, {"W1 front end", b.w1front}, {"front end check", b.frontCheck}, {"W1 call", b.w1call}, {"W2", b.w2}, {"W2 map", b.w2map}, {"W1+W2 observed", b.observe},
 		{"W3", b.w3}, {"W3 native", b.w3native}, {"native build", b.nativeBuild}, {"W4", b.w4}, {"W4 batch", b.w4batch}, {"memory", b.memory},
 		{"task model", b.taskModel}, // before W5, which replaces a slave process
 		{"W5", b.w5}, {"W5 idempotent", b.w5idem},

@@ -108,10 +108,17 @@ type extra struct {
 	YamuxCPUPeerUs float64 `json:"yamux_echo_cpu_server_us"`
 	// Thread runs (times a thread was put on a CPU, from the same
 	// schedstat) per round trip on each side, as the CPU times above.
-	W1RunsMaster  float64 `json:"w1_thread_runs_master"`
-	W1RunsSlave   float64 `json:"w1_thread_runs_slave"`
-	YamuxRunsSelf float64 `json:"yamux_echo_thread_runs_client"`
-	YamuxRunsPeer float64 `json:"yamux_echo_thread_runs_server"`
+	// W1 and the yamux echo in alternating rounds (w1echo): the medians
+	// of the rounds' p50s and of their ratios, and each round's ratio.
+	W1EchoRounds   int       `json:"w1_echo_rounds"`
+	W1RoundP50us   float64   `json:"w1_rounds_p50_us"`
+	EchoRoundP50us float64   `json:"yamux_echo_rounds_p50_us"`
+	W1EchoRatio    float64   `json:"w1_vs_echo_rounds_ratio"`
+	W1EchoRatios   []float64 `json:"w1_vs_echo_round_ratios"`
+	W1RunsMaster   float64   `json:"w1_thread_runs_master"`
+	W1RunsSlave    float64   `json:"w1_thread_runs_slave"`
+	YamuxRunsSelf  float64   `json:"yamux_echo_thread_runs_client"`
+	YamuxRunsPeer  float64   `json:"yamux_echo_thread_runs_server"`
 	// W2's CPU time and thread runs per task, as for W1: the bench
 	// process (the master) and the 2 slave processes together. On a
 	// small machine W2's tasks/s is about 1 / (their sum).
@@ -248,8 +255,12 @@ func (b *bench) print(out io.Writer) {
 	}
 	if r.W1 != nil {
 		row("W1 p50 (raw TCP round trip)", r.W1.P50, r.Extra.RawTCPP50us, "µs")
-		row("W1 p50 (bare yamux stream echo; target 1.2x)", r.W1.P50, r.Extra.YamuxP50us, "µs")
+		row("W1 p50 (bare yamux stream echo)", r.W1.P50, r.Extra.YamuxP50us, "µs")
 		row("W1 p99", r.W1.P99, 0, "µs")
+		if r.Extra.W1EchoRounds > 0 {
+			row(fmt.Sprintf("W1 p50, %d rounds alternating with the echo", r.Extra.W1EchoRounds), r.Extra.W1RoundP50us, r.Extra.EchoRoundP50us, "µs")
+			fmt.Fprintf(w, "%s\t%.2fx\t-\t-\t\n", "W1/echo, median of the rounds' ratios (target 1.2x)", r.Extra.W1EchoRatio)
+		}
 		if r.Extra.YamuxCPUSelfUs > 0 {
 			row("W1 CPU/task master (yamux echo client)", r.Extra.W1CPUMasterUs, r.Extra.YamuxCPUSelfUs, "µs")
 			row("W1 CPU/task slave (yamux echo server)", r.Extra.W1CPUSlaveUs, r.Extra.YamuxCPUPeerUs, "µs")
