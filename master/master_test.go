@@ -571,15 +571,22 @@ func TestFreshTaskSeesNothingEarlier(t *testing.T) {
 	}
 }
 
-func TestPipelinedMasterKeepsPinnedOrder(t *testing.T) {
+// pipelinedPair is a master at Pipeline 4 that dialed one one-engine
+// slave, and that slave.
+func pipelinedPair(t *testing.T) (*master.Master, *master.Slave) {
+	t.Helper()
 	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 4})
 	t.Cleanup(func() { m.Close() })
 	_, addr := startSlave(t, 1)
-	ctx := ctxT(t)
-	if _, err := m.Dial(ctx, addr); err != nil {
+	if _, err := m.Dial(ctxT(t), addr); err != nil {
 		t.Fatal(err)
 	}
-	s := m.Slaves()[0]
+	return m, m.Slaves()[0]
+}
+
+func TestPipelinedMasterKeepsPinnedOrder(t *testing.T) {
+	m, s := pipelinedPair(t)
+	ctx := ctxT(t)
 	s.Run(ctx, "var seq []int")
 	var futs []*master.Future
 	for i := range 20 {
@@ -607,14 +614,8 @@ func TestPipelinedMasterKeepsPinnedOrder(t *testing.T) {
 // next shared job themselves (with the slot they hold) stop once a
 // pinned job is on its way.
 func TestPinnedTaskDoesNotWaitForTheSharedQueue(t *testing.T) {
-	m := master.New(master.Config{Session: session.Config{Token: token}, Logger: quiet, Pipeline: 4})
-	t.Cleanup(func() { m.Close() })
-	_, addr := startSlave(t, 1)
+	m, s := pipelinedPair(t)
 	ctx := ctxT(t)
-	if _, err := m.Dial(ctx, addr); err != nil {
-		t.Fatal(err)
-	}
-	s := m.Slaves()[0]
 	if _, err := s.Run(ctx, "var n int"); err != nil {
 		t.Fatal(err)
 	}

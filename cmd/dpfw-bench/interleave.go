@@ -3,11 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"slices"
-
-	"github.com/hashicorp/yamux"
 )
 
 // w1echo is W1 and the bare yamux echo measured in alternating rounds:
@@ -20,32 +16,12 @@ import (
 // alternating; the figures are the medians over the rounds of each
 // round's p50s and of its ratio.
 func (b *bench) w1echo(ctx context.Context) error {
-	p, err := startEcho(ctx, "yamux")
+	e, err := dialEcho(ctx)
 	if err != nil {
 		return err
 	}
-	defer p.kill()
-	c, err := net.Dial("tcp", p.addr)
-	if err != nil {
-		return err
-	}
-	mux, err := yamux.Client(c, yamuxConfig())
-	if err != nil {
-		return err
-	}
-	defer mux.Close()
-	st, err := mux.OpenStream()
-	if err != nil {
-		return err
-	}
-	buf := make([]byte, 64)
-	echo := func() error {
-		if _, err := st.Write(buf); err != nil {
-			return err
-		}
-		_, err := io.ReadFull(st, buf)
-		return err
-	}
+	defer e.close()
+	echo := e.roundTrip
 	w1 := func() error {
 		tctx, cancel := b.bounded(ctx)
 		defer cancel()

@@ -108,34 +108,14 @@ func (b *bench) baselines(ctx context.Context) error {
 // yamuxBaseline measures a bare yamux stream echo round trip to another
 // process: one stream, 64 bytes each way, yamux's default config.
 func (b *bench) yamuxBaseline(ctx context.Context) error {
-	p, err := startEcho(ctx, "yamux")
+	e, err := dialEcho(ctx)
 	if err != nil {
 		return err
 	}
-	defer p.kill()
-	c, err := net.Dial("tcp", p.addr)
-	if err != nil {
-		return err
-	}
-	mux, err := yamux.Client(c, yamuxConfig())
-	if err != nil {
-		return err
-	}
-	defer mux.Close()
-	st, err := mux.OpenStream()
-	if err != nil {
-		return err
-	}
-	buf := make([]byte, 64)
+	defer e.close()
 	n := envInt("W1_N", 2000)
-	cpu := startCPU(p.cmd.Process.Pid)
-	samples, _, err := sequential(envInt("W1_WARMUP", 200), n, func() error {
-		if _, err := st.Write(buf); err != nil {
-			return err
-		}
-		_, err := io.ReadFull(st, buf)
-		return err
-	})
+	cpu := startCPU(e.p.cmd.Process.Pid)
+	samples, _, err := sequential(envInt("W1_WARMUP", 200), n, e.roundTrip)
 	if err != nil {
 		return err
 	}
@@ -738,4 +718,52 @@ func heap() int64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc)
+}
+
+// echoClient is one yamux stream to an echo process (startEcho "yamux").
+type echoClient struct {
+	p   *proc
+	mux *yamux.Session
+	st  *yamux.Stream
+	buf []byte
+}
+
+// dialEcho starts an echo process and opens a stream to it.
+func dialEcho(ctx context.Context) (*echoClient, error) {
+	p, err := startEcho(ctx, "yamux")
+	if err != nil {
+		return nil, err
+	}
+	c, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		p.kill()
+		return nil, err
+	}
+	mux, err := yamux.Client(c, yamuxConfig())
+	if err != nil {
+		c.Close()
+		p.kill()
+		return nil, err
+	}
+	st, err := mux.OpenStream()
+	if err != nil {
+		mux.Close()
+		p.kill()
+		return nil, err
+	}
+	return &echoClient{p: p, mux: mux, st: st, buf: make([]byte, 64)}, nil
+}
+
+// roundTrip sends 64 bytes and reads them back.
+func (e *echoClient) roundTrip() error {
+	if _, err := e.st.Write(e.buf); err != nil {
+		return err
+	}
+	_, err := io.ReadFull(e.st, e.buf)
+	return err
+}
+
+func (e *echoClient) close() {
+	e.mux.Close()
+	e.p.kill()
 }
