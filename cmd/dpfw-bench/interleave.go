@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"slices"
 )
 
@@ -22,15 +21,7 @@ func (b *bench) w1echo(ctx context.Context) error {
 	}
 	defer e.close()
 	echo := e.roundTrip
-	w1 := func() error {
-		tctx, cancel := b.bounded(ctx)
-		defer cancel()
-		res, err := b.m.Run(tctx, "2+3")
-		if err == nil && res.Value != int64(5) {
-			err = fmt.Errorf("2+3 gave %v", res.Value)
-		}
-		return err
-	}
+	w1 := func() error { return b.runW1(ctx) }
 	rounds, n := envInt("W1_ROUNDS", 10), envInt("W1_ROUND", 200)
 	var w1p, echop, ratios []float64
 	for r := range rounds {

@@ -143,18 +143,21 @@ func fibLoop(n int) int {
 	return a
 }
 
+// runW1 is one W1 task: Run("2+3") on b's master, its result checked.
+func (b *bench) runW1(ctx context.Context) error {
+	tctx, cancel := b.bounded(ctx)
+	defer cancel()
+	res, err := b.m.Run(tctx, "2+3")
+	if err == nil && res.Value != int64(5) {
+		err = fmt.Errorf("2+3 gave %v", res.Value)
+	}
+	return err
+}
+
 func (b *bench) w1(ctx context.Context) error {
 	warm, n := envInt("W1_WARMUP", 200), envInt("W1_N", 2000)
 	cpu := startCPU(b.pids()...)
-	samples, total, err := sequential(warm, n, func() error {
-		tctx, cancel := b.bounded(ctx)
-		defer cancel()
-		res, err := b.m.Run(tctx, "2+3")
-		if err == nil && res.Value != int64(5) {
-			err = fmt.Errorf("2+3 gave %v", res.Value)
-		}
-		return err
-	})
+	samples, total, err := sequential(warm, n, func() error { return b.runW1(ctx) })
 	if err != nil {
 		return err
 	}
